@@ -1,0 +1,6 @@
+export { decodeModel, encodeModel, ModelFormatError, tensorToFloat32, tensorDims } from './proto';
+export type { ModelProto } from './proto';
+export { inspectModel } from './inspect';
+export type { ModelInfo, RecurrentLayer, TensorInfo, TokenInput } from './inspect';
+export { prepareForRecording } from './surgery';
+export type { LayerTap, RecordingGraph } from './surgery';

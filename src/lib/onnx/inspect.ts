@@ -1,0 +1,220 @@
+/** Read a ModelProto into a ModelInfo: what the model takes, what it returns, its recurrent layers. */
+import {
+  attrFloat,
+  attrInt,
+  attrString,
+  attrStrings,
+  DataType,
+  ModelFormatError,
+  toNumber,
+  type ModelProto,
+  type NodeProto,
+  type ValueInfoProto
+} from './proto';
+
+export type RecurrentOp = 'LSTM' | 'GRU' | 'RNN';
+export type Dim = number | string | null;
+
+export interface TensorInfo {
+  name: string;
+  elemType: string;
+  dims: Dim[];
+}
+
+export interface RecurrentLayer {
+  /** k in the stream id L{k}: recurrent layers counted from the input, graph order. */
+  index: number;
+  op: RecurrentOp;
+  nodeName: string;
+  direction: 'forward' | 'reverse' | 'bidirectional';
+  directions: 1 | 2;
+  hiddenSize: number;
+  layout: 0 | 1;
+  linearBeforeReset: boolean;
+  clip?: number;
+  activations: string[];
+  /** Node inputs by ONNX position: X, W, R, B, sequence_lens, initial_h, initial_c, P ('' = absent). */
+  inputs: string[];
+  /** Node outputs: Y, Y_h, Y_c ('' = absent). */
+  outputs: string[];
+  /** Layer index whose Y feeds this layer's X (through reshapes), if any. */
+  inputLayer: number | null;
+}
+
+export interface TokenInput {
+  name: string;
+  elemType: string;
+  rank: number;
+  /** Which axis of the input is time; the other (if any) is batch. */
+  seqAxis: number;
+}
+
+export interface ModelInfo {
+  irVersion: number;
+  opsets: Record<string, number>;
+  producer: string;
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+  metadata: Record<string, string>;
+  layers: RecurrentLayer[];
+  parameters: number;
+  opCounts: Record<string, number>;
+  tokenInput: TokenInput | null;
+  logits: string | null;
+}
+
+const RECURRENT = new Set(['LSTM', 'GRU', 'RNN']);
+
+function elemTypeName(t: number | null | undefined): string {
+  const name = t == null ? undefined : DataType[t];
+  return typeof name === 'string' ? name.toLowerCase() : 'unknown';
+}
+
+function tensorInfo(v: ValueInfoProto): TensorInfo {
+  const tt = v.type?.tensorType;
+  return {
+    name: v.name ?? '',
+    elemType: elemTypeName(tt?.elemType),
+    dims: (tt?.shape?.dim ?? []).map((d) =>
+      d.dimParam ? d.dimParam : d.dimValue != null ? toNumber(d.dimValue) : null
+    )
+  };
+}
+
+function defaultActivations(op: RecurrentOp): string[] {
+  return op === 'LSTM' ? ['Sigmoid', 'Tanh', 'Tanh'] : op === 'GRU' ? ['Sigmoid', 'Tanh'] : ['Tanh'];
+}
+
+function recurrentLayer(node: NodeProto, index: number): RecurrentLayer {
+  const op = node.opType as RecurrentOp;
+  const direction = attrString(node, 'direction', 'forward') as RecurrentLayer['direction'];
+  const hiddenSize = attrInt(node, 'hidden_size', 0);
+  if (!hiddenSize) {
+    throw new ModelFormatError(
+      `${op} node "${node.name}" has no hidden_size attribute; re-export the model with a recent exporter.`
+    );
+  }
+  const acts = attrStrings(node, 'activations');
+  const inputs = [...(node.input ?? [])];
+  const outputs = [...(node.output ?? [])];
+  while (outputs.length < (op === 'LSTM' ? 3 : 2)) outputs.push('');
+  return {
+    index,
+    op,
+    nodeName: node.name || `${op}_${index}`,
+    direction,
+    directions: direction === 'bidirectional' ? 2 : 1,
+    hiddenSize,
+    layout: attrInt(node, 'layout', 0) === 1 ? 1 : 0,
+    linearBeforeReset: attrInt(node, 'linear_before_reset', 0) === 1,
+    clip: attrFloat(node, 'clip'),
+    activations: acts.length ? acts : defaultActivations(op),
+    inputs,
+    outputs,
+    inputLayer: null
+  };
+}
+
+/** Ops that only move a tensor's axes around or change its values elementwise. */
+const PASS_THROUGH = new Set(['Cast', 'Identity', 'Relu', 'Tanh', 'Sigmoid', 'Dropout', 'Mul', 'Add']);
+
+/**
+ * Follow the token input forward (Gather as indices, Transpose, elementwise ops) to the first
+ * recurrent node's X and report which input axis arrives at X's time axis.
+ */
+function findSeqAxis(nodes: NodeProto[], input: string, rank: number, first: RecurrentLayer): number | null {
+  const axesOf = new Map<string, number[]>([[input, Array.from({ length: rank }, (_, i) => i)]]);
+  for (const node of nodes) {
+    const ins = node.input ?? [];
+    const out = node.output?.[0];
+    if (!out) continue;
+    if (node.opType === 'Gather' && axesOf.has(ins[1])) {
+      const axis = attrInt(node, 'axis', 0);
+      const before = Array<number>(axis).fill(-1);
+      axesOf.set(out, [...before, ...axesOf.get(ins[1])!, -1]);
+    } else if (node.opType === 'Transpose' && axesOf.has(ins[0])) {
+      const src = axesOf.get(ins[0])!;
+      const perm = node.attribute?.find((a) => a.name === 'perm')?.ints?.map((v) => toNumber(v));
+      axesOf.set(out, perm ? perm.map((p) => src[p]) : [...src].reverse());
+    } else if (PASS_THROUGH.has(node.opType ?? '') && axesOf.has(ins[0])) {
+      axesOf.set(out, axesOf.get(ins[0])!);
+    }
+  }
+  const atX = axesOf.get(first.inputs[0]);
+  if (!atX) return null;
+  const seq = atX[first.layout === 1 ? 1 : 0];
+  return seq >= 0 ? seq : null;
+}
+
+/** Which recurrent layer's Y reaches each layer's X through shape-only ops. */
+function chainLayers(nodes: NodeProto[], layers: RecurrentLayer[]): void {
+  const origin = new Map<string, number>();
+  const shapeOnly = new Set(['Squeeze', 'Unsqueeze', 'Reshape', 'Transpose', 'Identity', 'Dropout', 'Cast', 'Concat']);
+  const byNode = new Map(layers.map((l) => [l.nodeName, l]));
+  for (const node of nodes) {
+    const ins = node.input ?? [];
+    if (RECURRENT.has(node.opType ?? '')) {
+      const layer = byNode.get(node.name || '') ?? layers.find((l) => l.outputs[0] === node.output?.[0]);
+      if (!layer) continue;
+      layer.inputLayer = origin.get(ins[0]) ?? null;
+      if (layer.outputs[0]) origin.set(layer.outputs[0], layer.index);
+    } else if (shapeOnly.has(node.opType ?? '') && origin.has(ins[0])) {
+      for (const o of node.output ?? []) origin.set(o, origin.get(ins[0])!);
+    }
+  }
+}
+
+export function inspectModel(model: ModelProto): ModelInfo {
+  const graph = model.graph!;
+  const nodes = graph.node ?? [];
+  const initNames = new Set((graph.initializer ?? []).map((t) => t.name));
+  const metadata: Record<string, string> = {};
+  for (const p of model.metadataProps ?? []) if (p.key) metadata[p.key] = p.value ?? '';
+  const opsets: Record<string, number> = {};
+  for (const o of model.opsetImport ?? []) opsets[o.domain || 'ai.onnx'] = toNumber(o.version);
+  const opCounts: Record<string, number> = {};
+  for (const n of nodes) opCounts[n.opType ?? '?'] = (opCounts[n.opType ?? '?'] ?? 0) + 1;
+
+  const layers = nodes.filter((n) => RECURRENT.has(n.opType ?? '')).map((n, k) => recurrentLayer(n, k));
+  chainLayers(nodes, layers);
+
+  const inputs = (graph.input ?? []).filter((v) => !initNames.has(v.name)).map(tensorInfo);
+  const outputs = (graph.output ?? []).map(tensorInfo);
+  const parameters = (graph.initializer ?? []).reduce(
+    (sum, t) => sum + (t.dims ?? []).reduce<number>((p, d) => p * toNumber(d), 1),
+    0
+  );
+
+  const named = metadata['cellscope.input'];
+  const intInputs = inputs.filter((i) => i.elemType.startsWith('int'));
+  const candidate = inputs.find((i) => i.name === named) ?? (intInputs.length === 1 ? intInputs[0] : undefined);
+  let tokenInput: TokenInput | null = null;
+  if (candidate && layers.length) {
+    const rank = candidate.dims.length;
+    const seqAxis = findSeqAxis(nodes, candidate.name, rank, layers[0]) ?? guessSeqAxis(candidate);
+    tokenInput = { name: candidate.name, elemType: candidate.elemType, rank, seqAxis };
+  }
+  const logitsName = metadata['cellscope.logits'];
+  return {
+    irVersion: toNumber(model.irVersion),
+    opsets,
+    producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
+    inputs,
+    outputs,
+    metadata,
+    layers,
+    parameters,
+    opCounts,
+    tokenInput,
+    logits: outputs.some((o) => o.name === logitsName) ? logitsName : null
+  };
+}
+
+/** Fall back on dimension names: "seq"/"time"/"len" is time, "batch" is not. */
+function guessSeqAxis(t: TensorInfo): number {
+  const byName = t.dims.findIndex((d) => typeof d === 'string' && /seq|time|len|step/i.test(d));
+  if (byName >= 0) return byName;
+  const batch = t.dims.findIndex((d) => typeof d === 'string' && /batch/i.test(d));
+  if (batch >= 0 && t.dims.length === 2) return 1 - batch;
+  return t.dims.length === 2 && t.dims[0] === 1 ? 1 : 0;
+}

@@ -1,0 +1,3 @@
+export { createTokenizer, parseTokenizerSpec, TokenizerError } from './tokenizer';
+export type { Encoded, Tokenizer, TokenizerSpec } from './tokenizer';
+export { validateCorpusText, CorpusError } from './corpus';

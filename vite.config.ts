@@ -1,0 +1,43 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig, type Plugin } from 'vitest/config';
+
+/**
+ * COOP/COEP make the page cross-origin isolated, which SharedArrayBuffer (and so
+ * onnxruntime-web's WASM threads) requires. Vite's `server.headers` is not applied to
+ * SvelteKit's responses, so a middleware sets them for dev and preview alike.
+ */
+function crossOriginIsolation(): Plugin {
+  const setHeaders = (
+    _req: unknown,
+    res: { setHeader(name: string, value: string): void },
+    next: () => void
+  ) => {
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    next();
+  };
+  return {
+    name: 'cellscope-cross-origin-isolation',
+    configureServer(server) {
+      server.middlewares.use(setHeaders);
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(setHeaders);
+    }
+  };
+}
+
+export default defineConfig({
+  plugins: [crossOriginIsolation(), sveltekit()],
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  worker: { format: 'es' },
+  build: { chunkSizeWarningLimit: 2000 },
+  preview: { port: 4173, strictPort: true },
+  test: {
+    expect: { requireAssertions: true },
+    include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000
+  }
+});
