@@ -1,0 +1,24 @@
+/** Main-thread handle on the recording worker. */
+import * as Comlink from 'comlink';
+import type { Progress } from './core';
+import type { RecorderApi } from './worker';
+
+export interface RecorderClient {
+  record(id: number, onProgress: (p: Progress) => void): Promise<{ completed: boolean; chunksDone: number }>;
+  stop(): Promise<void>;
+  environment(): Promise<{ crossOriginIsolated: boolean; threads: number | undefined; cores: number }>;
+}
+
+let client: RecorderClient | null = null;
+
+export function recorder(): RecorderClient {
+  if (client) return client;
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  const remote = Comlink.wrap<RecorderApi>(worker);
+  client = {
+    record: (id, onProgress) => remote.record(id, Comlink.proxy(onProgress)),
+    stop: () => remote.stop(),
+    environment: () => remote.environment() as ReturnType<RecorderClient['environment']>
+  };
+  return client;
+}

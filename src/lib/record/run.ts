@@ -1,0 +1,95 @@
+/**
+ * A recording from start to finish against the store: plan it (tokens, streams, unknown tokens),
+ * then run or resume it chunk by chunk. Shared by the browser worker and Node.
+ */
+import { decodeModel, prepareForRecording } from '../onnx';
+import {
+  createRecording,
+  dexieSink,
+  setRecordingStatus,
+  type CellscopeDB,
+  type CorpusRow,
+  type ModelRow
+} from '../store';
+import { createTokenizer, parseTokenizerSpec } from '../tokenize';
+import { recordChunks, type Progress, type SessionLike, type TensorCtor } from './core';
+import { planStreams } from './streams';
+
+export interface OrtModule {
+  InferenceSession: { create(bytes: Uint8Array, options?: object): Promise<SessionLike> };
+  Tensor: TensorCtor;
+}
+
+/** Tokens per chunk: large enough that per-run overhead vanishes, small enough for smooth progress. */
+export const DEFAULT_CHUNK = 2048;
+
+function tokenize(model: ModelRow, corpus: CorpusRow) {
+  const tokenizer = createTokenizer(parseTokenizerSpec(model.info.metadata['cellscope.tokenizer']));
+  return tokenizer.encode(corpus.text);
+}
+
+/** Create a recording row (status "recording", nothing committed yet). */
+export async function planRecording(
+  db: CellscopeDB,
+  model: ModelRow,
+  corpus: CorpusRow,
+  chunkSize = DEFAULT_CHUNK
+): Promise<number> {
+  const { taps } = prepareForRecording(decodeModel(model.bytes));
+  const encoded = tokenize(model, corpus);
+  const hasBidirectional = taps.some((t) => t.directions === 2);
+  return createRecording(db, {
+    modelSha: model.sha256,
+    corpusSha: corpus.sha256,
+    name: `${model.name} × ${corpus.name}`,
+    streams: planStreams(taps),
+    tokens: encoded.ids.length,
+    // A backward direction needs the whole sequence in one run.
+    chunkSize: hasBidirectional ? encoded.ids.length : chunkSize,
+    unknownTokens: encoded.unknown,
+    unknownExamples: encoded.unknownExamples
+  });
+}
+
+export interface RunOptions {
+  sessionOptions?: object;
+  shouldStop?: () => boolean;
+  onProgress?: (p: Progress) => void;
+}
+
+/** Run (or resume) a planned recording until it completes or shouldStop() says so. */
+export async function runRecording(db: CellscopeDB, ort: OrtModule, id: number, opts: RunOptions = {}) {
+  const rec = await db.recordings.get(id);
+  if (!rec) throw new Error(`Recording ${id} does not exist.`);
+  if (rec.status === 'complete') return { completed: true, chunksDone: rec.chunksDone };
+  const [model, corpus] = await Promise.all([db.models.get(rec.modelSha), db.corpora.get(rec.corpusSha)]);
+  if (!model || !corpus) throw new Error('The model or corpus of this recording was deleted.');
+  const graph = prepareForRecording(decodeModel(model.bytes));
+  const { ids, offsets } = tokenize(model, corpus);
+  const session = await ort.InferenceSession.create(graph.bytes, opts.sessionOptions);
+  await setRecordingStatus(db, id, 'recording');
+  let last: Progress | null = null;
+  const outcome = await recordChunks({
+    session,
+    Tensor: ort.Tensor,
+    taps: graph.taps,
+    tokenInput: graph.info.tokenInput!,
+    ids,
+    chunkSize: rec.chunkSize,
+    sink: dexieSink(db, id, ids, offsets),
+    startChunk: rec.chunksDone,
+    state: rec.state,
+    shouldStop: opts.shouldStop,
+    onProgress: (p) => {
+      last = p;
+      opts.onProgress?.(p);
+    }
+  });
+  const rate = (last as Progress | null)?.tokensPerSecond ?? null;
+  await setRecordingStatus(db, id, outcome.completed ? 'complete' : 'paused', {
+    tokensPerSecond: rate,
+    ...(outcome.completed ? { state: null } : {})
+  });
+  await (session as { release?: () => Promise<void> }).release?.();
+  return { completed: outcome.completed, chunksDone: outcome.chunksDone };
+}

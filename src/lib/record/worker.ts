@@ -1,0 +1,36 @@
+/// <reference lib="webworker" />
+/** The recording worker: onnxruntime-web (WASM, SIMD, one thread per core) writing into IndexedDB. */
+import * as Comlink from 'comlink';
+import * as ort from 'onnxruntime-web/wasm';
+import { database } from '../store';
+import type { Progress } from './core';
+import { runRecording, type OrtModule } from './run';
+
+ort.env.wasm.numThreads = self.crossOriginIsolated ? navigator.hardwareConcurrency || 1 : 1;
+ort.env.wasm.simd = true;
+
+let stopRequested = false;
+
+const api = {
+  async record(id: number, onProgress: (p: Progress) => void) {
+    stopRequested = false;
+    return runRecording(database(), ort as unknown as OrtModule, id, {
+      sessionOptions: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
+      shouldStop: () => stopRequested,
+      onProgress
+    });
+  },
+  stop() {
+    stopRequested = true;
+  },
+  environment() {
+    return {
+      crossOriginIsolated: self.crossOriginIsolated,
+      threads: ort.env.wasm.numThreads,
+      cores: navigator.hardwareConcurrency
+    };
+  }
+};
+
+export type RecorderApi = typeof api;
+Comlink.expose(api);

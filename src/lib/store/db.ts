@@ -1,0 +1,86 @@
+/** The IndexedDB schema (Dexie). Schema versions only ever add: upgrades never drop data. */
+import Dexie, { type Table } from 'dexie';
+import type { ModelInfo } from '../onnx';
+import type { CarriedState, StreamSpec } from '../record';
+
+export interface ModelRow {
+  sha256: string;
+  name: string;
+  bytes: Uint8Array;
+  size: number;
+  info: ModelInfo;
+  bundled: boolean;
+  addedAt: number;
+}
+
+export interface CorpusRow {
+  sha256: string;
+  name: string;
+  text: string;
+  chars: number;
+  bundled: boolean;
+  addedAt: number;
+}
+
+export type RecordingStatus = 'recording' | 'paused' | 'complete';
+
+export interface RecordingRow {
+  id?: number;
+  modelSha: string;
+  corpusSha: string;
+  name: string;
+  status: RecordingStatus;
+  streams: StreamSpec[];
+  tokens: number;
+  chunkSize: number;
+  chunks: number;
+  /** Chunks 0..chunksDone-1 are committed; recording resumes at chunksDone. */
+  chunksDone: number;
+  unknownTokens: number;
+  unknownExamples: string[];
+  /** Recurrent state after the last committed chunk. */
+  state: CarriedState | null;
+  tokensPerSecond: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ChunkRow {
+  recordingId: number;
+  stream: string;
+  chunk: number;
+  /** [length, units], row-major: one row per timestep. */
+  data: Float32Array;
+}
+
+export interface TokenRow {
+  recordingId: number;
+  chunk: number;
+  ids: Int32Array;
+  offsets: Uint32Array;
+}
+
+export class CellscopeDB extends Dexie {
+  models!: Table<ModelRow, string>;
+  corpora!: Table<CorpusRow, string>;
+  recordings!: Table<RecordingRow, number>;
+  chunks!: Table<ChunkRow, [number, string, number]>;
+  tokens!: Table<TokenRow, [number, number]>;
+
+  constructor(name = 'cellscope') {
+    super(name);
+    this.version(1).stores({
+      models: '&sha256, addedAt',
+      corpora: '&sha256, addedAt',
+      recordings: '++id, [modelSha+corpusSha], status, createdAt',
+      chunks: '[recordingId+stream+chunk], recordingId',
+      tokens: '[recordingId+chunk], recordingId'
+    });
+  }
+}
+
+let shared: CellscopeDB | null = null;
+/** The app's database (one connection per JS context: page or worker). */
+export function database(): CellscopeDB {
+  return (shared ??= new CellscopeDB());
+}

@@ -1,0 +1,7 @@
+export { CellscopeDB, database } from './db';
+export type { ModelRow, CorpusRow, RecordingRow, RecordingStatus, ChunkRow, TokenRow } from './db';
+export { createRecording, dexieSink, deleteRecording, setRecordingStatus } from './recordings';
+export type { NewRecording } from './recordings';
+export { RecordingReader } from './reader';
+export type { TokenWindow } from './reader';
+export { addModel, addCorpus, checkModel, sha256 } from './library';

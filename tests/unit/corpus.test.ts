@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { CorpusError, createTokenizer, validateCorpusText } from '../../src/lib/tokenize';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describe('corpus validation', () => {
+  it('refuses an empty file with a message naming it', () => {
+    expect(() => validateCorpusText(new Uint8Array(), 'empty.txt')).toThrow(/"empty.txt" is empty/);
+  });
+  it('refuses whitespace-only text', () => {
+    expect(() => validateCorpusText(enc(' \n\t\n'), 'blank.txt')).toThrow(CorpusError);
+  });
+  it('refuses a binary file (PNG header with NUL bytes)', () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+    expect(() => validateCorpusText(png, 'image.png')).toThrow(/binary file/);
+  });
+  it('refuses non-UTF-8 bytes', () => {
+    const latin = new Uint8Array(200).map((_, i) => 0xc0 + (i % 60) * 0 + 0x20); // 0xe0 bytes: invalid UTF-8 runs
+    expect(() => validateCorpusText(latin, 'latin1.txt')).toThrow(/not UTF-8/);
+  });
+  it('accepts text and returns it decoded', () => {
+    expect(validateCorpusText(enc('int x = 1; // ok ✓'), 'a.c')).toBe('int x = 1; // ok ✓');
+  });
+});
+
+describe('char tokenizer', () => {
+  const t = createTokenizer({ type: 'char', vocab: ['a', 'b', '\n', '<unk>'], unk: '<unk>' });
+  it('maps characters to ids with UTF-16 offsets, one token per code point', () => {
+    const e = t.encode('ab\n😀a');
+    expect(Array.from(e.ids)).toEqual([0, 1, 2, 3, 0]);
+    expect(Array.from(e.offsets)).toEqual([0, 1, 2, 3, 5]);
+    expect(e.unknown).toBe(1);
+    expect(e.unknownExamples).toEqual(['😀']);
+  });
+  it('throws when a character is unknown and there is no unknown token', () => {
+    const strict = createTokenizer({ type: 'char', vocab: ['a'] });
+    expect(() => strict.encode('ab')).toThrow(/"b" is not in the model's vocabulary/);
+  });
+});

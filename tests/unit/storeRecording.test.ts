@@ -1,0 +1,92 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-web';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { planRecording, runRecording, type OrtModule } from '../../src/lib/record';
+import { addCorpus, addModel, CellscopeDB, deleteRecording, RecordingReader } from '../../src/lib/store';
+import { demoCorpusPath, loadDemoModel } from './modelFixture';
+
+const ortModule = ort as unknown as OrtModule;
+let db: CellscopeDB;
+let n = 0;
+
+beforeAll(() => {
+  ort.env.wasm.numThreads = 1;
+});
+afterEach(async () => {
+  db?.close();
+});
+
+async function setup(text: string) {
+  db = new CellscopeDB(`test-${n++}`);
+  const model = await addModel(db, loadDemoModel(), 'code-lstm.onnx');
+  const corpus = await addCorpus(db, new TextEncoder().encode(text), 'sample.c');
+  return { model, corpus };
+}
+
+const sample = readFileSync(demoCorpusPath, 'utf8').slice(0, 1200);
+
+describe('recording into IndexedDB (Dexie over fake-indexeddb, ort-web WASM)', () => {
+  it('a stopped recording is paused, never complete, and resumes to exactly the uninterrupted values', async () => {
+    const { model, corpus } = await setup(sample);
+    const whole = await planRecording(db, model, corpus, 256);
+    await runRecording(db, ortModule, whole);
+
+    const id = await planRecording(db, model, corpus, 256);
+    let chunks = 0;
+    const first = await runRecording(db, ortModule, id, { shouldStop: () => ++chunks >= 2 });
+    expect(first.completed).toBe(false);
+    const paused = (await db.recordings.get(id))!;
+    expect(paused.status).toBe('paused');
+    expect(paused.chunksDone).toBe(2);
+    expect(paused.state).not.toBeNull();
+
+    const second = await runRecording(db, ortModule, id);
+    expect(second.completed).toBe(true);
+    const done = (await db.recordings.get(id))!;
+    expect(done.status).toBe('complete');
+    expect(done.chunksDone).toBe(done.chunks);
+
+    const a = new RecordingReader(db, (await db.recordings.get(whole))!);
+    const b = new RecordingReader(db, done);
+    for (const s of ['L0.fwd.h', 'L1.fwd.h']) {
+      expect(await b.window(s, 0, done.tokens)).toEqual(await a.window(s, 0, done.tokens));
+    }
+    const toks = await b.tokens(250, 260);
+    expect(Array.from(toks.offsets)).toEqual([250, 251, 252, 253, 254, 255, 256, 257, 258, 259]);
+  });
+
+  it('reads windows across chunk edges with the right rows', async () => {
+    const { model, corpus } = await setup(sample);
+    const id = await planRecording(db, model, corpus, 100);
+    await runRecording(db, ortModule, id);
+    const r = new RecordingReader(db, (await db.recordings.get(id))!);
+    const units = r.units('L1.fwd.h');
+    const all = await r.window('L1.fwd.h', 0, 300);
+    const mid = await r.window('L1.fwd.h', 95, 205);
+    expect(mid).toEqual(all.subarray(95 * units, 205 * units));
+    expect((await r.window('L1.fwd.h', 1190, 5000)).length).toBe(10 * units);
+  });
+
+  it('counts characters outside the vocabulary and records them as the unknown token', async () => {
+    const { model, corpus } = await setup('int café = 1; // naïve ✓\n');
+    const id = await planRecording(db, model, corpus, 256);
+    const rec = (await db.recordings.get(id))!;
+    expect(rec.unknownTokens).toBe(3);
+    expect(rec.unknownExamples).toEqual(['é', 'ï', '✓']);
+  });
+
+  it('deleting a recording removes its chunks and tokens', async () => {
+    const { model, corpus } = await setup(sample);
+    const keep = await planRecording(db, model, corpus, 512);
+    await runRecording(db, ortModule, keep);
+    const id = await planRecording(db, model, corpus, 512);
+    await runRecording(db, ortModule, id);
+    const before = await db.chunks.count();
+    await deleteRecording(db, id);
+    expect(await db.recordings.get(id)).toBeUndefined();
+    expect(await db.chunks.count()).toBe(before / 2);
+    expect((await db.tokens.toArray()).filter((t) => t.recordingId === id)).toHaveLength(0);
+    expect(await db.tokens.count()).toBeGreaterThan(0);
+  });
+});
