@@ -37,3 +37,15 @@ describe('char tokenizer', () => {
     expect(() => strict.encode('ab')).toThrow(/"b" is not in the model's vocabulary/);
   });
 });
+
+import { lineCol, lineStarts } from '../../src/lib/tokenize';
+describe('line/column lookup', () => {
+  it('finds 1-based line and column of offsets', () => {
+    const starts = lineStarts('ab\ncd\n\nef');
+    expect(lineCol(starts, 0)).toEqual({ line: 1, col: 1 });
+    expect(lineCol(starts, 2)).toEqual({ line: 1, col: 3 });
+    expect(lineCol(starts, 3)).toEqual({ line: 2, col: 1 });
+    expect(lineCol(starts, 6)).toEqual({ line: 3, col: 1 });
+    expect(lineCol(starts, 8)).toEqual({ line: 4, col: 2 });
+  });
+});

@@ -1,0 +1,2 @@
+export { topUnitsByMagnitude } from './topUnits';
+export type { UnitValue } from './topUnits';

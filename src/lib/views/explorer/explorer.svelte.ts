@@ -1,0 +1,131 @@
+/**
+ * View state of the explorer: which stream, which window of time, what is hovered — and the data
+ * of the current window, loaded from the store whenever those change. Components read it and draw.
+ */
+import { topUnitsByMagnitude, type UnitValue } from '../../analysis';
+import type { CorpusRow, RecordingReader } from '../../store';
+import { lineCol, lineStarts } from '../../tokenize';
+
+export const ZOOM_LEVELS = [2, 4, 6, 8, 10, 12, 16, 20] as const;
+
+export interface WindowData {
+  stream: string;
+  t0: number;
+  steps: number;
+  units: number;
+  values: Float32Array;
+  /** Display text of each token in the window (from the corpus, by offset). */
+  tokens: string[];
+  offsets: Uint32Array;
+}
+
+export class ExplorerState {
+  stream = $state('');
+  t0 = $state(0);
+  cellWidth = $state<number>(12);
+  /** Width in px available for columns. */
+  width = $state(800);
+  hoverT = $state<number | null>(null);
+  data = $state.raw<WindowData | null>(null);
+  error = $state<string | null>(null);
+  private seq = 0;
+
+  constructor(
+    readonly reader: RecordingReader,
+    readonly corpus: CorpusRow
+  ) {
+    const streams = reader.recording.streams;
+    this.stream = streams.at(-1)?.id ?? '';
+  }
+
+  get length() {
+    return this.reader.length;
+  }
+  get cols() {
+    return Math.max(1, Math.floor(this.width / this.cellWidth));
+  }
+  get maxT0() {
+    return Math.max(0, this.length - this.cols);
+  }
+
+  setT0(t: number) {
+    this.t0 = Math.max(0, Math.min(Math.round(t), this.maxT0));
+  }
+  scrollBy(steps: number) {
+    this.setT0(this.t0 + steps);
+  }
+  zoom(direction: 1 | -1) {
+    const i = ZOOM_LEVELS.indexOf(this.cellWidth as (typeof ZOOM_LEVELS)[number]);
+    const next = ZOOM_LEVELS[Math.max(0, Math.min(ZOOM_LEVELS.length - 1, (i < 0 ? 5 : i) + direction))];
+    // Keep the hovered (or centre) timestep in place while zooming.
+    const anchor = this.hoverT ?? this.t0 + Math.floor(this.cols / 2);
+    const frac = (anchor - this.t0) / this.cols;
+    this.cellWidth = next;
+    this.setT0(anchor - frac * this.cols);
+  }
+  /** Move the hover by dt, scrolling the window to keep it visible. */
+  moveHover(dt: number) {
+    const t = Math.max(0, Math.min(this.length - 1, (this.hoverT ?? this.t0) + dt));
+    this.hoverT = t;
+    if (t < this.t0) this.setT0(t);
+    else if (t >= this.t0 + this.cols) this.setT0(t - this.cols + 1);
+  }
+
+  /** Values of all units at the hovered timestep, if it is in the loaded window. */
+  get hoverRow(): Float32Array | null {
+    const d = this.data;
+    const t = this.hoverT;
+    if (!d || t === null || t < d.t0 || t >= d.t0 + d.steps) return null;
+    return d.values.subarray((t - d.t0) * d.units, (t - d.t0 + 1) * d.units);
+  }
+  get topUnits(): UnitValue[] {
+    const row = this.hoverRow;
+    return row ? topUnitsByMagnitude(row, 12) : [];
+  }
+  tokenText(t: number): string {
+    const d = this.data;
+    return d && t >= d.t0 && t < d.t0 + d.steps ? d.tokens[t - d.t0] : '';
+  }
+  /** Line and column of a timestep's token in the corpus. */
+  position(t: number): { line: number; col: number } | null {
+    const d = this.data;
+    if (!d || t < d.t0 || t >= d.t0 + d.steps) return null;
+    this.starts ??= lineStarts(this.corpus.text);
+    return lineCol(this.starts, d.offsets[t - d.t0]);
+  }
+  private starts: Uint32Array | null = null;
+
+  /** Load the window for the current stream/t0/cols; stale responses are dropped. */
+  async load(): Promise<void> {
+    const stream = this.stream;
+    const t0 = this.t0;
+    const t1 = Math.min(this.length, t0 + this.cols);
+    const seq = ++this.seq;
+    try {
+      // One token past the window gives the last token's end offset.
+      const [values, toks] = await Promise.all([
+        this.reader.window(stream, t0, t1),
+        this.reader.tokens(t0, Math.min(this.length, t1 + 1))
+      ]);
+      if (seq !== this.seq) return;
+      const text = this.corpus.text;
+      const tokens: string[] = [];
+      for (let i = 0; i < t1 - t0; i++) {
+        const end = i + 1 < toks.offsets.length ? toks.offsets[i + 1] : text.length;
+        tokens.push(text.slice(toks.offsets[i], end));
+      }
+      this.data = {
+        stream,
+        t0,
+        steps: t1 - t0,
+        units: this.reader.units(stream),
+        values,
+        tokens,
+        offsets: toks.offsets.subarray(0, t1 - t0)
+      };
+      this.error = null;
+    } catch (e) {
+      if (seq === this.seq) this.error = (e as Error).message;
+    }
+  }
+}

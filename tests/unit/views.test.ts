@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { topUnitsByMagnitude } from '../../src/lib/analysis';
+import { divergingScale, paintHeatmap } from '../../src/lib/views/colour';
+import { visibleToken } from '../../src/lib/views/format';
+
+describe('diverging colour scale', () => {
+  const s = divergingScale(1);
+  it('is near-white at 0, red for positive and blue for negative values', () => {
+    const [r0, g0, b0] = s.css(0).match(/\d+/g)!.map(Number);
+    expect(Math.min(r0, g0, b0)).toBeGreaterThan(235);
+    const [r1, , b1] = s.css(1).match(/\d+/g)!.map(Number);
+    expect(r1).toBeGreaterThan(b1 + 50);
+    const [rn, , bn] = s.css(-1).match(/\d+/g)!.map(Number);
+    expect(bn).toBeGreaterThan(rn + 50);
+  });
+  it('clamps values outside the extent', () => {
+    expect(s.index(5)).toBe(255);
+    expect(s.index(-5)).toBe(0);
+    expect(s.index(0)).toBe(128);
+  });
+  it('paints units as rows and timesteps as columns', () => {
+    // 2 steps x 3 units, row-major by step
+    const win = new Float32Array([1, 0, -1, -1, 0, NaN]);
+    const out = new Uint8ClampedArray(2 * 3 * 4);
+    paintHeatmap(win, 2, 3, s, out);
+    const px = (x: number, y: number) => Array.from(out.subarray((y * 2 + x) * 4, (y * 2 + x) * 4 + 4));
+    expect(px(0, 0)).toEqual(Array.from(s.lut.subarray(255 * 4, 256 * 4)));
+    expect(px(1, 0)).toEqual(Array.from(s.lut.subarray(0, 4)));
+    expect(px(1, 2)[3]).toBe(0);
+  });
+});
+
+describe('top units', () => {
+  it('orders by |value| and breaks ties by unit index', () => {
+    expect(topUnitsByMagnitude([0.1, -0.9, 0.5, 0.9], 3)).toEqual([
+      { unit: 1, value: -0.9 },
+      { unit: 3, value: 0.9 },
+      { unit: 2, value: 0.5 }
+    ]);
+  });
+});
+
+describe('visible whitespace', () => {
+  it('shows spaces, newlines and tabs', () => {
+    expect(visibleToken(' ')).toBe('·');
+    expect(visibleToken('\n')).toBe('↵');
+    expect(visibleToken('a b\tc')).toBe('a·b⇥c');
+  });
+});
