@@ -11,7 +11,9 @@ describe('corpus validation', () => {
     expect(() => validateCorpusText(enc(' \n\t\n'), 'blank.txt')).toThrow(CorpusError);
   });
   it('refuses a binary file (PNG header with NUL bytes)', () => {
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+    const png = new Uint8Array([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82
+    ]);
     expect(() => validateCorpusText(png, 'image.png')).toThrow(/binary file/);
   });
   it('refuses non-UTF-8 bytes', () => {

@@ -44,7 +44,10 @@ function concat(results: ChunkResult[], stream: string): Float32Array {
   const parts = results.map((r) => r.streams[stream]);
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 

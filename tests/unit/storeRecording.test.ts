@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { planRecording, runRecording, type OrtModule } from '../../src/lib/record';
-import { addCorpus, addModel, CellscopeDB, deleteRecording, RecordingReader } from '../../src/lib/store';
+import {
+  addCorpus,
+  addModel,
+  CellscopeDB,
+  deleteRecording,
+  RecordingReader
+} from '../../src/lib/store';
 import { demoCorpusPath, loadDemoModel } from './modelFixture';
 
 const ortModule = ort as unknown as OrtModule;

@@ -23,7 +23,8 @@ describe('diverging colour scale', () => {
     const win = new Float32Array([1, 0, -1, -1, 0, NaN]);
     const out = new Uint8ClampedArray(2 * 3 * 4);
     paintHeatmap(win, 2, 3, s, out);
-    const px = (x: number, y: number) => Array.from(out.subarray((y * 2 + x) * 4, (y * 2 + x) * 4 + 4));
+    const px = (x: number, y: number) =>
+      Array.from(out.subarray((y * 2 + x) * 4, (y * 2 + x) * 4 + 4));
     expect(px(0, 0)).toEqual(Array.from(s.lut.subarray(255 * 4, 256 * 4)));
     expect(px(1, 0)).toEqual(Array.from(s.lut.subarray(0, 4)));
     expect(px(1, 2)[3]).toBe(0);

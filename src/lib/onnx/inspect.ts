@@ -82,7 +82,11 @@ function tensorInfo(v: ValueInfoProto): TensorInfo {
 }
 
 function defaultActivations(op: RecurrentOp): string[] {
-  return op === 'LSTM' ? ['Sigmoid', 'Tanh', 'Tanh'] : op === 'GRU' ? ['Sigmoid', 'Tanh'] : ['Tanh'];
+  return op === 'LSTM'
+    ? ['Sigmoid', 'Tanh', 'Tanh']
+    : op === 'GRU'
+      ? ['Sigmoid', 'Tanh']
+      : ['Tanh'];
 }
 
 function recurrentLayer(node: NodeProto, index: number): RecurrentLayer {
@@ -116,13 +120,27 @@ function recurrentLayer(node: NodeProto, index: number): RecurrentLayer {
 }
 
 /** Ops that only move a tensor's axes around or change its values elementwise. */
-const PASS_THROUGH = new Set(['Cast', 'Identity', 'Relu', 'Tanh', 'Sigmoid', 'Dropout', 'Mul', 'Add']);
+const PASS_THROUGH = new Set([
+  'Cast',
+  'Identity',
+  'Relu',
+  'Tanh',
+  'Sigmoid',
+  'Dropout',
+  'Mul',
+  'Add'
+]);
 
 /**
  * Follow the token input forward (Gather as indices, Transpose, elementwise ops) to the first
  * recurrent node's X and report which input axis arrives at X's time axis.
  */
-function findSeqAxis(nodes: NodeProto[], input: string, rank: number, first: RecurrentLayer): number | null {
+function findSeqAxis(
+  nodes: NodeProto[],
+  input: string,
+  rank: number,
+  first: RecurrentLayer
+): number | null {
   const axesOf = new Map<string, number[]>([[input, Array.from({ length: rank }, (_, i) => i)]]);
   for (const node of nodes) {
     const ins = node.input ?? [];
@@ -149,12 +167,22 @@ function findSeqAxis(nodes: NodeProto[], input: string, rank: number, first: Rec
 /** Which recurrent layer's Y reaches each layer's X through shape-only ops. */
 function chainLayers(nodes: NodeProto[], layers: RecurrentLayer[]): void {
   const origin = new Map<string, number>();
-  const shapeOnly = new Set(['Squeeze', 'Unsqueeze', 'Reshape', 'Transpose', 'Identity', 'Dropout', 'Cast', 'Concat']);
+  const shapeOnly = new Set([
+    'Squeeze',
+    'Unsqueeze',
+    'Reshape',
+    'Transpose',
+    'Identity',
+    'Dropout',
+    'Cast',
+    'Concat'
+  ]);
   const byNode = new Map(layers.map((l) => [l.nodeName, l]));
   for (const node of nodes) {
     const ins = node.input ?? [];
     if (RECURRENT.has(node.opType ?? '')) {
-      const layer = byNode.get(node.name || '') ?? layers.find((l) => l.outputs[0] === node.output?.[0]);
+      const layer =
+        byNode.get(node.name || '') ?? layers.find((l) => l.outputs[0] === node.output?.[0]);
       if (!layer) continue;
       layer.inputLayer = origin.get(ins[0]) ?? null;
       if (layer.outputs[0]) origin.set(layer.outputs[0], layer.index);
@@ -175,7 +203,9 @@ export function inspectModel(model: ModelProto): ModelInfo {
   const opCounts: Record<string, number> = {};
   for (const n of nodes) opCounts[n.opType ?? '?'] = (opCounts[n.opType ?? '?'] ?? 0) + 1;
 
-  const layers = nodes.filter((n) => RECURRENT.has(n.opType ?? '')).map((n, k) => recurrentLayer(n, k));
+  const layers = nodes
+    .filter((n) => RECURRENT.has(n.opType ?? ''))
+    .map((n, k) => recurrentLayer(n, k));
   chainLayers(nodes, layers);
 
   const inputs = (graph.input ?? []).filter((v) => !initNames.has(v.name)).map(tensorInfo);
@@ -187,7 +217,8 @@ export function inspectModel(model: ModelProto): ModelInfo {
 
   const named = metadata['cellscope.input'];
   const intInputs = inputs.filter((i) => i.elemType.startsWith('int'));
-  const candidate = inputs.find((i) => i.name === named) ?? (intInputs.length === 1 ? intInputs[0] : undefined);
+  const candidate =
+    inputs.find((i) => i.name === named) ?? (intInputs.length === 1 ? intInputs[0] : undefined);
   let tokenInput: TokenInput | null = null;
   if (candidate && layers.length) {
     const rank = candidate.dims.length;

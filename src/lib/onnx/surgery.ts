@@ -4,7 +4,14 @@
  * in chunks and carry the state from one chunk to the next.
  */
 import { inspectModel, type ModelInfo, type RecurrentLayer } from './inspect';
-import { DataType, encodeModel, ModelFormatError, onnx, type ModelProto, type NodeProto } from './proto';
+import {
+  DataType,
+  encodeModel,
+  ModelFormatError,
+  onnx,
+  type ModelProto,
+  type NodeProto
+} from './proto';
 
 export interface LayerTap {
   layer: number;

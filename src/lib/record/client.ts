@@ -4,9 +4,16 @@ import type { Progress } from './core';
 import type { RecorderApi } from './worker';
 
 export interface RecorderClient {
-  record(id: number, onProgress: (p: Progress) => void): Promise<{ completed: boolean; chunksDone: number }>;
+  record(
+    id: number,
+    onProgress: (p: Progress) => void
+  ): Promise<{ completed: boolean; chunksDone: number }>;
   stop(): Promise<void>;
-  environment(): Promise<{ crossOriginIsolated: boolean; threads: number | undefined; cores: number }>;
+  environment(): Promise<{
+    crossOriginIsolated: boolean;
+    threads: number | undefined;
+    cores: number;
+  }>;
 }
 
 let client: RecorderClient | null = null;

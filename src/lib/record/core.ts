@@ -80,14 +80,21 @@ export function zeroState(taps: LayerTap[]): CarriedState {
 }
 
 function tokenTensor(Tensor: TensorCtor, input: TokenInput, ids: Int32Array): TensorLike {
-  const dims = input.rank === 1 ? [ids.length] : input.seqAxis === 0 ? [ids.length, 1] : [1, ids.length];
-  if (input.elemType === 'int64') return new Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), dims);
+  const dims =
+    input.rank === 1 ? [ids.length] : input.seqAxis === 0 ? [ids.length, 1] : [1, ids.length];
+  if (input.elemType === 'int64')
+    return new Tensor(
+      'int64',
+      BigInt64Array.from(ids, (v) => BigInt(v)),
+      dims
+    );
   if (input.elemType === 'int32') return new Tensor('int32', ids, dims);
   throw new Error(`Token input ${input.name} has type ${input.elemType}; expected int64 or int32.`);
 }
 
 function asFloat32(t: TensorLike | undefined, name: string): Float32Array {
-  if (!t || !(t.data instanceof Float32Array)) throw new Error(`The model did not return ${name} as float32.`);
+  if (!t || !(t.data instanceof Float32Array))
+    throw new Error(`The model did not return ${name} as float32.`);
   return t.data;
 }
 
@@ -98,7 +105,7 @@ function splitDirections(y: Float32Array, steps: number, tap: LayerTap): Float32
   const fwd = new Float32Array(steps * H);
   const bwd = new Float32Array(steps * H);
   for (let t = 0; t < steps; t++) {
-    fwd.set(y.subarray((2 * t) * H, (2 * t + 1) * H), t * H);
+    fwd.set(y.subarray(2 * t * H, (2 * t + 1) * H), t * H);
     bwd.set(y.subarray((2 * t + 1) * H, (2 * t + 2) * H), t * H);
   }
   return [fwd, bwd];
@@ -144,7 +151,12 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
     const done = start + length;
     const seconds = Math.max((now() - t0) / 1000, 1e-6);
     const rate = (done - doneAtStart) / seconds;
-    job.onProgress?.({ done, total, tokensPerSecond: rate, etaSeconds: (total - done) / Math.max(rate, 1e-9) });
+    job.onProgress?.({
+      done,
+      total,
+      tokensPerSecond: rate,
+      etaSeconds: (total - done) / Math.max(rate, 1e-9)
+    });
     if (chunk < chunks && job.shouldStop?.()) break;
   }
   if (pending) await pending;

@@ -58,11 +58,19 @@ export interface RunOptions {
 }
 
 /** Run (or resume) a planned recording until it completes or shouldStop() says so. */
-export async function runRecording(db: CellscopeDB, ort: OrtModule, id: number, opts: RunOptions = {}) {
+export async function runRecording(
+  db: CellscopeDB,
+  ort: OrtModule,
+  id: number,
+  opts: RunOptions = {}
+) {
   const rec = await db.recordings.get(id);
   if (!rec) throw new Error(`Recording ${id} does not exist.`);
   if (rec.status === 'complete') return { completed: true, chunksDone: rec.chunksDone };
-  const [model, corpus] = await Promise.all([db.models.get(rec.modelSha), db.corpora.get(rec.corpusSha)]);
+  const [model, corpus] = await Promise.all([
+    db.models.get(rec.modelSha),
+    db.corpora.get(rec.corpusSha)
+  ]);
   if (!model || !corpus) throw new Error('The model or corpus of this recording was deleted.');
   const graph = prepareForRecording(decodeModel(model.bytes));
   const { ids, offsets } = tokenize(model, corpus);

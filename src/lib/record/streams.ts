@@ -12,7 +12,8 @@ export interface StreamSpec {
   units: number;
 }
 
-export const streamId = (layer: number, dir: Direction, kind: StreamKind) => `L${layer}.${dir}.${kind}`;
+export const streamId = (layer: number, dir: Direction, kind: StreamKind) =>
+  `L${layer}.${dir}.${kind}`;
 
 /** The streams this recorder version writes: h of every layer and direction. */
 export function planStreams(taps: LayerTap[]): StreamSpec[] {
@@ -20,7 +21,13 @@ export function planStreams(taps: LayerTap[]): StreamSpec[] {
   for (const tap of taps) {
     const dirs: Direction[] = tap.directions === 2 ? ['fwd', 'bwd'] : ['fwd'];
     for (const dir of dirs) {
-      out.push({ id: streamId(tap.layer, dir, 'h'), layer: tap.layer, dir, kind: 'h', units: tap.hiddenSize });
+      out.push({
+        id: streamId(tap.layer, dir, 'h'),
+        layer: tap.layer,
+        dir,
+        kind: 'h',
+        units: tap.hiddenSize
+      });
     }
   }
   return out;

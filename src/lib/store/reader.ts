@@ -80,7 +80,10 @@ export class RecordingReader {
       const data = await this.chunk(stream, c);
       const from = Math.max(t0, c * size);
       const to = Math.min(t1, (c + 1) * size);
-      out.set(data.subarray((from - c * size) * units, (to - c * size) * units), (from - t0) * units);
+      out.set(
+        data.subarray((from - c * size) * units, (to - c * size) * units),
+        (from - t0) * units
+      );
     }
     return out;
   }

@@ -38,7 +38,12 @@ export function dexieSink(
     async commit(r: ChunkResult) {
       await db.transaction('rw', [db.chunks, db.tokens, db.recordings], async () => {
         await db.chunks.bulkPut(
-          Object.entries(r.streams).map(([stream, data]) => ({ recordingId, stream, chunk: r.chunk, data }))
+          Object.entries(r.streams).map(([stream, data]) => ({
+            recordingId,
+            stream,
+            chunk: r.chunk,
+            data
+          }))
         );
         await db.tokens.put({
           recordingId,

@@ -36,10 +36,14 @@ export function parseTokenizerSpec(json: string): TokenizerSpec {
   try {
     spec = JSON.parse(json);
   } catch {
-    throw new TokenizerError('The model\'s cellscope.tokenizer metadata is not valid JSON.');
+    throw new TokenizerError("The model's cellscope.tokenizer metadata is not valid JSON.");
   }
   const s = spec as Partial<TokenizerSpec>;
-  if (!s || (s.type !== 'char' && s.type !== 'word' && s.type !== 'ids') || !Array.isArray(s.vocab)) {
+  if (
+    !s ||
+    (s.type !== 'char' && s.type !== 'word' && s.type !== 'ids') ||
+    !Array.isArray(s.vocab)
+  ) {
     throw new TokenizerError(
       'The model\'s cellscope.tokenizer metadata needs {"type": "char"|"word"|"ids", "vocab": [...]}.'
     );
@@ -72,7 +76,7 @@ function charTokenizer(spec: TokenizerSpec): Tokenizer {
       let unknown = 0;
       const examples = new Set<string>();
       // Iterate by code point so a character outside the BMP is one token, not two halves.
-      for (let i = 0; i < text.length; ) {
+      for (let i = 0; i < text.length;) {
         const cp = text.codePointAt(i)!;
         const ch = String.fromCodePoint(cp);
         const key = spec.lowercase ? ch.toLowerCase() : ch;

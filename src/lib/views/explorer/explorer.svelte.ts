@@ -56,7 +56,8 @@ export class ExplorerState {
   }
   zoom(direction: 1 | -1) {
     const i = ZOOM_LEVELS.indexOf(this.cellWidth as (typeof ZOOM_LEVELS)[number]);
-    const next = ZOOM_LEVELS[Math.max(0, Math.min(ZOOM_LEVELS.length - 1, (i < 0 ? 5 : i) + direction))];
+    const next =
+      ZOOM_LEVELS[Math.max(0, Math.min(ZOOM_LEVELS.length - 1, (i < 0 ? 5 : i) + direction))];
     // Keep the hovered (or centre) timestep in place while zooming.
     const anchor = this.hoverT ?? this.t0 + Math.floor(this.cols / 2);
     const frac = (anchor - this.t0) / this.cols;

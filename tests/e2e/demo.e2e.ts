@@ -1,0 +1,181 @@
+/**
+ * The whole path in real Chromium: first start → record the bundled demo with onnxruntime-web into
+ * IndexedDB → explore it → the inspector shows exactly what the store holds → reload keeps it.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { recordings, storedRow } from './idb';
+
+async function recordDemo(page: Page) {
+  await page.goto('/');
+  await expect(page.getByRole('list', { name: 'Models' })).toContainText('code-lstm.onnx');
+  await expect(page.getByRole('list', { name: 'Corpora' })).toContainText('stb_c_lexer.h');
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Record the demo' }).click();
+  await expect(page.getByRole('progressbar', { name: 'Recording progress' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Open the demo recording' })).toBeVisible({
+    timeout: 150_000
+  });
+  return (Date.now() - started) / 1000;
+}
+
+test('first start: the page is cross-origin isolated and ort gets one thread per core', async ({
+  page
+}) => {
+  await page.goto('/');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await expect(page.getByRole('button', { name: 'Record the demo' })).toBeVisible();
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  await expect(page.getByTestId('runtime')).toHaveText(
+    `onnxruntime-web WASM · SIMD · ${cores} thread${cores > 1 ? 's' : ''} · cross-origin isolated`
+  );
+});
+
+test('record the demo, explore it, inspect a token against the store, reload', async ({ page }) => {
+  const seconds = await recordDemo(page);
+  const [rec] = await recordings(page);
+  expect(rec.status).toBe('complete');
+  expect(rec.chunksDone).toBe(rec.chunks);
+  expect(rec.tokens).toBe(34689);
+  console.log(
+    `recording: ${rec.tokens} tokens in ${seconds.toFixed(1)} s wall, recorder rate ${Math.round(rec.tokensPerSecond ?? 0)} tokens/s`
+  );
+
+  await page.getByRole('button', { name: 'Open the demo recording' }).click();
+  await expect(page).toHaveURL(/\/explore\?rec=\d+/);
+  const canvas = page.getByTestId('heatmap');
+  await expect(canvas).toBeVisible();
+  await page.waitForFunction(
+    () => performance.getEntriesByName('cellscope:first-heatmap').length > 0
+  );
+
+  // The heatmap is not blank: many distinct colours, nothing transparent.
+  const pixels = await canvas.evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set<number>();
+    let transparent = 0;
+    for (let i = 0; i < d.length; i += 4 * 7) {
+      colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+      if (d[i + 3] === 0) transparent++;
+    }
+    return { colours: colours.size, transparent };
+  });
+  expect(pixels.colours).toBeGreaterThan(50);
+  expect(pixels.transparent).toBe(0);
+
+  // Hover token t = 40: the inspector's numbers are the stored values, largest |value| first.
+  const t = 40;
+  await page.locator(`[data-t="${t}"]`).hover();
+  await expect(page.getByTestId('inspector-t')).toHaveText(String(t));
+  const stream = await page.getByRole('combobox', { name: 'Stream' }).inputValue();
+  expect(stream).toBe('L1.fwd.h');
+  const row = await storedRow(page, {
+    recordingId: rec.id,
+    stream,
+    t,
+    chunkSize: rec.chunkSize,
+    units: 256
+  });
+  const expected = row
+    .map((value, unit) => ({ unit, value }))
+    .sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || a.unit - b.unit)
+    .slice(0, 12);
+  const shown = await page.locator('aside[aria-label="Inspector"] tbody tr').evaluateAll((rows) =>
+    rows.map((r) => ({
+      unit: Number(r.querySelector('td')!.textContent),
+      text: r.querySelector('.value')!.textContent!.trim().replace('\u2212', '-')
+    }))
+  );
+  expect(shown.map((s) => s.unit)).toEqual(expected.map((e) => e.unit));
+  shown.forEach((s, i) =>
+    expect(Math.abs(Number(s.text) - expected[i].value)).toBeLessThan(5.1e-5)
+  );
+
+  // Keyboard: → moves the inspected token.
+  await page.getByRole('application').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('inspector-t')).toHaveText(String(t + 1));
+
+  // Page load → first heatmap, measured on a reload of the explorer.
+  await page.reload();
+  await page.waitForFunction(
+    () => performance.getEntriesByName('cellscope:first-heatmap').length > 0
+  );
+  const firstPaintMs = await page.evaluate(
+    () => performance.getEntriesByName('cellscope:first-heatmap')[0].startTime
+  );
+  console.log(`page load → first heatmap: ${Math.round(firstPaintMs)} ms`);
+  await expect(page.getByTestId('position')).toContainText('of 34,689');
+
+  await page.goto('/');
+  const list = page.getByRole('list', { name: 'Recordings' });
+  await expect(list.locator('[data-status="complete"]')).toHaveCount(1);
+});
+
+test('cancel half-way: the recording is stopped, never complete, and resumes to completion', async ({
+  page
+}) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Record the demo' }).click();
+  const bar = page.getByRole('progressbar', { name: 'Recording progress' });
+  await expect(bar).toHaveAttribute('aria-valuenow', /^([1-9]|[1-8]\d)$/);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  const item = page.getByRole('list', { name: 'Recordings' }).locator('li').first();
+  await expect(item).toHaveAttribute('data-status', 'paused');
+  await expect(item).toContainText(/stopped at \d+%/);
+  await expect(item.getByRole('link', { name: 'Open' })).toHaveCount(0);
+  const [paused] = await recordings(page);
+  expect(paused.status).toBe('paused');
+  expect(paused.chunksDone).toBeGreaterThan(0);
+  expect(paused.chunksDone).toBeLessThan(paused.chunks);
+
+  // A reload in the middle does not turn it into a complete recording either.
+  await page.reload();
+  await expect(item).toHaveAttribute('data-status', 'paused');
+  await item.getByRole('button', { name: 'Resume' }).click();
+  await expect(item).toHaveAttribute('data-status', 'complete', { timeout: 150_000 });
+  const [done] = await recordings(page);
+  expect(done.chunksDone).toBe(done.chunks);
+});
+
+test('bad input: empty, binary and out-of-vocabulary corpora, and a corrupt model', async ({
+  page
+}) => {
+  await page.goto('/');
+  await expect(page.getByRole('list', { name: 'Models' })).toContainText('code-lstm.onnx');
+  const alert = page.getByRole('alert');
+  const addCorpus = async (name: string, buffer: Buffer) => {
+    await page.getByLabel('Add corpus…').setInputFiles({ name, mimeType: 'text/plain', buffer });
+  };
+
+  await addCorpus('empty.txt', Buffer.alloc(0));
+  await expect(alert).toContainText('"empty.txt" is empty');
+  await addCorpus(
+    'photo.png',
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82])
+  );
+  await expect(alert).toContainText('"photo.png" looks like a binary file');
+  await page.getByLabel('Add model…').setInputFiles({
+    name: 'broken.onnx',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from('this is not a protobuf at all, just text')
+  });
+  await expect(alert).toContainText(/not an ONNX model|no ONNX graph/);
+  const corpora = page.getByRole('list', { name: 'Corpora' }).locator('li');
+  await expect(corpora).toHaveCount(1);
+  await expect(page.getByRole('list', { name: 'Models' }).locator('li')).toHaveCount(1);
+
+  await addCorpus('accents.c', Buffer.from('int café = 1; /* naïve ✓ */\n', 'utf8'));
+  await expect(page.getByRole('status')).toContainText('Added corpus "accents.c"');
+  await page
+    .getByRole('combobox', { name: 'Corpus to record' })
+    .selectOption({ label: 'accents.c' });
+  await expect(page.locator('form')).toContainText(
+    "3 characters are outside the model's vocabulary"
+  );
+  await page.getByRole('button', { name: 'Record', exact: true }).click();
+  const item = page.getByRole('list', { name: 'Recordings' }).locator('li').first();
+  await expect(item).toHaveAttribute('data-status', 'complete', { timeout: 60_000 });
+  await expect(item).toContainText(
+    "3 characters outside the model's vocabulary were recorded as the unknown token"
+  );
+});

@@ -1,0 +1,37 @@
+import { defineConfig } from '@playwright/test';
+
+// Debian's Chromium (never a downloaded browser); flags keep it off the network.
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic'
+];
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: /.*\.e2e\.ts/,
+  workers: 1,
+  timeout: 180_000,
+  expect: { timeout: 30_000 },
+  reporter: [['list'], ['json', { outputFile: '../../.e2e.json' }]],
+  use: {
+    baseURL: 'http://127.0.0.1:4173',
+    viewport: { width: 1280, height: 800 },
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: chromiumArgs
+    }
+  },
+  webServer: {
+    command:
+      'npm run build && node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port 4173 --strictPort',
+    cwd: '../..',
+    url: 'http://127.0.0.1:4173',
+    timeout: 180_000,
+    reuseExistingServer: false
+  }
+});
