@@ -5,6 +5,18 @@
 import { expect, test, type Page } from '@playwright/test';
 import { recordings, storedRow } from './idb';
 
+// No request may leave the page's origin, and the CSP must never have to block anything.
+test.beforeEach(async ({ page, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.protocol !== 'blob:' && url.protocol !== 'data:') expect(url.origin).toBe(origin);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') expect(m.text()).not.toMatch(/Content Security Policy|Refused to/);
+  });
+});
+
 async function recordDemo(page: Page) {
   await page.goto('/');
   await expect(page.getByRole('list', { name: 'Models' })).toContainText('code-lstm.onnx');

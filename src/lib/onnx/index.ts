@@ -3,4 +3,4 @@ export type { ModelProto } from './proto';
 export { inspectModel } from './inspect';
 export type { ModelInfo, RecurrentLayer, TensorInfo, TokenInput } from './inspect';
 export { prepareForRecording } from './surgery';
-export type { LayerTap, RecordingGraph } from './surgery';
+export type { LayerTap, RecordingGraph, StateSource, DirectionTap, LayerWeights } from './surgery';

@@ -1,6 +1,7 @@
 /** Read a ModelProto into a ModelInfo: what the model takes, what it returns, its recurrent layers. */
 import {
   attrFloat,
+  attrFloats,
   attrInt,
   attrString,
   attrStrings,
@@ -32,7 +33,12 @@ export interface RecurrentLayer {
   layout: 0 | 1;
   linearBeforeReset: boolean;
   clip?: number;
+  /** Activation functions for every direction (LSTM f,g,h; GRU f,g; RNN f), defaults filled in. */
   activations: string[];
+  activationAlpha: number[];
+  activationBeta: number[];
+  inputForget: boolean;
+  hasPeepholes: boolean;
   /** Node inputs by ONNX position: X, W, R, B, sequence_lens, initial_h, initial_c, P ('' = absent). */
   inputs: string[];
   /** Node outputs: Y, Y_h, Y_c ('' = absent). */
@@ -99,6 +105,7 @@ function recurrentLayer(node: NodeProto, index: number): RecurrentLayer {
     );
   }
   const acts = attrStrings(node, 'activations');
+  const directions = direction === 'bidirectional' ? 2 : 1;
   const inputs = [...(node.input ?? [])];
   const outputs = [...(node.output ?? [])];
   while (outputs.length < (op === 'LSTM' ? 3 : 2)) outputs.push('');
@@ -107,12 +114,16 @@ function recurrentLayer(node: NodeProto, index: number): RecurrentLayer {
     op,
     nodeName: node.name || `${op}_${index}`,
     direction,
-    directions: direction === 'bidirectional' ? 2 : 1,
+    directions,
     hiddenSize,
     layout: attrInt(node, 'layout', 0) === 1 ? 1 : 0,
     linearBeforeReset: attrInt(node, 'linear_before_reset', 0) === 1,
     clip: attrFloat(node, 'clip'),
-    activations: acts.length ? acts : defaultActivations(op),
+    activations: acts.length ? acts : defaultActivations(op, directions),
+    activationAlpha: attrFloats(node, 'activation_alpha'),
+    activationBeta: attrFloats(node, 'activation_beta'),
+    inputForget: attrInt(node, 'input_forget', 0) === 1,
+    hasPeepholes: op === 'LSTM' && !!inputs[7],
     inputs,
     outputs,
     inputLayer: null

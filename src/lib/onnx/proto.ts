@@ -65,6 +65,10 @@ export function attrFloat(node: NodeProto, name: string): number | undefined {
   return a && a.f != null && a.type === onnx.AttributeProto.AttributeType.FLOAT ? a.f : undefined;
 }
 
+export function attrFloats(node: NodeProto, name: string): number[] {
+  return [...(attr(node, name)?.floats ?? [])];
+}
+
 export function attrString(node: NodeProto, name: string, fallback: string): string {
   const a = attr(node, name);
   return a?.s ? new TextDecoder().decode(a.s) : fallback;

@@ -1,23 +1,61 @@
 /**
- * Graph surgery for recording: every recurrent node's initial state becomes a graph input and its
- * per-step output Y and final states become graph outputs, so the recorder can run a long corpus
- * in chunks and carry the state from one chunk to the next.
+ * Graph surgery for recording. For every recurrent node:
+ * - its initial state becomes a graph input and its Y and final states graph outputs, so the
+ *   recorder can run a long corpus in chunks and carry the state (DESIGN.md);
+ * - the tensor that used to feed its initial state is exposed too, so a model's own initial state
+ *   (a graph input, a constant) is still honoured at the start of a sequence;
+ * - with `internals`, the gate pre-activations' matrix products X·Wᵀ and h·Rᵀ are added as batched
+ *   MatMuls, from which record/cells.ts recomputes c_t and the gates exactly.
+ * layout = 1 nodes are first rewritten to layout 0 (onnxruntime refuses them).
  */
+import { constantTensor, floatValueInfo, int64Scalar, node } from './graph';
 import { inspectModel, type ModelInfo, type RecurrentLayer } from './inspect';
+import { normaliseLayout } from './layout';
 import {
-  DataType,
+  attrInt,
   encodeModel,
   ModelFormatError,
-  onnx,
+  tensorToFloat32,
+  type GraphProto,
   type ModelProto,
   type NodeProto
 } from './proto';
+
+export interface DirectionTap {
+  /** Output names: X·W[d]ᵀ [T, B, G·H], Y[d]·R[d]ᵀ [T, B, G·H], h0[d]·R[d]ᵀ [B, G·H]. */
+  xw: string;
+  hr: string;
+  h0r: string;
+}
+
+/**
+ * The model's own initial state: none (zeros), a graph input (feed), a constant, or a computed
+ * tensor that the rewritten graph exposes as an output.
+ */
+export type StateSource =
+  | { kind: 'zeros' }
+  | { kind: 'feed'; name: string }
+  | { kind: 'const'; values: Float32Array }
+  | { kind: 'output'; name: string };
+
+export interface LayerWeights {
+  /** [D, 2·G·H] (Wb then Rb per direction) or null (zeros). */
+  B: Float32Array | null;
+  /** [D, 3·H] peepholes or null. */
+  P: Float32Array | null;
+  /** [D, G·H, H]: needed for GRU with linear_before_reset = 0. */
+  R: Float32Array | null;
+}
 
 export interface LayerTap {
   layer: number;
   op: RecurrentLayer['op'];
   directions: 1 | 2;
+  /** 'reverse' for a single backward direction. */
+  direction: RecurrentLayer['direction'];
   hiddenSize: number;
+  /** Gates per direction: LSTM 4, GRU 3, RNN 1. */
+  gates: number;
   /** Output names in the rewritten graph. */
   y: string;
   yH: string;
@@ -25,29 +63,29 @@ export interface LayerTap {
   /** Input names in the rewritten graph. */
   initialH: string;
   initialC: string | null;
+  /** Where the node's initial state came from in the original graph. */
+  originalH: StateSource;
+  originalC: StateSource;
+  /** A graph input giving sequence_lens, if the node uses one. */
+  sequenceLens: string | null;
+  layerInfo: RecurrentLayer;
+  internals: { directions: DirectionTap[]; weights: LayerWeights } | null;
 }
 
 export interface RecordingGraph {
   bytes: Uint8Array;
   taps: LayerTap[];
+  /** The model as given (before surgery). */
   info: ModelInfo;
 }
 
-const statePrefix = (k: number) => `cellscope::L${k}`;
-
-function floatValueInfo(name: string, dims?: (number | string)[]) {
-  return onnx.ValueInfoProto.create({
-    name,
-    type: {
-      tensorType: {
-        elemType: DataType.FLOAT,
-        shape: dims
-          ? { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) }
-          : undefined
-      }
-    }
-  });
+export interface SurgeryOptions {
+  /** Add the taps for c_t and gates (LSTM, GRU). */
+  internals?: boolean;
 }
+
+const statePrefix = (k: number) => `cellscope::L${k}`;
+const GATES = { LSTM: 4, GRU: 3, RNN: 1 } as const;
 
 /** Drop nodes whose outputs nobody reads (e.g. the zero-state builders the state inputs replaced). */
 function pruneDeadNodes(nodes: NodeProto[], graphOutputs: Set<string>): NodeProto[] {
@@ -61,35 +99,94 @@ function pruneDeadNodes(nodes: NodeProto[], graphOutputs: Set<string>): NodeProt
   }
 }
 
-export function prepareForRecording(model: ModelProto): RecordingGraph {
-  const info = inspectModel(model);
-  if (!info.layers.length) {
+function constantFloats(graph: GraphProto, name: string | undefined, what: string): Float32Array | null {
+  if (!name) return null;
+  const t = constantTensor(graph, name);
+  if (!t) {
+    throw new ModelFormatError(
+      `The ${what} of a recurrent node is computed at run time, not stored in the model; cellscope ` +
+        'needs it constant to recompute c_t and the gates. Record with streams "h" instead.'
+    );
+  }
+  return tensorToFloat32(t);
+}
+
+/** Add the batched matrix products behind the gates of one layer (see file comment). */
+function addInternalTaps(graph: GraphProto, n: NodeProto, layer: RecurrentLayer, k: number, initialH: string) {
+  const ins = n.input ?? [];
+  const [X, W, R] = ins;
+  const y = n.output![0];
+  const added: NodeProto[] = [];
+  const outputs: string[] = [];
+  const directions: DirectionTap[] = [];
+  for (let d = 0; d < layer.directions; d++) {
+    const p = `${statePrefix(k)}.d${d}`;
+    const idx = int64Scalar(graph, `cellscope::index${d}`, d);
+    added.push(
+      node('Gather', [W, idx], [`${p}.W`], { axis: 0 }),
+      node('Transpose', [`${p}.W`], [`${p}.Wt`], { perm: [1, 0] }),
+      node('MatMul', [X, `${p}.Wt`], [`${p}.xw`]),
+      node('Gather', [R, idx], [`${p}.R`], { axis: 0 }),
+      node('Transpose', [`${p}.R`], [`${p}.Rt`], { perm: [1, 0] }),
+      node('Gather', [y, idx], [`${p}.Y`], { axis: 1 }),
+      node('MatMul', [`${p}.Y`, `${p}.Rt`], [`${p}.hr`]),
+      node('Gather', [initialH, idx], [`${p}.h0`], { axis: 0 }),
+      node('MatMul', [`${p}.h0`, `${p}.Rt`], [`${p}.h0r`])
+    );
+    directions.push({ xw: `${p}.xw`, hr: `${p}.hr`, h0r: `${p}.h0r` });
+    outputs.push(`${p}.xw`, `${p}.hr`, `${p}.h0r`);
+  }
+  const needR = layer.op === 'GRU' && !layer.linearBeforeReset;
+  const weights: LayerWeights = {
+    B: constantFloats(graph, ins[3], 'bias B'),
+    P: layer.op === 'LSTM' ? constantFloats(graph, ins[7], 'peephole P') : null,
+    R: needR ? constantFloats(graph, R, 'recurrence weight R') : null
+  };
+  return { added, outputs, directions, weights };
+}
+
+export function prepareForRecording(model: ModelProto, options: SurgeryOptions = {}): RecordingGraph {
+  const original = inspectModel(model);
+  if (!original.layers.length) {
     throw new ModelFormatError(
       'No LSTM, GRU or RNN node found in this model. cellscope records recurrent layers exported as ' +
         'ONNX LSTM/GRU/RNN ops (torch.onnx.export of nn.LSTM/nn.GRU/nn.RNN produces them).'
     );
   }
-  const layout1 = info.layers.find((l) => l.layout === 1);
-  if (layout1) {
-    throw new ModelFormatError(
-      `Layer ${layout1.nodeName} uses layout=1 (batch-major), which onnxruntime refuses. ` +
-        'Re-export with batch_first=False or layout 0.'
-    );
-  }
   const graph = model.graph!;
-  const nodes = graph.node ?? [];
-  const outputs = graph.output ?? (graph.output = []);
+  normaliseLayout(graph);
+  const info = inspectModel(model);
   const inputs = graph.input ?? (graph.input = []);
+  const outputs = graph.output ?? (graph.output = []);
   const outputNames = new Set(outputs.map((o) => o.name ?? ''));
+  const addOutput = (name: string) => {
+    if (!outputNames.has(name)) {
+      outputs.push(floatValueInfo(name));
+      outputNames.add(name);
+    }
+  };
+  const inits = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
+  const graphInputs = new Set(inputs.map((i) => i.name ?? '').filter((n) => !inits.has(n)));
   const taps: LayerTap[] = [];
-  const recurrentNodes = nodes.filter((n) => /^(LSTM|GRU|RNN)$/.test(n.opType ?? ''));
+  const recurrentNodes = (graph.node ?? []).filter((n) => /^(LSTM|GRU|RNN)$/.test(n.opType ?? ''));
+  const extraNodes = new Map<NodeProto, NodeProto[]>();
 
   info.layers.forEach((layer, k) => {
-    const node = recurrentNodes[k];
+    const n = recurrentNodes[k];
     const p = statePrefix(k);
     const isLstm = layer.op === 'LSTM';
-    const ins = [...(node.input ?? [])];
+    const ins = [...(n.input ?? [])];
     while (ins.length < (isLstm ? 7 : 6)) ins.push('');
+    const source = (name: string | undefined): StateSource => {
+      if (!name) return { kind: 'zeros' };
+      if (graphInputs.has(name)) return { kind: 'feed', name };
+      const c = constantTensor(graph, name);
+      if (c) return { kind: 'const', values: tensorToFloat32(c) };
+      addOutput(name);
+      return { kind: 'output', name };
+    };
+    const originalH = source(ins[5]);
+    const originalC = isLstm ? source(ins[6]) : ({ kind: 'zeros' } as const);
     const stateDims = [layer.directions, 'batch', layer.hiddenSize];
     ins[5] = `${p}.initial_h`;
     inputs.push(floatValueInfo(ins[5], stateDims));
@@ -97,29 +194,45 @@ export function prepareForRecording(model: ModelProto): RecordingGraph {
       ins[6] = `${p}.initial_c`;
       inputs.push(floatValueInfo(ins[6], stateDims));
     }
-    node.input = ins;
-    const outs = [...(node.output ?? [])];
+    n.input = ins;
+    const outs = [...(n.output ?? [])];
     const want = isLstm ? ['Y', 'Y_h', 'Y_c'] : ['Y', 'Y_h'];
     want.forEach((suffix, i) => {
       if (!outs[i]) outs[i] = `${p}.${suffix}`;
-      if (!outputNames.has(outs[i])) {
-        outputs.push(floatValueInfo(outs[i]));
-        outputNames.add(outs[i]);
-      }
+      addOutput(outs[i]);
     });
-    node.output = outs;
+    n.output = outs;
+    let internals: LayerTap['internals'] = null;
+    if (options.internals && layer.op !== 'RNN') {
+      const t = addInternalTaps(graph, n, layer, k, ins[5]);
+      extraNodes.set(n, t.added);
+      t.outputs.forEach(addOutput);
+      internals = { directions: t.directions, weights: t.weights };
+    }
     taps.push({
       layer: k,
       op: layer.op,
       directions: layer.directions,
+      direction: layer.direction,
       hiddenSize: layer.hiddenSize,
+      gates: GATES[layer.op],
       y: outs[0],
       yH: outs[1],
       yC: isLstm ? outs[2] : null,
       initialH: ins[5],
-      initialC: isLstm ? ins[6] : null
+      initialC: isLstm ? ins[6] : null,
+      originalH,
+      originalC,
+      sequenceLens: ins[4] && graphInputs.has(ins[4]) ? ins[4] : null,
+      layerInfo: layer,
+      internals
     });
   });
-  graph.node = pruneDeadNodes(nodes, outputNames);
-  return { bytes: encodeModel(model), taps, info };
+  // Tap nodes go right after their recurrent node, keeping the graph topologically sorted.
+  graph.node = (graph.node ?? []).flatMap((n) => [n, ...(extraNodes.get(n) ?? [])]);
+  graph.node = pruneDeadNodes(graph.node, outputNames);
+  if (info.layers.some((l) => attrInt(recurrentNodes[l.index], 'layout', 0) !== 0)) {
+    throw new ModelFormatError('A recurrent node still has layout = 1 after rewriting; please report this model.');
+  }
+  return { bytes: encodeModel(model), taps, info: original };
 }

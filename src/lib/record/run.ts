@@ -12,7 +12,8 @@ import {
   type ModelRow
 } from '../store';
 import { createTokenizer, parseTokenizerSpec } from '../tokenize';
-import { recordChunks, type Progress, type SessionLike, type TensorCtor } from './core';
+import { recordChunks, type Progress } from './core';
+import type { SessionLike, TensorCtor } from './step';
 import { planStreams } from './streams';
 
 export interface OrtModule {
@@ -37,7 +38,7 @@ export async function planRecording(
 ): Promise<number> {
   const { taps } = prepareForRecording(decodeModel(model.bytes));
   const encoded = tokenize(model, corpus);
-  const hasBidirectional = taps.some((t) => t.directions === 2);
+  const hasBidirectional = taps.some((t) => t.direction !== 'forward');
   return createRecording(db, {
     modelSha: model.sha256,
     corpusSha: corpus.sha256,

@@ -12,22 +12,45 @@ export interface StreamSpec {
   units: number;
 }
 
-export const streamId = (layer: number, dir: Direction, kind: StreamKind) =>
-  `L${layer}.${dir}.${kind}`;
+export const KINDS: Record<LayerTap['op'], StreamKind[]> = {
+  LSTM: ['h', 'c', 'i', 'f', 'o', 'g'],
+  GRU: ['h', 'z', 'r', 'n'],
+  RNN: ['h']
+};
 
-/** The streams this recorder version writes: h of every layer and direction. */
-export function planStreams(taps: LayerTap[]): StreamSpec[] {
+export const streamId = (layer: number, dir: Direction, kind: StreamKind) => `L${layer}.${dir}.${kind}`;
+
+/** Which direction names a tap's direction index d has: a lone reverse direction is "bwd". */
+export function directionName(tap: Pick<LayerTap, 'direction'>, d: number): Direction {
+  return d === 1 || tap.direction === 'reverse' ? 'bwd' : 'fwd';
+}
+
+/** Parse a `--streams` value: "all", "h", "h,c", or any list of kinds. */
+export function parseKinds(spec: string): Set<StreamKind> {
+  if (spec === 'all') return new Set(['h', 'c', 'i', 'f', 'o', 'g', 'z', 'r', 'n']);
+  const all = new Set<string>(['h', 'c', 'i', 'f', 'o', 'g', 'z', 'r', 'n']);
+  const kinds = spec.split(',').map((s) => s.trim());
+  const bad = kinds.filter((k) => !all.has(k));
+  if (bad.length || !kinds.length) {
+    throw new Error(`Unknown stream kind(s) ${bad.join(', ')}: use all, or a list of h, c, i, f, o, g, z, r, n.`);
+  }
+  return new Set(kinds as StreamKind[]);
+}
+
+/** Kinds other than h need the internal taps (c_t and gates). */
+export const needsInternals = (kinds: Set<StreamKind>) => [...kinds].some((k) => k !== 'h');
+
+/** The streams a recording of these taps holds, in layer / direction / kind order. */
+export function planStreams(taps: LayerTap[], kinds: Set<StreamKind> = new Set(['h'])): StreamSpec[] {
   const out: StreamSpec[] = [];
   for (const tap of taps) {
-    const dirs: Direction[] = tap.directions === 2 ? ['fwd', 'bwd'] : ['fwd'];
-    for (const dir of dirs) {
-      out.push({
-        id: streamId(tap.layer, dir, 'h'),
-        layer: tap.layer,
-        dir,
-        kind: 'h',
-        units: tap.hiddenSize
-      });
+    for (let d = 0; d < tap.directions; d++) {
+      const dir = directionName(tap, d);
+      for (const kind of KINDS[tap.op]) {
+        if (!kinds.has(kind)) continue;
+        if (kind !== 'h' && !tap.internals) continue;
+        out.push({ id: streamId(tap.layer, dir, kind), layer: tap.layer, dir, kind, units: tap.hiddenSize });
+      }
     }
   }
   return out;

@@ -25,10 +25,14 @@ export function referenceLstm(
   w: LstmWeights,
   h0?: Float32Array,
   c0?: Float32Array
-): { h: Float64Array; c: Float64Array } {
+): Record<'h' | 'c' | 'i' | 'f' | 'o' | 'g', Float64Array> {
   const { hidden: H, input: I, W, R, B, P } = w;
   const h = new Float64Array(T * H);
   const c = new Float64Array(T * H);
+  const gi = new Float64Array(T * H);
+  const gf = new Float64Array(T * H);
+  const go = new Float64Array(T * H);
+  const gg = new Float64Array(T * H);
   let hPrev = Float64Array.from(h0 ?? new Float32Array(H));
   let cPrev = Float64Array.from(c0 ?? new Float32Array(H));
   const gates = new Float64Array(4 * H);
@@ -51,6 +55,10 @@ export function referenceLstm(
       const C = ft * cPrev[j] + it * ct;
       const ot = sigmoid(gates[H + j] + po * C);
       cNext[j] = C;
+      gi[t * H + j] = it;
+      gf[t * H + j] = ft;
+      go[t * H + j] = ot;
+      gg[t * H + j] = ct;
       hNext[j] = ot * Math.tanh(C);
     }
     h.set(hNext, t * H);
@@ -58,5 +66,5 @@ export function referenceLstm(
     hPrev = hNext;
     cPrev = cNext;
   }
-  return { h, c };
+  return { h, c, i: gi, f: gf, o: go, g: gg };
 }

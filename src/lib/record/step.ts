@@ -1,0 +1,209 @@
+/**
+ * One run of the rewritten graph over a batch of sequences: feeds the carried (or the model's own
+ * initial) state, and turns the outputs into per-sequence streams [steps, units].
+ */
+import type { LayerTap } from '../onnx';
+import { buildActivations } from './activations';
+import { computeCellStreams, type DirectionParams } from './cells';
+import { directionName, type StreamKind } from './streams';
+
+export interface TensorLike {
+  readonly data: unknown;
+  readonly dims: readonly number[];
+}
+export type TensorCtor = new (
+  type: 'int64' | 'int32' | 'float32',
+  data: BigInt64Array | Int32Array | Float32Array,
+  dims: readonly number[]
+) => TensorLike;
+export interface SessionLike {
+  run(feeds: Record<string, TensorLike>): Promise<Record<string, TensorLike>>;
+}
+
+/** Recurrent state by graph input name (initial_h / initial_c of each layer), [D, B, H]. */
+export type CarriedState = Record<string, Float32Array>;
+
+export interface StepInput {
+  /** Every graph input except the state inputs. */
+  feeds: Record<string, TensorLike>;
+  batch: number;
+  /** Valid length of each sequence in the batch. */
+  lengths: number[];
+}
+
+export interface StepResult {
+  /** streams[b][streamId] = [lengths[b], units] */
+  streams: Record<string, Float32Array>[];
+  /** State after the run. */
+  state: CarriedState;
+  outputs: Record<string, TensorLike>;
+}
+
+export function asFloat32(t: TensorLike | undefined, name: string): Float32Array {
+  if (!t || !(t.data instanceof Float32Array)) throw new Error(`The model did not return ${name} as float32.`);
+  return t.data;
+}
+
+export function zeroState(taps: LayerTap[], batch = 1): CarriedState {
+  const state: CarriedState = {};
+  for (const t of taps) {
+    const n = t.directions * batch * t.hiddenSize;
+    state[t.initialH] = new Float32Array(n);
+    if (t.initialC) state[t.initialC] = new Float32Array(n);
+  }
+  return state;
+}
+
+function stateFeeds(Tensor: TensorCtor, taps: LayerTap[], state: CarriedState, batch: number) {
+  const feeds: Record<string, TensorLike> = {};
+  for (const t of taps) {
+    const dims = [t.directions, batch, t.hiddenSize];
+    feeds[t.initialH] = new Tensor('float32', state[t.initialH], dims);
+    if (t.initialC) feeds[t.initialC] = new Tensor('float32', state[t.initialC], dims);
+  }
+  return feeds;
+}
+
+/** The model's own initial state where it is known without running (feeds, constants). */
+function knownInitialState(taps: LayerTap[], input: StepInput): { state: CarriedState; needsRun: boolean } {
+  const state = zeroState(taps, input.batch);
+  let needsRun = false;
+  for (const t of taps) {
+    const pairs: [string | null, LayerTap['originalH']][] = [
+      [t.initialH, t.originalH],
+      [t.initialC, t.originalC]
+    ];
+    for (const [name, src] of pairs) {
+      if (!name) continue;
+      if (src.kind === 'feed') state[name] = Float32Array.from(asFloat32(input.feeds[src.name], src.name));
+      else if (src.kind === 'const') state[name] = Float32Array.from(src.values);
+      else if (src.kind === 'output') needsRun = true;
+    }
+  }
+  return { state, needsRun };
+}
+
+/** Run once; `state` null means "start of a sequence": use the model's own initial state. */
+export async function runStep(
+  session: SessionLike,
+  Tensor: TensorCtor,
+  taps: LayerTap[],
+  input: StepInput,
+  state: CarriedState | null,
+  kinds: Set<StreamKind>
+): Promise<StepResult> {
+  let stateIn = state;
+  let outputs: Record<string, TensorLike> | null = null;
+  if (!stateIn) {
+    const known = knownInitialState(taps, input);
+    stateIn = known.state;
+    if (known.needsRun) {
+      // A computed initial state: run once to read it, then again if it is not what we fed.
+      outputs = await session.run({ ...input.feeds, ...stateFeeds(Tensor, taps, stateIn, input.batch) });
+      let differs = false;
+      for (const t of taps) {
+        for (const [name, src] of [
+          [t.initialH, t.originalH],
+          [t.initialC, t.originalC]
+        ] as const) {
+          if (!name || src.kind !== 'output') continue;
+          const v = asFloat32(outputs[src.name], src.name);
+          if (v.some((x, i) => x !== stateIn![name][i])) differs = true;
+          stateIn[name] = Float32Array.from(v);
+        }
+      }
+      if (differs) outputs = null;
+    }
+  }
+  outputs ??= await session.run({ ...input.feeds, ...stateFeeds(Tensor, taps, stateIn, input.batch) });
+  return { streams: extractStreams(taps, outputs, stateIn, input, kinds), state: nextState(taps, outputs), outputs };
+}
+
+function nextState(taps: LayerTap[], out: Record<string, TensorLike>): CarriedState {
+  const next: CarriedState = {};
+  for (const t of taps) {
+    next[t.initialH] = asFloat32(out[t.yH], t.yH);
+    if (t.initialC && t.yC) next[t.initialC] = asFloat32(out[t.yC], t.yC);
+  }
+  return next;
+}
+
+/** Rows of sequence b, direction d of Y [T, D, B, H] (a view when nothing needs gathering). */
+function yRows(y: Float32Array, T: number, D: number, B: number, H: number, d: number, b: number, len: number) {
+  if (D === 1 && B === 1) return y.subarray(0, len * H);
+  const out = new Float32Array(len * H);
+  for (let t = 0; t < len; t++) out.set(y.subarray(((t * D + d) * B + b) * H, ((t * D + d) * B + b + 1) * H), t * H);
+  return out;
+}
+
+export function directionParams(tap: LayerTap, d: number): DirectionParams {
+  const H = tap.hiddenSize;
+  const G = tap.gates;
+  const L = tap.layerInfo;
+  const perDir = L.op === 'LSTM' ? 3 : L.op === 'GRU' ? 2 : 1;
+  const all = buildActivations(L.activations, L.activationAlpha, L.activationBeta);
+  const acts = all.length >= perDir * (d + 1) ? all.slice(perDir * d, perDir * (d + 1)) : all.slice(0, perDir);
+  const w = tap.internals!.weights;
+  const zeros = new Float32Array(G * H);
+  return {
+    op: tap.op,
+    hidden: H,
+    acts,
+    clip: L.clip,
+    linearBeforeReset: L.linearBeforeReset,
+    inputForget: L.inputForget,
+    wb: w.B ? w.B.subarray(d * 2 * G * H, d * 2 * G * H + G * H) : zeros,
+    rb: w.B ? w.B.subarray(d * 2 * G * H + G * H, (d + 1) * 2 * G * H) : zeros,
+    peepholes: w.P ? w.P.subarray(d * 3 * H, (d + 1) * 3 * H) : null,
+    rh: w.R ? w.R.subarray(d * G * H * H + 2 * H * H, d * G * H * H + 3 * H * H) : null
+  };
+}
+
+function extractStreams(
+  taps: LayerTap[],
+  out: Record<string, TensorLike>,
+  stateIn: CarriedState,
+  input: StepInput,
+  kinds: Set<StreamKind>
+): Record<string, Float32Array>[] {
+  const B = input.batch;
+  const perBatch: Record<string, Float32Array>[] = Array.from({ length: B }, () => ({}));
+  for (const tap of taps) {
+    const H = tap.hiddenSize;
+    const D = tap.directions;
+    const yT = out[tap.y];
+    const y = asFloat32(yT, tap.y);
+    const T = yT.dims[0];
+    for (let d = 0; d < D; d++) {
+      const dir = directionName(tap, d);
+      const params = tap.internals && needsCells(kinds) ? directionParams(tap, d) : null;
+      const taps = tap.internals?.directions[d];
+      for (let b = 0; b < B; b++) {
+        const len = input.lengths[b];
+        const id = (kind: StreamKind) => `L${tap.layer}.${dir}.${kind}`;
+        if (kinds.has('h')) perBatch[b][id('h')] = yRows(y, T, D, B, H, d, b, len);
+        if (!params || !taps) continue;
+        const GH = tap.gates * H;
+        const xw = asFloat32(out[taps.xw], taps.xw);
+        const hr = asFloat32(out[taps.hr], taps.hr);
+        const h0r = asFloat32(out[taps.h0r], taps.h0r);
+        const cells = computeCellStreams(params, {
+          steps: len,
+          reverse: dir === 'bwd',
+          xw: { data: xw, base: b * GH, stride: B * GH },
+          hr: { data: hr, base: b * GH, stride: B * GH },
+          h0r: h0r.subarray(b * GH, (b + 1) * GH),
+          h: { data: y, base: (d * B + b) * H, stride: D * B * H },
+          h0: stateIn[tap.initialH].subarray((d * B + b) * H, (d * B + b + 1) * H),
+          c0: tap.initialC ? stateIn[tap.initialC].subarray((d * B + b) * H, (d * B + b + 1) * H) : null
+        });
+        for (const [kind, data] of Object.entries(cells)) {
+          if (kinds.has(kind as StreamKind)) perBatch[b][id(kind as StreamKind)] = data;
+        }
+      }
+    }
+  }
+  return perBatch;
+}
+
+const needsCells = (kinds: Set<StreamKind>) => [...kinds].some((k) => k !== 'h');
