@@ -18,7 +18,8 @@ if (check === 0) passed++;
 else failed++;
 console.log(`type check (svelte-check): ${check === 0 ? 'passed' : 'FAILED'}`);
 
-const lint = run('npx', ['eslint', '.']) || run('npx', ['prettier', '--check', '--log-level', 'warn', '.']);
+const lint =
+  run('npx', ['eslint', '.']) || run('npx', ['prettier', '--check', '--log-level', 'warn', '.']);
 if (lint === 0) passed++;
 else failed++;
 console.log(`lint (eslint, prettier): ${lint === 0 ? 'passed' : 'FAILED'}`);

@@ -65,7 +65,8 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 function maxScaledDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+  for (let i = 0; i < a.length; i++)
+    m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
   return m;
 }
 
@@ -119,7 +120,9 @@ describe('recorder core on the bundled model (onnxruntime-web WASM in Node)', ()
     ] as const) {
       for (const k of ['h', 'c', 'i', 'f', 'o', 'g'] as const) {
         const diff = k === 'c' ? maxScaledDiff : maxAbsDiff;
-        expect(diff(concat(results, `${layer}.fwd.${k}`), ref[k]), `${layer}.${k}`).toBeLessThan(1e-5);
+        expect(diff(concat(results, `${layer}.fwd.${k}`), ref[k]), `${layer}.${k}`).toBeLessThan(
+          1e-5
+        );
       }
     }
   });

@@ -35,10 +35,11 @@ const sample = readFileSync(demoCorpusPath, 'utf8').slice(0, 1200);
 describe('recording into IndexedDB (Dexie over fake-indexeddb, ort-web WASM)', () => {
   it('a stopped recording is paused, never complete, and resumes to exactly the uninterrupted values', async () => {
     const { model, corpus } = await setup(sample);
-    const whole = await planRecording(db, model, corpus, 256);
+    const opts = { chunkSize: 256, kinds: 'h,c' };
+    const whole = await planRecording(db, model, corpus, opts);
     await runRecording(db, ortModule, whole);
 
-    const id = await planRecording(db, model, corpus, 256);
+    const id = await planRecording(db, model, corpus, opts);
     let chunks = 0;
     const first = await runRecording(db, ortModule, id, { shouldStop: () => ++chunks >= 2 });
     expect(first.completed).toBe(false);
@@ -55,8 +56,9 @@ describe('recording into IndexedDB (Dexie over fake-indexeddb, ort-web WASM)', (
 
     const a = new RecordingReader(db, (await db.recordings.get(whole))!);
     const b = new RecordingReader(db, done);
-    for (const s of ['L0.fwd.h', 'L1.fwd.h']) {
-      expect(await b.window(s, 0, done.tokens)).toEqual(await a.window(s, 0, done.tokens));
+    expect(done.streams.map((s) => s.id)).toEqual(['L0.fwd.h', 'L0.fwd.c', 'L1.fwd.h', 'L1.fwd.c']);
+    for (const s of done.streams) {
+      expect(await b.window(s.id, 0, done.tokens)).toEqual(await a.window(s.id, 0, done.tokens));
     }
     const toks = await b.tokens(250, 260);
     expect(Array.from(toks.offsets)).toEqual([250, 251, 252, 253, 254, 255, 256, 257, 258, 259]);
@@ -64,7 +66,7 @@ describe('recording into IndexedDB (Dexie over fake-indexeddb, ort-web WASM)', (
 
   it('reads windows across chunk edges with the right rows', async () => {
     const { model, corpus } = await setup(sample);
-    const id = await planRecording(db, model, corpus, 100);
+    const id = await planRecording(db, model, corpus, { chunkSize: 100 });
     await runRecording(db, ortModule, id);
     const r = new RecordingReader(db, (await db.recordings.get(id))!);
     const units = r.units('L1.fwd.h');
@@ -76,7 +78,7 @@ describe('recording into IndexedDB (Dexie over fake-indexeddb, ort-web WASM)', (
 
   it('counts characters outside the vocabulary and records them as the unknown token', async () => {
     const { model, corpus } = await setup('int café = 1; // naïve ✓\n');
-    const id = await planRecording(db, model, corpus, 256);
+    const id = await planRecording(db, model, corpus, { chunkSize: 256 });
     const rec = (await db.recordings.get(id))!;
     expect(rec.unknownTokens).toBe(3);
     expect(rec.unknownExamples).toEqual(['é', 'ï', '✓']);
@@ -84,9 +86,9 @@ describe('recording into IndexedDB (Dexie over fake-indexeddb, ort-web WASM)', (
 
   it('deleting a recording removes its chunks and tokens', async () => {
     const { model, corpus } = await setup(sample);
-    const keep = await planRecording(db, model, corpus, 512);
+    const keep = await planRecording(db, model, corpus, { chunkSize: 512 });
     await runRecording(db, ortModule, keep);
-    const id = await planRecording(db, model, corpus, 512);
+    const id = await planRecording(db, model, corpus, { chunkSize: 512 });
     await runRecording(db, ortModule, id);
     const before = await db.chunks.count();
     await deleteRecording(db, id);

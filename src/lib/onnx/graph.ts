@@ -26,14 +26,22 @@ export function node(
       ? { name, type: onnx.AttributeProto.AttributeType.INTS, ints: v }
       : { name, type: onnx.AttributeProto.AttributeType.INT, i: v }
   );
-  return onnx.NodeProto.create({ opType, input: inputs, output: outputs, name: outputs[0], attribute });
+  return onnx.NodeProto.create({
+    opType,
+    input: inputs,
+    output: outputs,
+    name: outputs[0],
+    attribute
+  });
 }
 
 /** An int64 scalar initializer (for Gather indices); reused when the same value is asked twice. */
 export function int64Scalar(graph: GraphProto, name: string, value: number): string {
   const inits = graph.initializer ?? (graph.initializer = []);
   if (!inits.some((t) => t.name === name)) {
-    inits.push(onnx.TensorProto.create({ name, dataType: DataType.INT64, dims: [], int64Data: [value] }));
+    inits.push(
+      onnx.TensorProto.create({ name, dataType: DataType.INT64, dims: [], int64Data: [value] })
+    );
   }
   return name;
 }

@@ -3,4 +3,12 @@ export type { ModelProto } from './proto';
 export { inspectModel } from './inspect';
 export type { ModelInfo, RecurrentLayer, TensorInfo, TokenInput } from './inspect';
 export { prepareForRecording } from './surgery';
-export type { LayerTap, RecordingGraph, StateSource, DirectionTap, LayerWeights } from './surgery';
+export type {
+  LayerTap,
+  RecordingGraph,
+  StateSource,
+  DirectionTap,
+  LayerWeights,
+  WeightSource
+} from './surgery';
+export { checkNoExternalData, checkVocabularyFits, embeddingRows } from './checks';

@@ -66,6 +66,8 @@ export interface ModelInfo {
   parameters: number;
   opCounts: Record<string, number>;
   tokenInput: TokenInput | null;
+  /** The graph input that reaches the first recurrent layer's X, with its time and batch axes. */
+  sequenceInput: { name: string; seqAxis: number; batchAxis: number | null } | null;
   logits: string | null;
 }
 
@@ -143,15 +145,15 @@ const PASS_THROUGH = new Set([
 ]);
 
 /**
- * Follow the token input forward (Gather as indices, Transpose, elementwise ops) to the first
- * recurrent node's X and report which input axis arrives at X's time axis.
+ * Follow an input forward (Gather as indices, Transpose, elementwise ops) to the first recurrent
+ * node's X and report which input axes arrive at X's time and batch axes.
  */
-function findSeqAxis(
+export function traceAxes(
   nodes: NodeProto[],
   input: string,
   rank: number,
   first: RecurrentLayer
-): number | null {
+): { seqAxis: number; batchAxis: number | null } | null {
   const axesOf = new Map<string, number[]>([[input, Array.from({ length: rank }, (_, i) => i)]]);
   for (const node of nodes) {
     const ins = node.input ?? [];
@@ -172,7 +174,8 @@ function findSeqAxis(
   const atX = axesOf.get(first.inputs[0]);
   if (!atX) return null;
   const seq = atX[first.layout === 1 ? 1 : 0];
-  return seq >= 0 ? seq : null;
+  const batch = atX[first.layout === 1 ? 0 : 1];
+  return seq >= 0 ? { seqAxis: seq, batchAxis: batch >= 0 ? batch : null } : null;
 }
 
 /** Which recurrent layer's Y reaches each layer's X through shape-only ops. */
@@ -233,8 +236,17 @@ export function inspectModel(model: ModelProto): ModelInfo {
   let tokenInput: TokenInput | null = null;
   if (candidate && layers.length) {
     const rank = candidate.dims.length;
-    const seqAxis = findSeqAxis(nodes, candidate.name, rank, layers[0]) ?? guessSeqAxis(candidate);
+    const seqAxis =
+      traceAxes(nodes, candidate.name, rank, layers[0])?.seqAxis ?? guessSeqAxis(candidate);
     tokenInput = { name: candidate.name, elemType: candidate.elemType, rank, seqAxis };
+  }
+  let sequenceInput: ModelInfo['sequenceInput'] = null;
+  for (const i of layers.length ? inputs : []) {
+    const axes = traceAxes(nodes, i.name, i.dims.length, layers[0]);
+    if (axes) {
+      sequenceInput = { name: i.name, ...axes };
+      break;
+    }
   }
   const logitsName = metadata['cellscope.logits'];
   return {
@@ -248,6 +260,7 @@ export function inspectModel(model: ModelProto): ModelInfo {
     parameters,
     opCounts,
     tokenInput,
+    sequenceInput,
     logits: outputs.some((o) => o.name === logitsName) ? logitsName : null
   };
 }

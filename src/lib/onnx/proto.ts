@@ -91,8 +91,9 @@ export function tensorToFloat32(t: TensorProto): Float32Array {
   }
   if (t.rawData && t.rawData.length > 0) {
     const raw = t.rawData;
-    // Copy: raw_data views into the decode buffer may not be 4-byte aligned.
-    return new Float32Array(raw.slice().buffer, 0, raw.length / 4);
+    // Copy: raw_data views into the decode buffer may not be 4-byte aligned (and a Node Buffer's
+    // slice() is a view, hence Uint8Array.from).
+    return new Float32Array(Uint8Array.from(raw).buffer, 0, raw.length / 4);
   }
   return Float32Array.from(t.floatData ?? []);
 }

@@ -38,13 +38,16 @@ export type StateSource =
   | { kind: 'const'; values: Float32Array }
   | { kind: 'output'; name: string };
 
+/** A weight tensor the recorder needs on the JS side: stored in the model, or fed at run time. */
+export type WeightSource = { kind: 'const'; values: Float32Array } | { kind: 'feed'; name: string };
+
 export interface LayerWeights {
   /** [D, 2·G·H] (Wb then Rb per direction) or null (zeros). */
-  B: Float32Array | null;
+  B: WeightSource | null;
   /** [D, 3·H] peepholes or null. */
-  P: Float32Array | null;
+  P: WeightSource | null;
   /** [D, G·H, H]: needed for GRU with linear_before_reset = 0. */
-  R: Float32Array | null;
+  R: WeightSource | null;
 }
 
 export interface LayerTap {
@@ -99,8 +102,14 @@ function pruneDeadNodes(nodes: NodeProto[], graphOutputs: Set<string>): NodeProt
   }
 }
 
-function constantFloats(graph: GraphProto, name: string | undefined, what: string): Float32Array | null {
+function weightSource(
+  graph: GraphProto,
+  graphInputs: Set<string>,
+  name: string | undefined,
+  what: string
+): WeightSource | null {
   if (!name) return null;
+  if (graphInputs.has(name)) return { kind: 'feed', name };
   const t = constantTensor(graph, name);
   if (!t) {
     throw new ModelFormatError(
@@ -108,11 +117,18 @@ function constantFloats(graph: GraphProto, name: string | undefined, what: strin
         'needs it constant to recompute c_t and the gates. Record with streams "h" instead.'
     );
   }
-  return tensorToFloat32(t);
+  return { kind: 'const', values: tensorToFloat32(t) };
 }
 
 /** Add the batched matrix products behind the gates of one layer (see file comment). */
-function addInternalTaps(graph: GraphProto, n: NodeProto, layer: RecurrentLayer, k: number, initialH: string) {
+function addInternalTaps(
+  graph: GraphProto,
+  graphInputs: Set<string>,
+  n: NodeProto,
+  layer: RecurrentLayer,
+  k: number,
+  initialH: string
+) {
   const ins = n.input ?? [];
   const [X, W, R] = ins;
   const y = n.output![0];
@@ -138,14 +154,17 @@ function addInternalTaps(graph: GraphProto, n: NodeProto, layer: RecurrentLayer,
   }
   const needR = layer.op === 'GRU' && !layer.linearBeforeReset;
   const weights: LayerWeights = {
-    B: constantFloats(graph, ins[3], 'bias B'),
-    P: layer.op === 'LSTM' ? constantFloats(graph, ins[7], 'peephole P') : null,
-    R: needR ? constantFloats(graph, R, 'recurrence weight R') : null
+    B: weightSource(graph, graphInputs, ins[3], 'bias B'),
+    P: layer.op === 'LSTM' ? weightSource(graph, graphInputs, ins[7], 'peephole P') : null,
+    R: needR ? weightSource(graph, graphInputs, R, 'recurrence weight R') : null
   };
   return { added, outputs, directions, weights };
 }
 
-export function prepareForRecording(model: ModelProto, options: SurgeryOptions = {}): RecordingGraph {
+export function prepareForRecording(
+  model: ModelProto,
+  options: SurgeryOptions = {}
+): RecordingGraph {
   const original = inspectModel(model);
   if (!original.layers.length) {
     throw new ModelFormatError(
@@ -204,7 +223,7 @@ export function prepareForRecording(model: ModelProto, options: SurgeryOptions =
     n.output = outs;
     let internals: LayerTap['internals'] = null;
     if (options.internals && layer.op !== 'RNN') {
-      const t = addInternalTaps(graph, n, layer, k, ins[5]);
+      const t = addInternalTaps(graph, graphInputs, n, layer, k, ins[5]);
       extraNodes.set(n, t.added);
       t.outputs.forEach(addOutput);
       internals = { directions: t.directions, weights: t.weights };
@@ -232,7 +251,9 @@ export function prepareForRecording(model: ModelProto, options: SurgeryOptions =
   graph.node = (graph.node ?? []).flatMap((n) => [n, ...(extraNodes.get(n) ?? [])]);
   graph.node = pruneDeadNodes(graph.node, outputNames);
   if (info.layers.some((l) => attrInt(recurrentNodes[l.index], 'layout', 0) !== 0)) {
-    throw new ModelFormatError('A recurrent node still has layout = 1 after rewriting; please report this model.');
+    throw new ModelFormatError(
+      'A recurrent node still has layout = 1 after rewriting; please report this model.'
+    );
   }
   return { bytes: encodeModel(model), taps, info: original };
 }

@@ -47,7 +47,9 @@ export interface DirectionData {
   c0: Float32Array | null;
 }
 
-export type CellStreams = Partial<Record<'c' | 'i' | 'f' | 'o' | 'g' | 'z' | 'r' | 'n', Float32Array>>;
+export type CellStreams = Partial<
+  Record<'c' | 'i' | 'f' | 'o' | 'g' | 'z' | 'r' | 'n', Float32Array>
+>;
 
 const clipper = (clip: number | undefined) =>
   clip === undefined ? (x: number) => x : (x: number) => (x > clip ? clip : x < -clip ? -clip : x);
@@ -92,7 +94,8 @@ function lstm(p: DirectionParams, d: DirectionData): CellStreams {
     const row = t * H;
     for (let j = 0; j < H; j++) {
       // ONNX gate order in W/R/B: i, o, f, c
-      const pre = (g: number) => xw[xBase + g * H + j] + hr[hrBase + g * H + j] + p.wb[g * H + j] + p.rb[g * H + j];
+      const pre = (g: number) =>
+        xw[xBase + g * H + j] + hr[hrBase + g * H + j] + p.wb[g * H + j] + p.rb[g * H + j];
       const i = fa(clip(pre(0) + (P ? P[j] * cPrev[j] : 0)));
       const f = p.inputForget ? 1 - i : fa(clip(pre(2) + (P ? P[2 * H + j] * cPrev[j] : 0)));
       const g = ga(clip(pre(3)));
@@ -131,7 +134,8 @@ function gru(p: DirectionParams, d: DirectionData): CellStreams {
     const row = t * H;
     // ONNX gate order in W/R/B: z, r, h
     for (let j = 0; j < H; j++) {
-      const pre = (g: number) => xw[xBase + g * H + j] + hr[hrBase + g * H + j] + p.wb[g * H + j] + p.rb[g * H + j];
+      const pre = (g: number) =>
+        xw[xBase + g * H + j] + hr[hrBase + g * H + j] + p.wb[g * H + j] + p.rb[g * H + j];
       out.z[row + j] = fa(clip(pre(0)));
       out.r[row + j] = fa(clip(pre(1)));
     }

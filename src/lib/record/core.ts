@@ -4,7 +4,13 @@
  * Runtime-agnostic: the browser worker passes onnxruntime-web, Node passes either ort build.
  */
 import type { LayerTap, TokenInput } from '../onnx';
-import { runStep, type CarriedState, type SessionLike, type TensorCtor, type TensorLike } from './step';
+import {
+  runStep,
+  type CarriedState,
+  type SessionLike,
+  type TensorCtor,
+  type TensorLike
+} from './step';
 import { planStreams, type StreamKind, type StreamSpec } from './streams';
 
 export interface ChunkResult {
@@ -15,6 +21,8 @@ export interface ChunkResult {
   streams: Record<string, Float32Array>;
   /** State after the chunk: what the next chunk starts from. */
   state: CarriedState;
+  /** Every output of the run (the model's own outputs among them). */
+  outputs?: Record<string, TensorLike>;
 }
 
 export interface ChunkSink {
@@ -56,8 +64,14 @@ export function chunkCount(tokens: number, chunkSize: number): number {
 }
 
 export function tokenTensor(Tensor: TensorCtor, input: TokenInput, ids: Int32Array): TensorLike {
-  const dims = input.rank === 1 ? [ids.length] : input.seqAxis === 0 ? [ids.length, 1] : [1, ids.length];
-  if (input.elemType === 'int64') return new Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), dims);
+  const dims =
+    input.rank === 1 ? [ids.length] : input.seqAxis === 0 ? [ids.length, 1] : [1, ids.length];
+  if (input.elemType === 'int64')
+    return new Tensor(
+      'int64',
+      BigInt64Array.from(ids, (v) => BigInt(v)),
+      dims
+    );
   if (input.elemType === 'int32') return new Tensor('int32', ids, dims);
   throw new Error(`Token input ${input.name} has type ${input.elemType}; expected int64 or int32.`);
 }
@@ -78,16 +92,37 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
   while (chunk < chunks) {
     const start = chunk * chunkSize;
     const length = Math.min(chunkSize, total - start);
-    const feeds = { [tokenInput.name]: tokenTensor(Tensor, tokenInput, ids.subarray(start, start + length)) };
-    const step = await runStep(session, Tensor, taps, { feeds, batch: 1, lengths: [length] }, state, kinds);
+    const feeds = {
+      [tokenInput.name]: tokenTensor(Tensor, tokenInput, ids.subarray(start, start + length))
+    };
+    const step = await runStep(
+      session,
+      Tensor,
+      taps,
+      { feeds, batch: 1, lengths: [length] },
+      state,
+      kinds
+    );
     if (pending) await pending;
-    pending = sink.commit({ chunk, start, length, streams: step.streams[0], state: step.state });
+    pending = sink.commit({
+      chunk,
+      start,
+      length,
+      streams: step.streams[0],
+      state: step.state,
+      outputs: step.outputs
+    });
     state = step.state;
     chunk++;
     const done = start + length;
     const seconds = Math.max((now() - t0) / 1000, 1e-6);
     const rate = (done - doneAtStart) / seconds;
-    job.onProgress?.({ done, total, tokensPerSecond: rate, etaSeconds: (total - done) / Math.max(rate, 1e-9) });
+    job.onProgress?.({
+      done,
+      total,
+      tokensPerSecond: rate,
+      etaSeconds: (total - done) / Math.max(rate, 1e-9)
+    });
     if (chunk < chunks && job.shouldStop?.()) break;
   }
   if (pending) await pending;

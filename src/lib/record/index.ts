@@ -1,8 +1,16 @@
 export { recordChunks, chunkCount, tokenTensor } from './core';
 export type { ChunkResult, ChunkSink, Progress, RecordJob, RecordOutcome } from './core';
 export { runStep, zeroState, asFloat32 } from './step';
-export type { CarriedState, SessionLike, TensorCtor, TensorLike, StepInput, StepResult } from './step';
+export type {
+  CarriedState,
+  SessionLike,
+  TensorCtor,
+  TensorLike,
+  StepInput,
+  StepResult
+} from './step';
 export { planStreams, streamId, parseKinds, needsInternals, directionName, KINDS } from './streams';
 export type { StreamSpec, Direction, StreamKind } from './streams';
-export { planRecording, runRecording, DEFAULT_CHUNK } from './run';
+export { planRecording, runRecording, DEFAULT_CHUNK, DEFAULT_KINDS } from './run';
 export type { OrtModule, RunOptions } from './run';
+export { checkFeeds, planFeedRun, FeedError } from './feeds';

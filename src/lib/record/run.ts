@@ -14,7 +14,7 @@ import {
 import { createTokenizer, parseTokenizerSpec } from '../tokenize';
 import { recordChunks, type Progress } from './core';
 import type { SessionLike, TensorCtor } from './step';
-import { planStreams } from './streams';
+import { needsInternals, parseKinds, planStreams } from './streams';
 
 export interface OrtModule {
   InferenceSession: { create(bytes: Uint8Array, options?: object): Promise<SessionLike> };
@@ -23,6 +23,8 @@ export interface OrtModule {
 
 /** Tokens per chunk: large enough that per-run overhead vanishes, small enough for smooth progress. */
 export const DEFAULT_CHUNK = 2048;
+/** Hidden and cell states; gates on request (they multiply storage by 3). */
+export const DEFAULT_KINDS = 'h,c';
 
 function tokenize(model: ModelRow, corpus: CorpusRow) {
   const tokenizer = createTokenizer(parseTokenizerSpec(model.info.metadata['cellscope.tokenizer']));
@@ -34,16 +36,22 @@ export async function planRecording(
   db: CellscopeDB,
   model: ModelRow,
   corpus: CorpusRow,
-  chunkSize = DEFAULT_CHUNK
+  options: { chunkSize?: number; kinds?: string } = {}
 ): Promise<number> {
-  const { taps } = prepareForRecording(decodeModel(model.bytes));
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+  const kinds = options.kinds ?? DEFAULT_KINDS;
+  const parsed = parseKinds(kinds);
+  const { taps } = prepareForRecording(decodeModel(model.bytes), {
+    internals: needsInternals(parsed)
+  });
   const encoded = tokenize(model, corpus);
   const hasBidirectional = taps.some((t) => t.direction !== 'forward');
   return createRecording(db, {
     modelSha: model.sha256,
     corpusSha: corpus.sha256,
     name: `${model.name} × ${corpus.name}`,
-    streams: planStreams(taps),
+    streams: planStreams(taps, parsed),
+    kinds,
     tokens: encoded.ids.length,
     // A backward direction needs the whole sequence in one run.
     chunkSize: hasBidirectional ? encoded.ids.length : chunkSize,
@@ -73,7 +81,8 @@ export async function runRecording(
     db.corpora.get(rec.corpusSha)
   ]);
   if (!model || !corpus) throw new Error('The model or corpus of this recording was deleted.');
-  const graph = prepareForRecording(decodeModel(model.bytes));
+  const kinds = parseKinds(rec.kinds ?? 'h');
+  const graph = prepareForRecording(decodeModel(model.bytes), { internals: needsInternals(kinds) });
   const { ids, offsets } = tokenize(model, corpus);
   const session = await ort.InferenceSession.create(graph.bytes, opts.sessionOptions);
   await setRecordingStatus(db, id, 'recording');
@@ -85,6 +94,7 @@ export async function runRecording(
     tokenInput: graph.info.tokenInput!,
     ids,
     chunkSize: rec.chunkSize,
+    kinds,
     sink: dexieSink(db, id, ids, offsets),
     startChunk: rec.chunksDone,
     state: rec.state,

@@ -2,7 +2,7 @@
  * One run of the rewritten graph over a batch of sequences: feeds the carried (or the model's own
  * initial) state, and turns the outputs into per-sequence streams [steps, units].
  */
-import type { LayerTap } from '../onnx';
+import type { LayerTap, WeightSource } from '../onnx';
 import { buildActivations } from './activations';
 import { computeCellStreams, type DirectionParams } from './cells';
 import { directionName, type StreamKind } from './streams';
@@ -40,7 +40,8 @@ export interface StepResult {
 }
 
 export function asFloat32(t: TensorLike | undefined, name: string): Float32Array {
-  if (!t || !(t.data instanceof Float32Array)) throw new Error(`The model did not return ${name} as float32.`);
+  if (!t || !(t.data instanceof Float32Array))
+    throw new Error(`The model did not return ${name} as float32.`);
   return t.data;
 }
 
@@ -65,7 +66,10 @@ function stateFeeds(Tensor: TensorCtor, taps: LayerTap[], state: CarriedState, b
 }
 
 /** The model's own initial state where it is known without running (feeds, constants). */
-function knownInitialState(taps: LayerTap[], input: StepInput): { state: CarriedState; needsRun: boolean } {
+function knownInitialState(
+  taps: LayerTap[],
+  input: StepInput
+): { state: CarriedState; needsRun: boolean } {
   const state = zeroState(taps, input.batch);
   let needsRun = false;
   for (const t of taps) {
@@ -75,7 +79,8 @@ function knownInitialState(taps: LayerTap[], input: StepInput): { state: Carried
     ];
     for (const [name, src] of pairs) {
       if (!name) continue;
-      if (src.kind === 'feed') state[name] = Float32Array.from(asFloat32(input.feeds[src.name], src.name));
+      if (src.kind === 'feed')
+        state[name] = Float32Array.from(asFloat32(input.feeds[src.name], src.name));
       else if (src.kind === 'const') state[name] = Float32Array.from(src.values);
       else if (src.kind === 'output') needsRun = true;
     }
@@ -99,7 +104,10 @@ export async function runStep(
     stateIn = known.state;
     if (known.needsRun) {
       // A computed initial state: run once to read it, then again if it is not what we fed.
-      outputs = await session.run({ ...input.feeds, ...stateFeeds(Tensor, taps, stateIn, input.batch) });
+      outputs = await session.run({
+        ...input.feeds,
+        ...stateFeeds(Tensor, taps, stateIn, input.batch)
+      });
       let differs = false;
       for (const t of taps) {
         for (const [name, src] of [
@@ -115,8 +123,15 @@ export async function runStep(
       if (differs) outputs = null;
     }
   }
-  outputs ??= await session.run({ ...input.feeds, ...stateFeeds(Tensor, taps, stateIn, input.batch) });
-  return { streams: extractStreams(taps, outputs, stateIn, input, kinds), state: nextState(taps, outputs), outputs };
+  outputs ??= await session.run({
+    ...input.feeds,
+    ...stateFeeds(Tensor, taps, stateIn, input.batch)
+  });
+  return {
+    streams: extractStreams(taps, outputs, stateIn, input, kinds),
+    state: nextState(taps, outputs),
+    outputs
+  };
 }
 
 function nextState(taps: LayerTap[], out: Record<string, TensorLike>): CarriedState {
@@ -129,21 +144,46 @@ function nextState(taps: LayerTap[], out: Record<string, TensorLike>): CarriedSt
 }
 
 /** Rows of sequence b, direction d of Y [T, D, B, H] (a view when nothing needs gathering). */
-function yRows(y: Float32Array, T: number, D: number, B: number, H: number, d: number, b: number, len: number) {
+function yRows(
+  y: Float32Array,
+  T: number,
+  D: number,
+  B: number,
+  H: number,
+  d: number,
+  b: number,
+  len: number
+) {
   if (D === 1 && B === 1) return y.subarray(0, len * H);
   const out = new Float32Array(len * H);
-  for (let t = 0; t < len; t++) out.set(y.subarray(((t * D + d) * B + b) * H, ((t * D + d) * B + b + 1) * H), t * H);
+  for (let t = 0; t < len; t++)
+    out.set(y.subarray(((t * D + d) * B + b) * H, ((t * D + d) * B + b + 1) * H), t * H);
   return out;
 }
 
-export function directionParams(tap: LayerTap, d: number): DirectionParams {
+function resolve(src: WeightSource | null, feeds: Record<string, TensorLike>): Float32Array | null {
+  if (!src) return null;
+  return src.kind === 'const' ? src.values : asFloat32(feeds[src.name], src.name);
+}
+
+export function directionParams(
+  tap: LayerTap,
+  d: number,
+  feeds: Record<string, TensorLike>
+): DirectionParams {
   const H = tap.hiddenSize;
   const G = tap.gates;
   const L = tap.layerInfo;
   const perDir = L.op === 'LSTM' ? 3 : L.op === 'GRU' ? 2 : 1;
   const all = buildActivations(L.activations, L.activationAlpha, L.activationBeta);
-  const acts = all.length >= perDir * (d + 1) ? all.slice(perDir * d, perDir * (d + 1)) : all.slice(0, perDir);
-  const w = tap.internals!.weights;
+  const acts =
+    all.length >= perDir * (d + 1) ? all.slice(perDir * d, perDir * (d + 1)) : all.slice(0, perDir);
+  const weights = tap.internals!.weights;
+  const w = {
+    B: resolve(weights.B, feeds),
+    P: resolve(weights.P, feeds),
+    R: resolve(weights.R, feeds)
+  };
   const zeros = new Float32Array(G * H);
   return {
     op: tap.op,
@@ -176,7 +216,8 @@ function extractStreams(
     const T = yT.dims[0];
     for (let d = 0; d < D; d++) {
       const dir = directionName(tap, d);
-      const params = tap.internals && needsCells(kinds) ? directionParams(tap, d) : null;
+      const params =
+        tap.internals && needsCells(kinds) ? directionParams(tap, d, input.feeds) : null;
       const taps = tap.internals?.directions[d];
       for (let b = 0; b < B; b++) {
         const len = input.lengths[b];
@@ -195,7 +236,9 @@ function extractStreams(
           h0r: h0r.subarray(b * GH, (b + 1) * GH),
           h: { data: y, base: (d * B + b) * H, stride: D * B * H },
           h0: stateIn[tap.initialH].subarray((d * B + b) * H, (d * B + b + 1) * H),
-          c0: tap.initialC ? stateIn[tap.initialC].subarray((d * B + b) * H, (d * B + b + 1) * H) : null
+          c0: tap.initialC
+            ? stateIn[tap.initialC].subarray((d * B + b) * H, (d * B + b + 1) * H)
+            : null
         });
         for (const [kind, data] of Object.entries(cells)) {
           if (kinds.has(kind as StreamKind)) perBatch[b][id(kind as StreamKind)] = data;

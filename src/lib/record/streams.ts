@@ -18,7 +18,8 @@ export const KINDS: Record<LayerTap['op'], StreamKind[]> = {
   RNN: ['h']
 };
 
-export const streamId = (layer: number, dir: Direction, kind: StreamKind) => `L${layer}.${dir}.${kind}`;
+export const streamId = (layer: number, dir: Direction, kind: StreamKind) =>
+  `L${layer}.${dir}.${kind}`;
 
 /** Which direction names a tap's direction index d has: a lone reverse direction is "bwd". */
 export function directionName(tap: Pick<LayerTap, 'direction'>, d: number): Direction {
@@ -32,7 +33,9 @@ export function parseKinds(spec: string): Set<StreamKind> {
   const kinds = spec.split(',').map((s) => s.trim());
   const bad = kinds.filter((k) => !all.has(k));
   if (bad.length || !kinds.length) {
-    throw new Error(`Unknown stream kind(s) ${bad.join(', ')}: use all, or a list of h, c, i, f, o, g, z, r, n.`);
+    throw new Error(
+      `Unknown stream kind(s) ${bad.join(', ')}: use all, or a list of h, c, i, f, o, g, z, r, n.`
+    );
   }
   return new Set(kinds as StreamKind[]);
 }
@@ -41,7 +44,10 @@ export function parseKinds(spec: string): Set<StreamKind> {
 export const needsInternals = (kinds: Set<StreamKind>) => [...kinds].some((k) => k !== 'h');
 
 /** The streams a recording of these taps holds, in layer / direction / kind order. */
-export function planStreams(taps: LayerTap[], kinds: Set<StreamKind> = new Set(['h'])): StreamSpec[] {
+export function planStreams(
+  taps: LayerTap[],
+  kinds: Set<StreamKind> = new Set(['h'])
+): StreamSpec[] {
   const out: StreamSpec[] = [];
   for (const tap of taps) {
     for (let d = 0; d < tap.directions; d++) {
@@ -49,7 +55,13 @@ export function planStreams(taps: LayerTap[], kinds: Set<StreamKind> = new Set([
       for (const kind of KINDS[tap.op]) {
         if (!kinds.has(kind)) continue;
         if (kind !== 'h' && !tap.internals) continue;
-        out.push({ id: streamId(tap.layer, dir, kind), layer: tap.layer, dir, kind, units: tap.hiddenSize });
+        out.push({
+          id: streamId(tap.layer, dir, kind),
+          layer: tap.layer,
+          dir,
+          kind,
+          units: tap.hiddenSize
+        });
       }
     }
   }

@@ -31,6 +31,8 @@ export interface RecordingRow {
   name: string;
   status: RecordingStatus;
   streams: StreamSpec[];
+  /** Stream kinds recorded ("h", "h,c", "all"). */
+  kinds: string;
   tokens: number;
   chunkSize: number;
   chunks: number;

@@ -3,10 +3,8 @@ import { decodeModel, ModelFormatError, prepareForRecording } from '../onnx';
 import { createTokenizer, parseTokenizerSpec, validateCorpusText } from '../tokenize';
 import type { CellscopeDB, CorpusRow, ModelRow } from './db';
 
-export async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
+import { sha256 } from './hash';
+export { sha256 };
 
 /** Check that cellscope can record this model; returns its ModelInfo or throws a message for the user. */
 export function checkModel(bytes: Uint8Array, name: string) {

@@ -7,6 +7,7 @@ export interface NewRecording {
   corpusSha: string;
   name: string;
   streams: StreamSpec[];
+  kinds: string;
   tokens: number;
   chunkSize: number;
   unknownTokens: number;

@@ -56,15 +56,62 @@ export function parseTokenizerSpec(json: string): TokenizerSpec {
 
 export function createTokenizer(spec: TokenizerSpec): Tokenizer {
   if (spec.type === 'char') return charTokenizer(spec);
-  throw new TokenizerError(`Tokenizer type "${spec.type}" is not supported yet; use "char".`);
+  if (spec.type === 'word') return wordTokenizer(spec);
+  throw new TokenizerError(
+    `Tokenizer type "${spec.type}" takes token ids, not text; feed the ids with --feed instead of --text.`
+  );
 }
 
-function charTokenizer(spec: TokenizerSpec): Tokenizer {
+function vocabIndex(spec: TokenizerSpec) {
   const index = new Map<string, number>();
   spec.vocab.forEach((v, i) => {
     if (!index.has(v)) index.set(v, i);
   });
-  const unkId = spec.unk != null ? index.get(spec.unk) : undefined;
+  return { index, unkId: spec.unk != null ? index.get(spec.unk) : undefined };
+}
+
+function unknownError(token: string): TokenizerError {
+  return new TokenizerError(
+    `The token ${JSON.stringify(token)} is not in the model's vocabulary and the vocabulary has no unknown token.`
+  );
+}
+
+/** Whitespace-separated words; offsets point at each word's first character. */
+function wordTokenizer(spec: TokenizerSpec): Tokenizer {
+  const { index, unkId } = vocabIndex(spec);
+  return {
+    spec,
+    vocabSize: spec.vocab.length,
+    token: (id) => spec.vocab[id] ?? '',
+    encode(text) {
+      const ids: number[] = [];
+      const offsets: number[] = [];
+      let unknown = 0;
+      const examples = new Set<string>();
+      for (const m of text.matchAll(/\S+/g)) {
+        const word = spec.lowercase ? m[0].toLowerCase() : m[0];
+        let id = index.get(word);
+        if (id === undefined) {
+          if (unkId === undefined) throw unknownError(word);
+          id = unkId;
+          unknown++;
+          if (examples.size < 20) examples.add(m[0]);
+        }
+        ids.push(id);
+        offsets.push(m.index!);
+      }
+      return {
+        ids: Int32Array.from(ids),
+        offsets: Uint32Array.from(offsets),
+        unknown,
+        unknownExamples: [...examples]
+      };
+    }
+  };
+}
+
+function charTokenizer(spec: TokenizerSpec): Tokenizer {
+  const { index, unkId } = vocabIndex(spec);
   return {
     spec,
     vocabSize: spec.vocab.length,
@@ -82,11 +129,7 @@ function charTokenizer(spec: TokenizerSpec): Tokenizer {
         const key = spec.lowercase ? ch.toLowerCase() : ch;
         let id = index.get(key);
         if (id === undefined) {
-          if (unkId === undefined) {
-            throw new TokenizerError(
-              `The character ${JSON.stringify(ch)} is not in the model's vocabulary and the model has no unknown token.`
-            );
-          }
+          if (unkId === undefined) throw unknownError(ch);
           id = unkId;
           unknown++;
           if (examples.size < 20) examples.add(ch);

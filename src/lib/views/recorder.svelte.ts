@@ -13,8 +13,8 @@ class RecorderState {
     return this.activeId !== null;
   }
 
-  async start(model: ModelRow, corpus: CorpusRow): Promise<number> {
-    const id = await planRecording(database(), model, corpus);
+  async start(model: ModelRow, corpus: CorpusRow, kinds?: string): Promise<number> {
+    const id = await planRecording(database(), model, corpus, { kinds });
     void this.resume(id);
     return id;
   }

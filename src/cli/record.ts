@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * npm run record -- --model M.onnx --out DIR [--text corpus.txt] [--vocab FILE] [--tokenizer char|word]
+ *                   [--feed NAME=file.npy]... [--streams all|h|h,c] [--chunk N]
+ */
+import * as ort from 'onnxruntime-node';
+import { parseArgs } from 'node:util';
+import { InputError, recordCommand, type OrtNode } from './recordCommand';
+
+const USAGE =
+  'usage: npm run record -- --model M.onnx --out DIR [--text corpus.txt] [--vocab FILE] ' +
+  '[--tokenizer char|word] [--feed NAME=file.npy]... [--streams all|h|h,c] [--chunk N]';
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        model: { type: 'string' },
+        out: { type: 'string' },
+        text: { type: 'string' },
+        vocab: { type: 'string' },
+        tokenizer: { type: 'string' },
+        feed: { type: 'string', multiple: true },
+        streams: { type: 'string' },
+        chunk: { type: 'string' },
+        help: { type: 'boolean' }
+      }
+    }));
+  } catch (e) {
+    console.error(`cellscope record: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (values.tokenizer && values.tokenizer !== 'char' && values.tokenizer !== 'word') {
+    console.error('cellscope record: --tokenizer must be char or word.');
+    return 2;
+  }
+  const started = performance.now();
+  try {
+    const manifest = await recordCommand(
+      {
+        model: values.model ?? '',
+        out: values.out ?? '',
+        text: values.text,
+        vocab: values.vocab,
+        tokenizer: values.tokenizer as 'char' | 'word' | undefined,
+        feeds: values.feed,
+        streams: values.streams,
+        chunk: values.chunk ? Number(values.chunk) : undefined
+      },
+      ort as unknown as OrtNode
+    );
+    const steps = manifest.lengths.reduce((a: number, b: number) => a + b, 0);
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      `cellscope record: ${manifest.streams.length} streams, ${steps} steps in ${seconds.toFixed(2)} s → ${values.out}`
+    );
+    return 0;
+  } catch (e) {
+    const known =
+      e instanceof InputError ||
+      ['ModelFormatError', 'TokenizerError', 'FeedError', 'NpyError', 'ActivationError'].includes(
+        (e as Error).name
+      );
+    console.error(`cellscope record: ${(e as Error).message.split('\n')[0]}`);
+    if (!known) console.error((e as Error).stack);
+    return 1;
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,305 @@
+/**
+ * `record`: run a model over a text (tokenized, chunked, state carried) or over feeds given exactly
+ * as the graph expects them, and write one float32 .npy per stream plus the model's own outputs and
+ * a manifest. Shares the recorder core with the browser worker.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { readNpy, writeNpy, type NpyArray } from '../lib/export';
+import {
+  checkNoExternalData,
+  checkVocabularyFits,
+  decodeModel,
+  ModelFormatError,
+  prepareForRecording,
+  type RecordingGraph
+} from '../lib/onnx';
+import {
+  checkFeeds,
+  needsInternals,
+  parseKinds,
+  planFeedRun,
+  planStreams,
+  recordChunks,
+  runStep,
+  type SessionLike,
+  type TensorCtor,
+  type TensorLike
+} from '../lib/record';
+import { sha256 } from '../lib/store/hash';
+import {
+  createTokenizer,
+  parseTokenizerSpec,
+  parseVocabFile,
+  type TokenizerSpec
+} from '../lib/tokenize';
+import { NpyFileWriter } from './npyFile';
+
+export interface RecordCommandOptions {
+  model: string;
+  out: string;
+  text?: string;
+  vocab?: string;
+  tokenizer?: 'char' | 'word';
+  feeds?: string[];
+  streams?: string;
+  chunk?: number;
+}
+
+export interface OrtNode {
+  InferenceSession: { create(bytes: Uint8Array, options?: object): Promise<SessionLike> };
+  Tensor: TensorCtor;
+}
+
+/** A problem with what the user gave us: printed as one line, exit code 1. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+interface FileEntry {
+  name: string;
+  file: string;
+  shape: number[];
+  dtype: string;
+}
+
+const NPY_TO_ORT: Record<string, string> = {
+  f4: 'float32',
+  f8: 'float64',
+  i8: 'int64',
+  i4: 'int32',
+  i2: 'int16',
+  i1: 'int8',
+  u1: 'uint8',
+  b1: 'bool'
+};
+
+const fileName = (name: string) => `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.npy`;
+
+function readFile(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch {
+    throw new InputError(`Cannot read the ${what} file ${path}.`);
+  }
+}
+
+async function openSession(ort: OrtNode, graph: RecordingGraph): Promise<SessionLike> {
+  try {
+    return await ort.InferenceSession.create(graph.bytes);
+  } catch (e) {
+    throw new InputError(
+      `onnxruntime cannot load this model: ${(e as Error).message.split('\n')[0]} ` +
+        '(an operator it does not support, or an invalid graph).'
+    );
+  }
+}
+
+function tokenizerSpec(opts: RecordCommandOptions, graph: RecordingGraph): TokenizerSpec {
+  if (opts.vocab) {
+    return parseVocabFile(
+      readFile(opts.vocab, 'vocabulary').toString('utf8'),
+      basename(opts.vocab),
+      opts.tokenizer
+    );
+  }
+  const meta = graph.info.metadata['cellscope.tokenizer'];
+  if (!meta) {
+    throw new InputError(
+      'The model has no cellscope.tokenizer metadata; pass --vocab FILE (LSTMVis .dict, JSON array, or one token per line).'
+    );
+  }
+  const spec = parseTokenizerSpec(meta);
+  return opts.tokenizer ? { ...spec, type: opts.tokenizer } : spec;
+}
+
+async function recordText(
+  opts: RecordCommandOptions,
+  ort: OrtNode,
+  graph: RecordingGraph,
+  session: SessionLike
+) {
+  const tokenInput = graph.info.tokenInput;
+  if (!tokenInput)
+    throw new InputError('The model has no integer token input; use --feed to give its inputs.');
+  const spec = tokenizerSpec(opts, graph);
+  checkVocabularyFits(
+    decodeModel(readFile(opts.model, 'model')),
+    tokenInput.name,
+    spec.vocab.length
+  );
+  const text = readFile(opts.text!, 'text').toString('utf8');
+  const encoded = createTokenizer(spec).encode(text);
+  if (encoded.ids.length === 0) throw new InputError(`${opts.text} holds no tokens.`);
+  const T = encoded.ids.length;
+  const kinds = parseKinds(opts.streams ?? 'all');
+  const streams = planStreams(graph.taps, kinds);
+  const writers = new Map(
+    streams.map((s) => [s.id, new NpyFileWriter(join(opts.out, fileName(s.id)), [T, s.units])])
+  );
+  const outputWriters = new Map<string, NpyFileWriter>();
+  const lastOutputs = new Map<string, TensorLike>();
+  const chunkSize = opts.chunk ?? 4096;
+  await recordChunks({
+    session,
+    Tensor: ort.Tensor,
+    taps: graph.taps,
+    tokenInput,
+    ids: encoded.ids,
+    chunkSize,
+    kinds,
+    sink: {
+      commit: async (r) => {
+        for (const [id, data] of Object.entries(r.streams)) writers.get(id)!.append(data);
+        for (const o of graph.info.outputs) {
+          const t = r.outputs![o.name];
+          if (!t) continue;
+          // Outputs with a time axis (all axes before it of size 1) are concatenated over chunks.
+          const axis = t.dims.findIndex(
+            (d, i) => d === r.length && t.dims.slice(0, i).every((x) => x === 1)
+          );
+          if (axis >= 0 && t.data instanceof Float32Array) {
+            if (!outputWriters.has(o.name)) {
+              const shape = t.dims.map((d, i) => (i === axis ? T : d));
+              outputWriters.set(o.name, new NpyFileWriter(join(opts.out, fileName(o.name)), shape));
+            }
+            outputWriters.get(o.name)!.append(t.data);
+          } else lastOutputs.set(o.name, t);
+        }
+      }
+    }
+  });
+  const files: FileEntry[] = [];
+  for (const s of streams) {
+    writers.get(s.id)!.close();
+    files.push({ name: s.id, file: fileName(s.id), shape: [T, s.units], dtype: 'float32' });
+  }
+  const outputs: FileEntry[] = [];
+  for (const [name, w] of outputWriters) {
+    w.close();
+    outputs.push({ name, file: fileName(name), shape: w.shape, dtype: 'float32' });
+  }
+  for (const [name, t] of lastOutputs) outputs.push(writeTensor(opts.out, name, t));
+  return {
+    mode: 'text',
+    tokens: T,
+    batch: 1,
+    lengths: [T],
+    tokenizer: { type: spec.type, vocabSize: spec.vocab.length },
+    unknownTokens: encoded.unknown,
+    unknownExamples: encoded.unknownExamples,
+    chunkSize,
+    streams: files,
+    outputs
+  };
+}
+
+function writeTensor(out: string, name: string, t: TensorLike): FileEntry {
+  const data = t.data as NpyArray;
+  const file = fileName(name);
+  const shape = [...t.dims];
+  writeFileSync(join(out, file), writeNpy(t.data as NpyArray, shape));
+  return { name, file, shape, dtype: data.constructor.name.replace('Array', '').toLowerCase() };
+}
+
+async function recordFeeds(
+  opts: RecordCommandOptions,
+  ort: OrtNode,
+  graph: RecordingGraph,
+  session: SessionLike
+) {
+  const feeds: Record<string, TensorLike & { type: string }> = {};
+  for (const f of opts.feeds ?? []) {
+    const eq = f.indexOf('=');
+    if (eq <= 0) throw new InputError(`--feed needs NAME=file.npy, got "${f}".`);
+    const name = f.slice(0, eq);
+    const npy = readNpy(readFile(f.slice(eq + 1), 'feed'), f.slice(eq + 1));
+    const type = NPY_TO_ORT[npy.dtype];
+    if (!type)
+      throw new InputError(`Feed ${name} has dtype ${npy.dtype}, which onnxruntime cannot take.`);
+    const data = npy.dtype === 'b1' ? Uint8Array.from(npy.data as Uint8Array) : npy.data;
+    feeds[name] = new (
+      ort.Tensor as unknown as new (
+        t: string,
+        d: unknown,
+        s: number[]
+      ) => TensorLike & { type: string }
+    )(type, data, npy.shape);
+  }
+  checkFeeds(graph.info, feeds);
+  const kinds = parseKinds(opts.streams ?? 'all');
+  const input = planFeedRun(graph.info, graph.taps, feeds);
+  const step = await runStep(session, ort.Tensor, graph.taps, input, null, kinds);
+  const streams: FileEntry[] = [];
+  step.streams.forEach((perBatch, b) => {
+    for (const s of planStreams(graph.taps, kinds)) {
+      const name = input.batch > 1 ? `b${b}.${s.id}` : s.id;
+      const data = perBatch[s.id];
+      writeFileSync(join(opts.out, fileName(name)), writeNpy(data, [input.lengths[b], s.units]));
+      streams.push({
+        name,
+        file: fileName(name),
+        shape: [input.lengths[b], s.units],
+        dtype: 'float32'
+      });
+    }
+  });
+  const outputs = graph.info.outputs.map((o) =>
+    writeTensor(opts.out, o.name, step.outputs[o.name])
+  );
+  return { mode: 'feed', batch: input.batch, lengths: input.lengths, streams, outputs };
+}
+
+export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
+  if (!opts.model || !opts.out) throw new InputError('--model and --out are required.');
+  if (!opts.text && !opts.feeds?.length)
+    throw new InputError('Give --text corpus.txt or --feed NAME=file.npy.');
+  if (opts.text && opts.feeds?.length)
+    throw new InputError('Give either --text or --feed, not both.');
+  const bytes = new Uint8Array(readFile(opts.model, 'model'));
+  const model = decodeModel(bytes);
+  checkNoExternalData(model);
+  const kinds = parseKinds(opts.streams ?? 'all');
+  let graph: RecordingGraph;
+  try {
+    graph = prepareForRecording(model, { internals: needsInternals(kinds) });
+  } catch (e) {
+    if (e instanceof ModelFormatError) throw new InputError(e.message);
+    throw e;
+  }
+  const session = await openSession(ort, graph);
+  mkdirSync(opts.out, { recursive: true });
+  const result = opts.text
+    ? await recordText(opts, ort, graph, session)
+    : await recordFeeds(opts, ort, graph, session);
+  const info = graph.info;
+  const manifest = {
+    format: 'cellscope-record/1',
+    createdAt: new Date().toISOString(),
+    model: {
+      file: basename(opts.model),
+      sha256: await sha256(bytes),
+      opsets: info.opsets,
+      producer: info.producer,
+      inputs: info.inputs,
+      outputs: info.outputs,
+      parameters: info.parameters,
+      layers: info.layers.map((l) => ({
+        index: l.index,
+        op: l.op,
+        direction: l.direction,
+        hiddenSize: l.hiddenSize,
+        layout: l.layout,
+        activations: l.activations,
+        linearBeforeReset: l.linearBeforeReset,
+        clip: l.clip ?? null,
+        peepholes: l.hasPeepholes,
+        inputLayer: l.inputLayer
+      }))
+    },
+    streamKinds: [...kinds],
+    ...result
+  };
+  writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return manifest;
+}

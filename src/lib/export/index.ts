@@ -1,0 +1,2 @@
+export { readNpy, writeNpy, npyHeader, NpyError } from './npy';
+export type { Npy, NpyArray } from './npy';
