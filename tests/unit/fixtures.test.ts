@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { recordCommand, type OrtNode } from '../../src/cli/recordCommand';
+import { decodeModel, encodeModel } from '../../src/lib/onnx';
 import { root } from './modelFixture';
 import { npyError } from './npyCompare';
 
@@ -25,6 +26,14 @@ const recurrent = cases.filter((c) => c.meta.op !== 'none');
 describe('torch / ONNX-equation fixtures through the record command', () => {
   it('has at least 10 recurrent-op fixtures', () => {
     expect(recurrent.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('every fixture model survives a decode → encode round trip unchanged', () => {
+    for (const c of cases) {
+      const first = decodeModel(new Uint8Array(readFileSync(join(dir, c.name, 'model.onnx'))));
+      const again = decodeModel(encodeModel(first));
+      expect(again.toJSON(), c.name).toEqual(first.toJSON());
+    }
   });
 
   for (const c of recurrent) {
