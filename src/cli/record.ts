@@ -9,7 +9,7 @@ import { InputError, recordCommand, type OrtNode } from './recordCommand';
 
 const USAGE =
   'usage: npm run record -- --model M.onnx --out DIR [--text corpus.txt] [--vocab FILE] ' +
-  '[--tokenizer char|word] [--feed NAME=file.npy]... [--streams all|h|h,c] [--chunk N]';
+  '[--tokenizer char|word] [--csv features.csv] [--feed NAME=file.npy]... [--streams all|h|h,c] [--chunk N]';
 
 async function main(): Promise<number> {
   let values;
@@ -19,6 +19,7 @@ async function main(): Promise<number> {
         model: { type: 'string' },
         out: { type: 'string' },
         text: { type: 'string' },
+        csv: { type: 'string' },
         vocab: { type: 'string' },
         tokenizer: { type: 'string' },
         feed: { type: 'string', multiple: true },
@@ -46,6 +47,7 @@ async function main(): Promise<number> {
         model: values.model ?? '',
         out: values.out ?? '',
         text: values.text,
+        csv: values.csv,
         vocab: values.vocab,
         tokenizer: values.tokenizer as 'char' | 'word' | undefined,
         feeds: values.feed,
@@ -63,7 +65,7 @@ async function main(): Promise<number> {
   } catch (e) {
     const known =
       e instanceof InputError ||
-      ['ModelFormatError', 'TokenizerError', 'FeedError', 'NpyError', 'ActivationError'].includes(
+      ['ModelFormatError', 'TokenizerError', 'FeedError', 'NpyError', 'ActivationError', 'CsvError'].includes(
         (e as Error).name
       );
     console.error(`cellscope record: ${(e as Error).message.split('\n')[0]}`);

@@ -39,6 +39,8 @@ export interface RecordCommandOptions {
   model: string;
   out: string;
   text?: string;
+  /** Float features, one row per timestep, for models whose input is not token ids. */
+  csv?: string;
   vocab?: string;
   tokenizer?: 'char' | 'word';
   feeds?: string[];

@@ -21,7 +21,9 @@ export async function recordings(page: Page): Promise<StoredRecording[]> {
           const req = open.result.transaction('recordings').objectStore('recordings').getAll();
           req.onsuccess = () => {
             resolve(
-              req.result.map(({ state: _s, streams: _st, ...r }: Record<string, unknown>) => r)
+              req.result.map(
+                ({ state: _s, streams: _st, ...r }: Record<string, unknown>) => r as unknown as StoredRecording
+              )
             );
             open.result.close();
           };

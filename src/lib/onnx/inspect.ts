@@ -89,12 +89,10 @@ function tensorInfo(v: ValueInfoProto): TensorInfo {
   };
 }
 
-function defaultActivations(op: RecurrentOp): string[] {
-  return op === 'LSTM'
-    ? ['Sigmoid', 'Tanh', 'Tanh']
-    : op === 'GRU'
-      ? ['Sigmoid', 'Tanh']
-      : ['Tanh'];
+function defaultActivations(op: RecurrentOp, directions: number): string[] {
+  const one =
+    op === 'LSTM' ? ['Sigmoid', 'Tanh', 'Tanh'] : op === 'GRU' ? ['Sigmoid', 'Tanh'] : ['Tanh'];
+  return directions === 2 ? [...one, ...one] : one;
 }
 
 function recurrentLayer(node: NodeProto, index: number): RecurrentLayer {

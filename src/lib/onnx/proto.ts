@@ -29,7 +29,7 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
     throw new ModelFormatError(
-      `This file is not an ONNX model (protobuf decoding failed: ${(e as Error).message}). ` +
+      `This file is not an ONNX model, or it is truncated (protobuf decoding failed: ${(e as Error).message}). ` +
         'Export the model with torch.onnx.export or tf2onnx and choose the .onnx file.'
     );
   }

@@ -69,7 +69,7 @@ export function planFeedRun(
   const lensName = taps.find((t) => t.sequenceLens)?.sequenceLens;
   if (lensName) {
     const v = feeds[lensName].data as Int32Array | BigInt64Array;
-    lengths = Array.from(v, (n) => Number(n));
+    lengths = Array.from(v as ArrayLike<number | bigint>, (n) => Number(n));
     if (lengths.length !== batch || lengths.some((n) => n < 0 || n > T)) {
       throw new FeedError(
         `sequence_lens "${lensName}" = [${lengths}] does not fit batch ${batch} × ${T} steps.`

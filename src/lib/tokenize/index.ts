@@ -3,3 +3,5 @@ export type { Encoded, Tokenizer, TokenizerSpec } from './tokenizer';
 export { validateCorpusText, CorpusError } from './corpus';
 export { lineStarts, lineCol } from './lines';
 export { parseVocabFile } from './vocab';
+export { parseFeatureCsv, CsvError } from './csv';
+export type { FeatureTable } from './csv';
