@@ -65,9 +65,14 @@ async function main(): Promise<number> {
   } catch (e) {
     const known =
       e instanceof InputError ||
-      ['ModelFormatError', 'TokenizerError', 'FeedError', 'NpyError', 'ActivationError', 'CsvError'].includes(
-        (e as Error).name
-      );
+      [
+        'ModelFormatError',
+        'TokenizerError',
+        'FeedError',
+        'NpyError',
+        'ActivationError',
+        'CsvError'
+      ].includes((e as Error).name);
     console.error(`cellscope record: ${(e as Error).message.split('\n')[0]}`);
     if (!known) console.error((e as Error).stack);
     return 1;

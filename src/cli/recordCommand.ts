@@ -29,6 +29,7 @@ import {
 import { sha256 } from '../lib/store/hash';
 import {
   createTokenizer,
+  parseFeatureCsv,
   parseTokenizerSpec,
   parseVocabFile,
   type TokenizerSpec
@@ -204,13 +205,50 @@ function writeTensor(out: string, name: string, t: TensorLike): FileEntry {
   return { name, file, shape, dtype: data.constructor.name.replace('Array', '').toLowerCase() };
 }
 
+/** The CSV's rows as the sequence input: [T, F] placed on the input's time axis, batch 1. */
+function csvFeed(opts: RecordCommandOptions, ort: OrtNode, graph: RecordingGraph) {
+  const seq = graph.info.sequenceInput;
+  const input = graph.info.inputs.find((i) => i.name === seq?.name);
+  if (!seq || !input)
+    throw new InputError('Could not find the model input that carries the sequence.');
+  if (input.elemType !== 'float') {
+    throw new InputError(
+      `Input ${input.name} takes ${input.elemType}, not float features; use --text or --feed.`
+    );
+  }
+  const name = basename(opts.csv!);
+  const table = parseFeatureCsv(readFile(opts.csv!, 'CSV').toString('utf8'), name);
+  const rank = input.dims.length;
+  const featureAxis = [...Array(rank).keys()].find((a) => a !== seq.seqAxis && a !== seq.batchAxis);
+  const want = featureAxis !== undefined ? input.dims[featureAxis] : 1;
+  if (typeof want === 'number' && want > 0 && want !== table.cols) {
+    throw new InputError(
+      `${name} has ${table.cols} columns but input ${input.name} takes ${want} features per step.`
+    );
+  }
+  // With the feature axis after the time axis, the row-major table is already in place.
+  if (featureAxis !== undefined && featureAxis < seq.seqAxis) {
+    throw new InputError(
+      `Input ${input.name} puts features before time; give it with --feed instead.`
+    );
+  }
+  const dims = Array<number>(rank).fill(1);
+  dims[seq.seqAxis] = table.rows;
+  if (featureAxis !== undefined) dims[featureAxis] = table.cols;
+  return {
+    [input.name]: new ort.Tensor('float32', table.data, dims) as TensorLike & { type: string }
+  };
+}
+
 async function recordFeeds(
   opts: RecordCommandOptions,
   ort: OrtNode,
   graph: RecordingGraph,
   session: SessionLike
 ) {
-  const feeds: Record<string, TensorLike & { type: string }> = {};
+  const feeds: Record<string, TensorLike & { type: string }> = opts.csv
+    ? csvFeed(opts, ort, graph)
+    : {};
   for (const f of opts.feeds ?? []) {
     const eq = f.indexOf('=');
     if (eq <= 0) throw new InputError(`--feed needs NAME=file.npy, got "${f}".`);
@@ -254,10 +292,12 @@ async function recordFeeds(
 
 export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
   if (!opts.model || !opts.out) throw new InputError('--model and --out are required.');
-  if (!opts.text && !opts.feeds?.length)
-    throw new InputError('Give --text corpus.txt or --feed NAME=file.npy.');
-  if (opts.text && opts.feeds?.length)
-    throw new InputError('Give either --text or --feed, not both.');
+  if (!opts.text && !opts.csv && !opts.feeds?.length) {
+    throw new InputError('Give --text corpus.txt, --csv features.csv or --feed NAME=file.npy.');
+  }
+  if (opts.text && (opts.feeds?.length || opts.csv)) {
+    throw new InputError('Give either --text or --feed/--csv, not both.');
+  }
   const bytes = new Uint8Array(readFile(opts.model, 'model'));
   const model = decodeModel(bytes);
   checkNoExternalData(model);

@@ -22,7 +22,8 @@ export async function recordings(page: Page): Promise<StoredRecording[]> {
           req.onsuccess = () => {
             resolve(
               req.result.map(
-                ({ state: _s, streams: _st, ...r }: Record<string, unknown>) => r as unknown as StoredRecording
+                ({ state: _s, streams: _st, ...r }: Record<string, unknown>) =>
+                  r as unknown as StoredRecording
               )
             );
             open.result.close();

@@ -12,11 +12,16 @@ export interface FeatureTable {
 }
 
 export function parseFeatureCsv(text: string, name: string): FeatureTable {
-  const lines = text.replace(/\r\n/g, '\n').split('\n').filter((l) => l.trim() !== '');
-  if (!lines.length) throw new CsvError(`${name} is empty: it needs one row of numbers per timestep.`);
+  const lines = text
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  if (!lines.length)
+    throw new CsvError(`${name} is empty: it needs one row of numbers per timestep.`);
   const split = (l: string) => l.split(/[,;\t]/).map((c) => c.trim());
   let header: string[] | null = null;
-  if (split(lines[0]).some((c) => c !== '' && Number.isNaN(Number(c)))) header = split(lines.shift()!);
+  if (split(lines[0]).some((c) => c !== '' && Number.isNaN(Number(c))))
+    header = split(lines.shift()!);
   if (!lines.length) throw new CsvError(`${name} has a header but no rows.`);
   const cols = split(lines[0]).length;
   const data = new Float32Array(lines.length * cols);
@@ -30,7 +35,9 @@ export function parseFeatureCsv(text: string, name: string): FeatureTable {
     cells.forEach((c, k) => {
       const v = Number(c);
       if (c === '' || Number.isNaN(v)) {
-        throw new CsvError(`${name}, row ${r + 1 + (header ? 1 : 0)}, column ${k + 1}: "${c}" is not a number.`);
+        throw new CsvError(
+          `${name}, row ${r + 1 + (header ? 1 : 0)}, column ${k + 1}: "${c}" is not a number.`
+        );
       }
       data[r * cols + k] = v;
     });

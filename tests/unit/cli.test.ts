@@ -1,0 +1,252 @@
+/**
+ * The `record` command as a user runs it (a real process): a good run writes the manifest and
+ * streams; every kind of bad input exits non-zero with one line that names the problem.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { writeNpy } from '../../src/lib/export';
+import { decodeModel, encodeModel } from '../../src/lib/onnx';
+import { onnx } from '../../src/lib/onnx/proto';
+import { root } from './modelFixture';
+import { loadNpy } from './npyCompare';
+
+const run = promisify(execFile);
+const fx = (c: string, f: string) => join(root, 'tests/fixtures/rnn', c, f);
+const tmp = () => mkdtempSync(join(tmpdir(), 'cli-'));
+
+async function record(args: string[]) {
+  try {
+    const r = await run(
+      process.execPath,
+      [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'src/cli/record.ts'), ...args],
+      {
+        cwd: root
+      }
+    );
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+function expectOneLineFailure(r: { code: number; stderr: string }, pattern: RegExp) {
+  expect(r.code).toBe(1);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^cellscope record: /);
+  expect(lines[0]).toMatch(pattern);
+}
+
+/** A copy of a fixture model, changed by `edit`, written to a temp file. */
+function editedModel(edit: (m: ReturnType<typeof decodeModel>) => void): string {
+  const m = decodeModel(new Uint8Array(readFileSync(fx('lstm_peepholes', 'model.onnx'))));
+  edit(m);
+  const path = join(tmp(), 'edited.onnx');
+  writeFileSync(path, encodeModel(m));
+  return path;
+}
+
+const peepholeFeeds = ['--feed', `x=${fx('lstm_peepholes', 'feed.x.npy')}`];
+
+describe('npm run record', () => {
+  it('records text through a vocabulary file, chunked, equal to feeding the same ids in one run', async () => {
+    const dir = tmp();
+    const letters = 'abcdefghijklmno'.split('');
+    const vocab = join(dir, 'vocab.txt');
+    writeFileSync(vocab, [...letters, '<unk>'].join('\n') + '\n');
+    const sentence = 'hello idea lab';
+    writeFileSync(join(dir, 'corpus.txt'), sentence);
+    const textOut = join(dir, 'text');
+    const r = await record([
+      '--model',
+      fx('lstm2_tokens_batchfirst', 'model.onnx'),
+      '--out',
+      textOut,
+      '--text',
+      join(dir, 'corpus.txt'),
+      '--vocab',
+      vocab,
+      '--chunk',
+      '5'
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/12 streams, 14 steps/);
+    const manifest = JSON.parse(readFileSync(join(textOut, 'manifest.json'), 'utf8'));
+    expect(manifest.tokens).toBe(14);
+    expect(manifest.unknownTokens).toBe(2); // the two spaces
+    expect(loadNpy(join(textOut, 'logits.npy')).shape).toEqual([1, 14, 16]);
+
+    const ids = BigInt64Array.from([...sentence], (ch) =>
+      BigInt(ch === ' ' ? 15 : letters.indexOf(ch))
+    );
+    writeFileSync(join(dir, 'ids.npy'), writeNpy(ids, [1, ids.length]));
+    const feedOut = join(dir, 'feed');
+    expect(
+      (
+        await record([
+          '--model',
+          fx('lstm2_tokens_batchfirst', 'model.onnx'),
+          '--out',
+          feedOut,
+          '--feed',
+          `tokens=${join(dir, 'ids.npy')}`
+        ])
+      ).code
+    ).toBe(0);
+    for (const s of manifest.streams as { file: string }[]) {
+      const a = loadNpy(join(textOut, s.file)).data as Float32Array;
+      const b = loadNpy(join(feedOut, s.file)).data as Float32Array;
+      expect(a.length).toBe(b.length);
+      a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThanOrEqual(1e-5));
+    }
+  });
+
+  it('takes float features from a CSV', async () => {
+    const dir = tmp();
+    const x = loadNpy(fx('rnn_tanh', 'feed.x.npy'));
+    const [T, , F] = x.shape;
+    const rows = Array.from({ length: T }, (_, t) =>
+      Array.from((x.data as Float32Array).subarray(t * F, (t + 1) * F)).join(',')
+    );
+    writeFileSync(join(dir, 'x.csv'), `a,b,c\n${rows.join('\n')}\n`);
+    const r = await record([
+      '--model',
+      fx('rnn_tanh', 'model.onnx'),
+      '--out',
+      join(dir, 'o'),
+      '--csv',
+      join(dir, 'x.csv')
+    ]);
+    expect(r.code).toBe(0);
+    const got = loadNpy(join(dir, 'o', 'L1.fwd.h.npy')).data as Float32Array;
+    const want = loadNpy(fx('rnn_tanh', 'ref.L1.fwd.h.npy')).data as Float32Array;
+    want.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThanOrEqual(1e-5));
+  });
+
+  describe('bad input: exit 1 with one line naming the problem', () => {
+    it('not an ONNX file', async () => {
+      const f = join(tmp(), 'notes.onnx');
+      writeFileSync(f, 'these are my notes, not a model');
+      expectOneLineFailure(
+        await record(['--model', f, '--out', tmp(), ...peepholeFeeds]),
+        /not an ONNX model/
+      );
+    });
+    it('a truncated file', async () => {
+      const f = join(tmp(), 'cut.onnx');
+      const bytes = readFileSync(fx('lstm2_tokens_batchfirst', 'model.onnx'));
+      writeFileSync(f, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+      expectOneLineFailure(
+        await record(['--model', f, '--out', tmp(), ...peepholeFeeds]),
+        /truncated/
+      );
+    });
+    it('weights in external data', async () => {
+      const f = editedModel((m) => {
+        const t = m.graph!.initializer![0];
+        t.rawData = new Uint8Array();
+        t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+        t.externalData = [{ key: 'location', value: 'weights.bin' }];
+      });
+      expectOneLineFailure(
+        await record(['--model', f, '--out', tmp(), ...peepholeFeeds]),
+        /external data file/
+      );
+    });
+    it('no recurrent op', async () => {
+      const f = editedModel((m) => {
+        m.graph!.node = [onnx.NodeProto.create({ opType: 'Relu', input: ['x'], output: ['y'] })];
+      });
+      expectOneLineFailure(
+        await record(['--model', f, '--out', tmp(), ...peepholeFeeds]),
+        /No LSTM, GRU or RNN node/
+      );
+    });
+    it('an operator onnxruntime does not have', async () => {
+      const f = editedModel((m) => {
+        const y = m.graph!.node![0].output![0] || 'Y';
+        m.graph!.node![0].output![0] = y;
+        m.graph!.node!.push(
+          onnx.NodeProto.create({
+            opType: 'FancyAttention',
+            domain: 'com.example',
+            input: [y],
+            output: ['z']
+          })
+        );
+        m.graph!.output!.push(onnx.ValueInfoProto.create({ name: 'z' }));
+        m.opsetImport!.push({ domain: 'com.example', version: 1 });
+      });
+      expectOneLineFailure(
+        await record(['--model', f, '--out', tmp(), ...peepholeFeeds]),
+        /onnxruntime cannot load this model/
+      );
+    });
+    it('a vocabulary larger than the embedding', async () => {
+      const dir = tmp();
+      writeFileSync(
+        join(dir, 'big.json'),
+        JSON.stringify([...'abcdefghijklmnopqrstuvwxyz', '<unk>'])
+      );
+      writeFileSync(join(dir, 'c.txt'), 'abc');
+      const r = await record([
+        '--model',
+        fx('lstm2_tokens_batchfirst', 'model.onnx'),
+        '--out',
+        tmp(),
+        '--text',
+        join(dir, 'c.txt'),
+        '--vocab',
+        join(dir, 'big.json')
+      ]);
+      expectOneLineFailure(r, /27 tokens but the model's embedding has only 16 rows/);
+    });
+    it('a feed of the wrong shape', async () => {
+      const f = join(tmp(), 'x.npy');
+      writeFileSync(f, writeNpy(new Float32Array(2 * 3 * 7), [2, 3, 7]));
+      const r = await record([
+        '--model',
+        fx('lstm_peepholes', 'model.onnx'),
+        '--out',
+        tmp(),
+        '--feed',
+        `x=${f}`
+      ]);
+      expectOneLineFailure(r, /Feed "x" has shape \[2, 3, 7\] but dimension 0 must be 7/);
+    });
+    it('a feed of the wrong dtype', async () => {
+      const f = join(tmp(), 'x.npy');
+      const x = loadNpy(fx('lstm_peepholes', 'feed.x.npy'));
+      writeFileSync(f, writeNpy(Float64Array.from(x.data as Float32Array), x.shape));
+      const r = await record([
+        '--model',
+        fx('lstm_peepholes', 'model.onnx'),
+        '--out',
+        tmp(),
+        '--feed',
+        `x=${f}`
+      ]);
+      expectOneLineFailure(r, /Feed "x" is float64 but the graph expects float32/);
+    });
+    it('a CSV with ragged rows', async () => {
+      const f = join(tmp(), 'x.csv');
+      writeFileSync(f, '1,2,3\n4,5\n');
+      const r = await record(['--model', fx('rnn_tanh', 'model.onnx'), '--out', tmp(), '--csv', f]);
+      expectOneLineFailure(r, /row 2: 2 values, but the first row has 3/);
+    });
+    it('missing arguments', async () => {
+      const out = join(tmp(), 'never');
+      expectOneLineFailure(
+        await record(['--model', fx('rnn_tanh', 'model.onnx'), '--out', out]),
+        /Give --text/
+      );
+      expect(existsSync(out)).toBe(false);
+    });
+  });
+});
