@@ -48,3 +48,15 @@ describe('visible whitespace', () => {
     expect(visibleToken('a b\tc')).toBe('a·b⇥c');
   });
 });
+
+import { robustExtent } from '../../src/lib/analysis';
+describe('colour extent', () => {
+  it('is 1 for bounded values and a round number above the 99.5th percentile otherwise', () => {
+    expect(robustExtent(Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i)))).toBe(1);
+    const c = Float32Array.from({ length: 1000 }, (_, i) => (i % 100) * 0.07); // up to 6.93
+    expect(robustExtent(c)).toBe(10);
+    c[0] = 500; // one outlier does not set the scale
+    expect(robustExtent(c)).toBe(10);
+    expect(robustExtent(Float32Array.from([2.5, -2.9, 1]))).toBe(3);
+  });
+});

@@ -1,2 +1,3 @@
 export { topUnitsByMagnitude } from './topUnits';
 export type { UnitValue } from './topUnits';
+export { robustExtent } from './extent';

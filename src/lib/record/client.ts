@@ -9,6 +9,8 @@ export interface RecorderClient {
     onProgress: (p: Progress) => void
   ): Promise<{ completed: boolean; chunksDone: number }>;
   stop(): Promise<void>;
+  /** null when onnxruntime-web can run the model, else its error message. */
+  validate(bytes: Uint8Array): Promise<string | null>;
   environment(): Promise<{
     crossOriginIsolated: boolean;
     threads: number | undefined;
@@ -25,6 +27,7 @@ export function recorder(): RecorderClient {
   client = {
     record: (id, onProgress) => remote.record(id, Comlink.proxy(onProgress)),
     stop: () => remote.stop(),
+    validate: (bytes) => remote.validate(bytes),
     environment: () => remote.environment() as ReturnType<RecorderClient['environment']>
   };
   return client;

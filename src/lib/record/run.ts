@@ -6,12 +6,12 @@ import { decodeModel, prepareForRecording } from '../onnx';
 import {
   createRecording,
   dexieSink,
+  modelTokenizer,
   setRecordingStatus,
   type CellscopeDB,
   type CorpusRow,
   type ModelRow
 } from '../store';
-import { createTokenizer, parseTokenizerSpec } from '../tokenize';
 import { recordChunks, type Progress } from './core';
 import type { SessionLike, TensorCtor } from './step';
 import { needsInternals, parseKinds, planStreams } from './streams';
@@ -27,8 +27,7 @@ export const DEFAULT_CHUNK = 2048;
 export const DEFAULT_KINDS = 'h,c';
 
 function tokenize(model: ModelRow, corpus: CorpusRow) {
-  const tokenizer = createTokenizer(parseTokenizerSpec(model.info.metadata['cellscope.tokenizer']));
-  return tokenizer.encode(corpus.text);
+  return modelTokenizer(model).encode(corpus.text);
 }
 
 /** Create a recording row (status "recording", nothing committed yet). */

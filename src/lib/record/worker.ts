@@ -2,6 +2,7 @@
 /** The recording worker: onnxruntime-web (WASM, SIMD, one thread per core) writing into IndexedDB. */
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/wasm';
+import { decodeModel, prepareForRecording } from '../onnx';
 import { database } from '../store';
 import type { Progress } from './core';
 import { runRecording, type OrtModule } from './run';
@@ -19,6 +20,17 @@ const api = {
       shouldStop: () => stopRequested,
       onProgress
     });
+  },
+  /** Load the model as it will be recorded (c_t and gate taps included) to catch unsupported ops. */
+  async validate(bytes: Uint8Array): Promise<string | null> {
+    try {
+      const graph = prepareForRecording(decodeModel(bytes), { internals: true });
+      const session = await ort.InferenceSession.create(graph.bytes, { executionProviders: ['wasm'] });
+      await session.release();
+      return null;
+    } catch (e) {
+      return (e as Error).message.split('\n')[0];
+    }
   },
   stop() {
     stopRequested = true;

@@ -1,6 +1,7 @@
 /** The IndexedDB schema (Dexie). Schema versions only ever add: upgrades never drop data. */
 import Dexie, { type Table } from 'dexie';
 import type { ModelInfo } from '../onnx';
+import type { TokenizerSpec } from '../tokenize';
 import type { CarriedState, StreamSpec } from '../record';
 
 export interface ModelRow {
@@ -9,6 +10,10 @@ export interface ModelRow {
   bytes: Uint8Array;
   size: number;
   info: ModelInfo;
+  /** How text becomes token ids: from the model's metadata or a vocabulary file; null until given. */
+  tokenizer: TokenizerSpec | null;
+  /** Where the tokenizer came from ("model metadata" or the vocabulary file's name). */
+  vocabulary: string | null;
   bundled: boolean;
   addedAt: number;
 }

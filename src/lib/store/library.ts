@@ -1,29 +1,46 @@
 /** Adding models and corpora to the library: validated first, stored whole or not at all. */
-import { decodeModel, ModelFormatError, prepareForRecording } from '../onnx';
-import { createTokenizer, parseTokenizerSpec, validateCorpusText } from '../tokenize';
+import {
+  checkNoExternalData,
+  checkVocabularyFits,
+  decodeModel,
+  ModelFormatError,
+  prepareForRecording,
+  type ModelInfo
+} from '../onnx';
+import {
+  createTokenizer,
+  parseTokenizerSpec,
+  parseVocabFile,
+  validateCorpusText,
+  type Tokenizer,
+  type TokenizerSpec
+} from '../tokenize';
 import type { CellscopeDB, CorpusRow, ModelRow } from './db';
-
 import { sha256 } from './hash';
+
 export { sha256 };
 
-/** Check that cellscope can record this model; returns its ModelInfo or throws a message for the user. */
-export function checkModel(bytes: Uint8Array, name: string) {
-  const { info } = prepareForRecording(decodeModel(bytes));
+/**
+ * Check that cellscope can record this model (a recurrent op, a token input, weights inside the
+ * file); returns its ModelInfo and the tokenizer from its metadata, if any.
+ */
+export function checkModel(bytes: Uint8Array, name: string): { info: ModelInfo; tokenizer: TokenizerSpec | null } {
+  const model = decodeModel(bytes);
+  checkNoExternalData(model);
+  const { info } = prepareForRecording(model, { internals: true });
   if (!info.tokenInput) {
     throw new ModelFormatError(
-      `"${name}" has no integer token input cellscope can feed. Export the model with a token-id input ` +
-        '(int64 [batch, seq]) and set the cellscope.input metadata.'
+      `"${name}" has no integer token input: the browser records text through a tokenizer. For a model ` +
+        'that takes float features use the command line: npm run record -- --model M.onnx --csv features.csv.'
     );
   }
-  const spec = info.metadata['cellscope.tokenizer'];
-  if (!spec) {
-    throw new ModelFormatError(
-      `"${name}" has no vocabulary: add cellscope.tokenizer metadata to the ONNX file (see README, ` +
-        '"Bring your own model").'
-    );
+  const meta = info.metadata['cellscope.tokenizer'];
+  const tokenizer = meta ? parseTokenizerSpec(meta) : null;
+  if (tokenizer) {
+    createTokenizer(tokenizer);
+    checkVocabularyFits(model, info.tokenInput.name, tokenizer.vocab.length);
   }
-  createTokenizer(parseTokenizerSpec(spec));
-  return info;
+  return { info, tokenizer };
 }
 
 export async function addModel(
@@ -32,13 +49,15 @@ export async function addModel(
   name: string,
   bundled = false
 ): Promise<ModelRow> {
-  const info = checkModel(bytes, name);
+  const { info, tokenizer } = checkModel(bytes, name);
   const row: ModelRow = {
     sha256: await sha256(bytes),
     name,
     bytes,
     size: bytes.length,
     info,
+    tokenizer,
+    vocabulary: tokenizer ? 'model metadata' : null,
     bundled,
     addedAt: Date.now()
   };
@@ -46,6 +65,27 @@ export async function addModel(
   if (existing) return existing;
   await db.models.put(row);
   return row;
+}
+
+/** Give a model without tokenizer metadata its vocabulary (LSTMVis .dict, JSON array, token per line). */
+export async function setModelVocabulary(
+  db: CellscopeDB,
+  model: ModelRow,
+  text: string,
+  fileName: string
+): Promise<TokenizerSpec> {
+  const spec = parseVocabFile(text, fileName);
+  createTokenizer(spec);
+  checkVocabularyFits(decodeModel(model.bytes), model.info.tokenInput!.name, spec.vocab.length);
+  await db.models.update(model.sha256, { tokenizer: spec, vocabulary: fileName });
+  return spec;
+}
+
+export function modelTokenizer(model: ModelRow): Tokenizer {
+  if (!model.tokenizer) {
+    throw new ModelFormatError(`"${model.name}" has no vocabulary yet: add a vocabulary file to its card.`);
+  }
+  return createTokenizer(model.tokenizer);
 }
 
 export async function addCorpus(

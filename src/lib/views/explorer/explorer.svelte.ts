@@ -2,7 +2,7 @@
  * View state of the explorer: which stream, which window of time, what is hovered — and the data
  * of the current window, loaded from the store whenever those change. Components read it and draw.
  */
-import { topUnitsByMagnitude, type UnitValue } from '../../analysis';
+import { robustExtent, topUnitsByMagnitude, type UnitValue } from '../../analysis';
 import type { CorpusRow, RecordingReader } from '../../store';
 import { lineCol, lineStarts } from '../../tokenize';
 
@@ -28,6 +28,8 @@ export class ExplorerState {
   hoverT = $state<number | null>(null);
   data = $state.raw<WindowData | null>(null);
   error = $state<string | null>(null);
+  /** Colour-scale extent per stream, fixed when the stream is first shown so panning keeps it. */
+  extents = $state<Record<string, number>>({});
   private seq = 0;
 
   constructor(
@@ -125,6 +127,7 @@ export class ExplorerState {
         offsets: toks.offsets.subarray(0, t1 - t0)
       };
       this.error = null;
+      if (!(stream in this.extents)) this.extents[stream] = robustExtent(values);
     } catch (e) {
       if (seq === this.seq) this.error = (e as Error).message;
     }
