@@ -174,7 +174,7 @@ test('bad input: empty, binary and out-of-vocabulary corpora, and a corrupt mode
   await expect(alert).toContainText(/not an ONNX model|no ONNX graph/);
   const corpora = page.getByRole('list', { name: 'Corpora' }).locator('li');
   await expect(corpora).toHaveCount(1);
-  await expect(page.getByRole('list', { name: 'Models' }).locator('li')).toHaveCount(1);
+  await expect(page.getByRole('list', { name: 'Models' }).getByRole('listitem')).toHaveCount(1);
 
   await addCorpus('accents.c', Buffer.from('int café = 1; /* naïve ✓ */\n', 'utf8'));
   await expect(page.getByRole('status')).toContainText('Added corpus "accents.c"');

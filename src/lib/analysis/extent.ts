@@ -8,7 +8,8 @@ export function robustExtent(values: Float32Array, maxSamples = 20000): number {
   if (!n) return 1;
   const step = Math.max(1, Math.floor(n / maxSamples));
   const sample: number[] = [];
-  for (let i = 0; i < n; i += step) if (Number.isFinite(values[i])) sample.push(Math.abs(values[i]));
+  for (let i = 0; i < n; i += step)
+    if (Number.isFinite(values[i])) sample.push(Math.abs(values[i]));
   if (!sample.length) return 1;
   sample.sort((a, b) => a - b);
   const q = sample[Math.min(sample.length - 1, Math.floor(sample.length * 0.995))];

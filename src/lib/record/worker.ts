@@ -25,7 +25,9 @@ const api = {
   async validate(bytes: Uint8Array): Promise<string | null> {
     try {
       const graph = prepareForRecording(decodeModel(bytes), { internals: true });
-      const session = await ort.InferenceSession.create(graph.bytes, { executionProviders: ['wasm'] });
+      const session = await ort.InferenceSession.create(graph.bytes, {
+        executionProviders: ['wasm']
+      });
       await session.release();
       return null;
     } catch (e) {

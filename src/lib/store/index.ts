@@ -4,4 +4,11 @@ export { createRecording, dexieSink, deleteRecording, setRecordingStatus } from 
 export type { NewRecording } from './recordings';
 export { RecordingReader } from './reader';
 export type { TokenWindow } from './reader';
-export { addModel, addCorpus, checkModel, modelTokenizer, setModelVocabulary, sha256 } from './library';
+export {
+  addModel,
+  addCorpus,
+  checkModel,
+  modelTokenizer,
+  setModelVocabulary,
+  sha256
+} from './library';

@@ -24,7 +24,10 @@ export { sha256 };
  * Check that cellscope can record this model (a recurrent op, a token input, weights inside the
  * file); returns its ModelInfo and the tokenizer from its metadata, if any.
  */
-export function checkModel(bytes: Uint8Array, name: string): { info: ModelInfo; tokenizer: TokenizerSpec | null } {
+export function checkModel(
+  bytes: Uint8Array,
+  name: string
+): { info: ModelInfo; tokenizer: TokenizerSpec | null } {
   const model = decodeModel(bytes);
   checkNoExternalData(model);
   const { info } = prepareForRecording(model, { internals: true });
@@ -83,7 +86,9 @@ export async function setModelVocabulary(
 
 export function modelTokenizer(model: ModelRow): Tokenizer {
   if (!model.tokenizer) {
-    throw new ModelFormatError(`"${model.name}" has no vocabulary yet: add a vocabulary file to its card.`);
+    throw new ModelFormatError(
+      `"${model.name}" has no vocabulary yet: add a vocabulary file to its card.`
+    );
   }
   return createTokenizer(model.tokenizer);
 }

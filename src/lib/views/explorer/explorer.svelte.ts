@@ -37,7 +37,8 @@ export class ExplorerState {
     readonly corpus: CorpusRow
   ) {
     const streams = reader.recording.streams;
-    this.stream = streams.at(-1)?.id ?? '';
+    // Start on the top layer's hidden state.
+    this.stream = streams.filter((s) => s.kind === 'h').at(-1)?.id ?? streams[0]?.id ?? '';
   }
 
   get length() {

@@ -48,7 +48,11 @@ export async function addCorpusFile(db: CellscopeDB, file: File): Promise<Notice
   }
 }
 
-export async function addVocabularyFile(db: CellscopeDB, model: ModelRow, file: File): Promise<Notice> {
+export async function addVocabularyFile(
+  db: CellscopeDB,
+  model: ModelRow,
+  file: File
+): Promise<Notice> {
   try {
     const spec = await setModelVocabulary(db, model, await file.text(), file.name);
     return {
