@@ -269,19 +269,14 @@ async function recordFeeds(
   checkFeeds(graph.info, feeds);
   const kinds = parseKinds(opts.streams ?? 'all');
   const input = planFeedRun(graph.info, graph.taps, feeds);
-  const step = await runStep(session, ort.Tensor, graph.taps, input, null, kinds);
+  const step = await runStep(session, ort.Tensor, graph.taps, input, null, kinds, graph.cells);
   const streams: FileEntry[] = [];
   step.streams.forEach((perBatch, b) => {
-    for (const s of planStreams(graph.taps, kinds)) {
-      const name = input.batch > 1 ? `b${b}.${s.id}` : s.id;
-      const data = perBatch[s.id];
-      writeFileSync(join(opts.out, fileName(name)), writeNpy(data, [input.lengths[b], s.units]));
-      streams.push({
-        name,
-        file: fileName(name),
-        shape: [input.lengths[b], s.units],
-        dtype: 'float32'
-      });
+    for (const [id, data] of Object.entries(perBatch)) {
+      const name = step.streams.length > 1 ? `b${b}.${id}` : id;
+      const shape = [data.length / step.units[id], step.units[id]];
+      writeFileSync(join(opts.out, fileName(name)), writeNpy(data, shape));
+      streams.push({ name, file: fileName(name), shape, dtype: 'float32' });
     }
   });
   const outputs = graph.info.outputs.map((o) =>

@@ -22,6 +22,8 @@ const cases = readdirSync(dir, { withFileTypes: true })
   }));
 
 const recurrent = cases.filter((c) => c.meta.op !== 'none');
+// Loops (torch.jit.script) and unrolled cells (traced LSTMCell/GRUCell): no recurrent op.
+const decomposed = cases.filter((c) => c.meta.op === 'none');
 
 describe('torch / ONNX-equation fixtures through the record command', () => {
   it('has at least 10 recurrent-op fixtures', () => {
@@ -36,7 +38,16 @@ describe('torch / ONNX-equation fixtures through the record command', () => {
     }
   });
 
-  for (const c of recurrent) {
+  it('has the four cells without a recurrent op', () => {
+    expect(decomposed.map((c) => c.name).sort()).toEqual([
+      'grucell_traced_loop',
+      'lstm_script_loop',
+      'lstm_script_loop_manual',
+      'lstmcell_traced_loop'
+    ]);
+  });
+
+  for (const c of cases) {
     it(`${c.name}: every stream and output within 1e-5 (${c.meta.description.slice(0, 70)}…)`, async () => {
       const caseDir = join(dir, c.name);
       const files = readdirSync(caseDir);

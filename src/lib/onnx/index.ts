@@ -4,6 +4,7 @@ export { inspectModel } from './inspect';
 export type { ModelInfo, RecurrentLayer, TensorInfo, TokenInput } from './inspect';
 export { prepareForRecording } from './surgery';
 export type {
+  CellTap,
   LayerTap,
   RecordingGraph,
   StateSource,

@@ -8,6 +8,7 @@
  *   MatMuls, from which record/cells.ts recomputes c_t and the gates exactly.
  * layout = 1 nodes are first rewritten to layout 0 (onnxruntime refuses them).
  */
+import { findUnrolledCells, tapLoops } from './decomposed';
 import { constantTensor, floatValueInfo, int64Scalar, node } from './graph';
 import { inspectModel, type ModelInfo, type RecurrentLayer } from './inspect';
 import { normaliseLayout } from './layout';
@@ -75,9 +76,20 @@ export interface LayerTap {
   internals: { directions: DirectionTap[]; weights: LayerWeights } | null;
 }
 
+/** A recurrent cell without a recurrent op (unrolled steps, or a Loop's carried state). */
+export interface CellTap {
+  layer: number;
+  kind: 'h' | 'c';
+  /** One output per step ([B, H] each), in step order… */
+  steps?: string[];
+  /** …or one output stacking every step: [T, …, H]. */
+  scan?: string;
+}
+
 export interface RecordingGraph {
   bytes: Uint8Array;
   taps: LayerTap[];
+  cells: CellTap[];
   /** The model as given (before surgery). */
   info: ModelInfo;
 }
@@ -161,17 +173,36 @@ function addInternalTaps(
   return { added, outputs, directions, weights };
 }
 
+/** Loops and unrolled cells, numbered after the recurrent-op layers. */
+function decomposedCells(
+  graph: GraphProto,
+  firstLayer: number,
+  addOutput: (name: string) => void
+): CellTap[] {
+  const cells: CellTap[] = [];
+  let k = firstLayer;
+  for (const loop of tapLoops(graph, addOutput)) {
+    cells.push({ layer: k, kind: 'h', scan: loop.h });
+    if (loop.c) cells.push({ layer: k, kind: 'c', scan: loop.c });
+    k++;
+  }
+  for (const cell of findUnrolledCells(graph)) {
+    cell.h.forEach(addOutput);
+    cells.push({ layer: k, kind: 'h', steps: cell.h });
+    if (cell.c) {
+      cell.c.forEach(addOutput);
+      cells.push({ layer: k, kind: 'c', steps: cell.c });
+    }
+    k++;
+  }
+  return cells;
+}
+
 export function prepareForRecording(
   model: ModelProto,
   options: SurgeryOptions = {}
 ): RecordingGraph {
   const original = inspectModel(model);
-  if (!original.layers.length) {
-    throw new ModelFormatError(
-      'No LSTM, GRU or RNN node found in this model. cellscope records recurrent layers exported as ' +
-        'ONNX LSTM/GRU/RNN ops (torch.onnx.export of nn.LSTM/nn.GRU/nn.RNN produces them).'
-    );
-  }
   const graph = model.graph!;
   normaliseLayout(graph);
   const info = inspectModel(model);
@@ -247,6 +278,13 @@ export function prepareForRecording(
       internals
     });
   });
+  const cells = decomposedCells(graph, taps.length, addOutput);
+  if (!taps.length && !cells.length) {
+    throw new ModelFormatError(
+      'No LSTM, GRU or RNN node found in this model, and no recurrent cell (a Loop, or unrolled steps ' +
+        'sharing a recurrent weight). Record named tensors instead: npm run record -- --tap NAME.'
+    );
+  }
   // Tap nodes go right after their recurrent node, keeping the graph topologically sorted.
   graph.node = (graph.node ?? []).flatMap((n) => [n, ...(extraNodes.get(n) ?? [])]);
   graph.node = pruneDeadNodes(graph.node, outputNames);
@@ -255,5 +293,5 @@ export function prepareForRecording(
       'A recurrent node still has layout = 1 after rewriting; please report this model.'
     );
   }
-  return { bytes: encodeModel(model), taps, info: original };
+  return { bytes: encodeModel(model), taps, cells, info: original };
 }

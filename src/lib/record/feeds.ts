@@ -58,6 +58,8 @@ export function planFeedRun(
   feeds: Record<string, TensorLike>
 ): StepInput {
   const seq = info.sequenceInput;
+  // Without a recurrent op (unrolled cells, Loops) the cells' own outputs give batch and steps.
+  if (!taps.length) return { feeds, batch: 1, lengths: [] };
   if (!seq)
     throw new FeedError(
       'Could not find which graph input carries the sequence to the first recurrent layer.'

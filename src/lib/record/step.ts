@@ -2,7 +2,7 @@
  * One run of the rewritten graph over a batch of sequences: feeds the carried (or the model's own
  * initial) state, and turns the outputs into per-sequence streams [steps, units].
  */
-import type { LayerTap, WeightSource } from '../onnx';
+import type { CellTap, LayerTap, WeightSource } from '../onnx';
 import { buildActivations } from './activations';
 import { computeCellStreams, type DirectionParams } from './cells';
 import { directionName, type StreamKind } from './streams';
@@ -32,8 +32,10 @@ export interface StepInput {
 }
 
 export interface StepResult {
-  /** streams[b][streamId] = [lengths[b], units] */
+  /** streams[b][streamId] = [rows, units] row-major; units from unitsOf. */
   streams: Record<string, Float32Array>[];
+  /** Units (columns) of every stream. */
+  units: Record<string, number>;
   /** State after the run. */
   state: CarriedState;
   outputs: Record<string, TensorLike>;
@@ -95,7 +97,8 @@ export async function runStep(
   taps: LayerTap[],
   input: StepInput,
   state: CarriedState | null,
-  kinds: Set<StreamKind>
+  kinds: Set<StreamKind>,
+  cells: CellTap[] = []
 ): Promise<StepResult> {
   let stateIn = state;
   let outputs: Record<string, TensorLike> | null = null;
@@ -127,11 +130,13 @@ export async function runStep(
     ...input.feeds,
     ...stateFeeds(Tensor, taps, stateIn, input.batch)
   });
-  return {
-    streams: extractStreams(taps, outputs, stateIn, input, kinds),
-    state: nextState(taps, outputs),
-    outputs
-  };
+  const streams = extractStreams(taps, outputs, stateIn, input, kinds);
+  const units: Record<string, number> = {};
+  for (const t of taps)
+    for (const id of Object.keys(streams[0]))
+      if (id.startsWith(`L${t.layer}.`)) units[id] = t.hiddenSize;
+  Object.assign(units, extractCellStreams(cells, outputs, kinds, streams));
+  return { streams, units, state: nextState(taps, outputs), outputs };
 }
 
 function nextState(taps: LayerTap[], out: Record<string, TensorLike>): CarriedState {
@@ -247,6 +252,43 @@ function extractStreams(
     }
   }
   return perBatch;
+}
+
+/**
+ * Streams of cells without a recurrent op: per-step outputs [B, H] stacked in step order, or a Loop
+ * scan output [T, …, B, H]. Rows: steps; a sequence per batch item.
+ */
+function extractCellStreams(
+  cells: CellTap[],
+  out: Record<string, TensorLike>,
+  kinds: Set<StreamKind>,
+  perBatch: Record<string, Float32Array>[]
+): Record<string, number> {
+  const units: Record<string, number> = {};
+  for (const cell of cells) {
+    if (!kinds.has(cell.kind)) continue;
+    const id = `L${cell.layer}.fwd.${cell.kind}`;
+    let parts: Float32Array[];
+    if (cell.steps) parts = cell.steps.map((n) => asFloat32(out[n], n));
+    else {
+      const t = out[cell.scan!];
+      const all = asFloat32(t, cell.scan!);
+      const per = all.length / t.dims[0];
+      parts = Array.from({ length: t.dims[0] }, (_, s) => all.subarray(s * per, (s + 1) * per));
+    }
+    // A step is [B, H] (or [H]); a scan output is [T, B, H], [T, 1, B, H] or [T, H].
+    const dims = cell.steps ? out[cell.steps[0]].dims : out[cell.scan!].dims.slice(1);
+    const batch = dims.length >= 2 ? dims[dims.length - 2] : 1;
+    const H = parts[0].length / batch;
+    units[id] = H;
+    while (perBatch.length < batch) perBatch.push({});
+    for (let b = 0; b < batch; b++) {
+      const rows = new Float32Array(parts.length * H);
+      parts.forEach((p, s) => rows.set(p.subarray(b * H, (b + 1) * H), s * H));
+      perBatch[b][id] = rows;
+    }
+  }
+  return units;
 }
 
 const needsCells = (kinds: Set<StreamKind>) => [...kinds].some((k) => k !== 'h');
