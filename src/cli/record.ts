@@ -2,14 +2,16 @@
 /**
  * npm run record -- --model M.onnx --out DIR [--text corpus.txt] [--vocab FILE] [--tokenizer char|word]
  *                   [--feed NAME=file.npy]... [--streams all|h|h,c] [--chunk N]
+ *                   [--tap TENSOR]... [--list-tensors]
  */
 import * as ort from 'onnxruntime-node';
 import { parseArgs } from 'node:util';
-import { InputError, recordCommand, type OrtNode } from './recordCommand';
+import { InputError, listTensorsCommand, recordCommand, type OrtNode } from './recordCommand';
 
 const USAGE =
   'usage: npm run record -- --model M.onnx --out DIR [--text corpus.txt] [--vocab FILE] ' +
-  '[--tokenizer char|word] [--csv features.csv] [--feed NAME=file.npy]... [--streams all|h|h,c] [--chunk N]';
+  '[--tokenizer char|word] [--csv features.csv] [--feed NAME=file.npy]... [--streams all|h|h,c] [--chunk N] ' +
+  '[--tap TENSOR]... [--list-tensors]';
 
 async function main(): Promise<number> {
   let values;
@@ -23,6 +25,8 @@ async function main(): Promise<number> {
         vocab: { type: 'string' },
         tokenizer: { type: 'string' },
         feed: { type: 'string', multiple: true },
+        tap: { type: 'string', multiple: true },
+        'list-tensors': { type: 'boolean' },
         streams: { type: 'string' },
         chunk: { type: 'string' },
         help: { type: 'boolean' }
@@ -42,21 +46,30 @@ async function main(): Promise<number> {
   }
   const started = performance.now();
   try {
-    const manifest = await recordCommand(
-      {
-        model: values.model ?? '',
-        out: values.out ?? '',
-        text: values.text,
-        csv: values.csv,
-        vocab: values.vocab,
-        tokenizer: values.tokenizer as 'char' | 'word' | undefined,
-        feeds: values.feed,
-        streams: values.streams,
-        chunk: values.chunk ? Number(values.chunk) : undefined
-      },
-      ort as unknown as OrtNode
-    );
-    const steps = manifest.lengths.reduce((a: number, b: number) => a + b, 0);
+    const options = {
+      model: values.model ?? '',
+      out: values.out ?? '',
+      text: values.text,
+      csv: values.csv,
+      vocab: values.vocab,
+      tokenizer: values.tokenizer as 'char' | 'word' | undefined,
+      feeds: values.feed,
+      tap: values.tap,
+      streams: values.streams,
+      chunk: values.chunk ? Number(values.chunk) : undefined
+    };
+    if (values['list-tensors']) {
+      const rows = await listTensorsCommand(options, ort as unknown as OrtNode);
+      for (const r of rows)
+        console.log(
+          `${r.name}\t${r.op}\t${r.type}\t${r.shape ? `[${r.shape.join(', ')}]` : '(not computed)'}`
+        );
+      return 0;
+    }
+    const manifest = await recordCommand(options, ort as unknown as OrtNode);
+    const steps = manifest.lengths.length
+      ? manifest.lengths.reduce((a: number, b: number) => a + b, 0)
+      : (manifest.streams[0]?.shape[0] ?? 0);
     const seconds = (performance.now() - started) / 1000;
     console.log(
       `cellscope record: ${manifest.streams.length} streams, ${steps} steps in ${seconds.toFixed(2)} s → ${values.out}`

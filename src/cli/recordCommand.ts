@@ -10,6 +10,7 @@ import {
   checkNoExternalData,
   checkVocabularyFits,
   decodeModel,
+  listTensors,
   ModelFormatError,
   prepareForRecording,
   type RecordingGraph
@@ -22,6 +23,7 @@ import {
   planStreams,
   recordChunks,
   runStep,
+  tokenTensor,
   type SessionLike,
   type TensorCtor,
   type TensorLike
@@ -45,6 +47,8 @@ export interface RecordCommandOptions {
   vocab?: string;
   tokenizer?: 'char' | 'word';
   feeds?: string[];
+  /** Named tensors to record as they are, written as tap.<name>.npy. */
+  tap?: string[];
   streams?: string;
   chunk?: number;
 }
@@ -154,7 +158,7 @@ async function recordText(
     sink: {
       commit: async (r) => {
         for (const [id, data] of Object.entries(r.streams)) writers.get(id)!.append(data);
-        for (const o of graph.info.outputs) {
+        for (const o of savedTensors(graph, opts)) {
           const t = r.outputs![o.name];
           if (!t) continue;
           // Outputs with a time axis (all axes before it of size 1) are concatenated over chunks.
@@ -164,7 +168,7 @@ async function recordText(
           if (axis >= 0 && t.data instanceof Float32Array) {
             if (!outputWriters.has(o.name)) {
               const shape = t.dims.map((d, i) => (i === axis ? T : d));
-              outputWriters.set(o.name, new NpyFileWriter(join(opts.out, fileName(o.name)), shape));
+              outputWriters.set(o.name, new NpyFileWriter(join(opts.out, fileName(o.file)), shape));
             }
             outputWriters.get(o.name)!.append(t.data);
           } else lastOutputs.set(o.name, t);
@@ -178,11 +182,12 @@ async function recordText(
     files.push({ name: s.id, file: fileName(s.id), shape: [T, s.units], dtype: 'float32' });
   }
   const outputs: FileEntry[] = [];
+  const stem = new Map(savedTensors(graph, opts).map((o) => [o.name, o.file]));
   for (const [name, w] of outputWriters) {
     w.close();
-    outputs.push({ name, file: fileName(name), shape: w.shape, dtype: 'float32' });
+    outputs.push({ name, file: fileName(stem.get(name)!), shape: w.shape, dtype: 'float32' });
   }
-  for (const [name, t] of lastOutputs) outputs.push(writeTensor(opts.out, name, t));
+  for (const [name, t] of lastOutputs) outputs.push(writeTensor(opts.out, name, t, stem.get(name)));
   return {
     mode: 'text',
     tokens: T,
@@ -197,9 +202,17 @@ async function recordText(
   };
 }
 
-function writeTensor(out: string, name: string, t: TensorLike): FileEntry {
+/** The model's own outputs and the tapped tensors, with the file stem each is written to. */
+function savedTensors(graph: RecordingGraph, opts: RecordCommandOptions) {
+  return [
+    ...graph.info.outputs.map((o) => ({ name: o.name, file: o.name })),
+    ...(opts.tap ?? []).map((name) => ({ name, file: `tap.${name}` }))
+  ];
+}
+
+function writeTensor(out: string, name: string, t: TensorLike, stem = name): FileEntry {
   const data = t.data as NpyArray;
-  const file = fileName(name);
+  const file = fileName(stem);
   const shape = [...t.dims];
   writeFileSync(join(out, file), writeNpy(t.data as NpyArray, shape));
   return { name, file, shape, dtype: data.constructor.name.replace('Array', '').toLowerCase() };
@@ -279,8 +292,8 @@ async function recordFeeds(
       streams.push({ name, file: fileName(name), shape, dtype: 'float32' });
     }
   });
-  const outputs = graph.info.outputs.map((o) =>
-    writeTensor(opts.out, o.name, step.outputs[o.name])
+  const outputs = savedTensors(graph, opts).map((o) =>
+    writeTensor(opts.out, o.name, step.outputs[o.name], o.file)
   );
   return { mode: 'feed', batch: input.batch, lengths: input.lengths, streams, outputs };
 }
@@ -299,7 +312,7 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
   const kinds = parseKinds(opts.streams ?? 'all');
   let graph: RecordingGraph;
   try {
-    graph = prepareForRecording(model, { internals: needsInternals(kinds) });
+    graph = prepareForRecording(model, { internals: needsInternals(kinds), tensors: opts.tap });
   } catch (e) {
     if (e instanceof ModelFormatError) throw new InputError(e.message);
     throw e;
@@ -339,4 +352,55 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
   };
   writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return manifest;
+}
+
+/**
+ * `--list-tensors`: every tensor of the main graph with the shape it takes on the given input
+ * (a probe run: feeds as given, or the first 64 tokens of the text).
+ */
+export async function listTensorsCommand(opts: RecordCommandOptions, ort: OrtNode) {
+  const bytes = new Uint8Array(readFile(opts.model, 'model'));
+  const model = decodeModel(bytes);
+  checkNoExternalData(model);
+  const all = listTensors(model.graph!);
+  const names = all.filter((t) => t.op !== 'input').map((t) => t.name);
+  let graph: RecordingGraph;
+  try {
+    graph = prepareForRecording(model, { tensors: names });
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  const session = await openSession(ort, graph);
+  let feeds: Record<string, TensorLike>;
+  if (opts.text) {
+    const tokenInput = graph.info.tokenInput;
+    if (!tokenInput) throw new InputError('The model has no integer token input; use --feed.');
+    const ids = createTokenizer(tokenizerSpec(opts, graph)).encode(
+      readFile(opts.text, 'text').toString('utf8')
+    ).ids;
+    feeds = { [tokenInput.name]: tokenTensor(ort.Tensor, tokenInput, ids.subarray(0, 64)) };
+  } else {
+    feeds = opts.csv ? csvFeed(opts, ort, graph) : {};
+    for (const f of opts.feeds ?? []) {
+      const eq = f.indexOf('=');
+      const npy = readNpy(readFile(f.slice(eq + 1), 'feed'), f.slice(eq + 1));
+      feeds[f.slice(0, eq)] = new (
+        ort.Tensor as unknown as new (t: string, d: unknown, s: number[]) => TensorLike
+      )(NPY_TO_ORT[npy.dtype], npy.data, npy.shape);
+    }
+  }
+  const step = await runStep(
+    session,
+    ort.Tensor,
+    graph.taps,
+    { feeds, batch: 1, lengths: [] },
+    null,
+    new Set(),
+    graph.cells
+  );
+  return all.map((t) => {
+    const v = step.outputs[t.name] ?? feeds[t.name];
+    const type = (v as { type?: string } | undefined)?.type ?? '?';
+    return { ...t, type, shape: v ? [...v.dims] : null };
+  });
 }

@@ -129,6 +129,35 @@ describe('npm run record', () => {
     want.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThanOrEqual(1e-5));
   });
 
+  it('lists tensors with shapes and records a named tensor as it is', async () => {
+    const model = fx('lstmcell_traced_loop', 'model.onnx');
+    const x = `x=${fx('lstmcell_traced_loop', 'feed.x.npy')}`;
+    const list = await record(['--model', model, '--out', tmp(), '--feed', x, '--list-tensors']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain('/cell_1/Add_1_output_0\tAdd\tfloat32\t[1, 4]');
+    const out = tmp();
+    const r = await record([
+      '--model',
+      model,
+      '--out',
+      out,
+      '--feed',
+      x,
+      '--tap',
+      '/cell_1/Add_1_output_0'
+    ]);
+    expect(r.code).toBe(0);
+    // The tapped tensor is c after step 2: row 1 of the torch reference for c.
+    const tap = loadNpy(join(out, 'tap._cell_1_Add_1_output_0.npy'));
+    expect(tap.shape).toEqual([1, 4]);
+    const c = loadNpy(fx('lstmcell_traced_loop', 'ref.L0.fwd.c.npy')).data as Float32Array;
+    Array.from(tap.data as Float32Array).forEach((v, j) =>
+      expect(Math.abs(v - c[4 + j])).toBeLessThanOrEqual(1e-5)
+    );
+    const bad = await record(['--model', model, '--out', tmp(), '--feed', x, '--tap', 'nope']);
+    expectOneLineFailure(bad, /no tensor named "nope"/);
+  });
+
   describe('bad input: exit 1 with one line naming the problem', () => {
     it('not an ONNX file', async () => {
       const f = join(tmp(), 'notes.onnx');

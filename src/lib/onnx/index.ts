@@ -13,3 +13,5 @@ export type {
   WeightSource
 } from './surgery';
 export { checkNoExternalData, checkVocabularyFits, embeddingRows } from './checks';
+export { listTensors } from './tensors';
+export type { NamedTensor } from './tensors';

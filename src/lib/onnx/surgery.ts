@@ -9,6 +9,7 @@
  * layout = 1 nodes are first rewritten to layout 0 (onnxruntime refuses them).
  */
 import { findUnrolledCells, tapLoops } from './decomposed';
+import { exposeTensors } from './tensors';
 import { constantTensor, floatValueInfo, int64Scalar, node } from './graph';
 import { inspectModel, type ModelInfo, type RecurrentLayer } from './inspect';
 import { normaliseLayout } from './layout';
@@ -97,6 +98,8 @@ export interface RecordingGraph {
 export interface SurgeryOptions {
   /** Add the taps for c_t and gates (LSTM, GRU). */
   internals?: boolean;
+  /** Named tensors to expose as outputs as they are (any model, recurrent op or not). */
+  tensors?: string[];
 }
 
 const statePrefix = (k: number) => `cellscope::L${k}`;
@@ -279,7 +282,8 @@ export function prepareForRecording(
     });
   });
   const cells = decomposedCells(graph, taps.length, addOutput);
-  if (!taps.length && !cells.length) {
+  exposeTensors(graph, options.tensors ?? [], outputNames);
+  if (!taps.length && !cells.length && !options.tensors?.length) {
     throw new ModelFormatError(
       'No LSTM, GRU or RNN node found in this model, and no recurrent cell (a Loop, or unrolled steps ' +
         'sharing a recurrent weight). Record named tensors instead: npm run record -- --tap NAME.'
