@@ -10,7 +10,6 @@ import {
   checkNoExternalData,
   checkVocabularyFits,
   decodeModel,
-  listTensors,
   ModelFormatError,
   prepareForRecording,
   type RecordingGraph
@@ -22,6 +21,7 @@ import {
   planFeedRun,
   planStreams,
   recordChunks,
+  probeTensors,
   runStep,
   tokenTensor,
   type SessionLike,
@@ -253,32 +253,29 @@ function csvFeed(opts: RecordCommandOptions, ort: OrtNode, graph: RecordingGraph
   };
 }
 
-async function recordFeeds(
-  opts: RecordCommandOptions,
-  ort: OrtNode,
-  graph: RecordingGraph,
-  session: SessionLike
-) {
-  const feeds: Record<string, TensorLike & { type: string }> = opts.csv
-    ? csvFeed(opts, ort, graph)
-    : {};
+/** --feed NAME=file.npy arguments as tensors, dtype kept as stored. */
+function readFeeds(opts: RecordCommandOptions, ort: OrtNode): Record<string, TensorLike & { type: string }> {
+  const feeds: Record<string, TensorLike & { type: string }> = {};
+  type Ctor = new (t: string, d: unknown, s: number[]) => TensorLike & { type: string };
   for (const f of opts.feeds ?? []) {
     const eq = f.indexOf('=');
     if (eq <= 0) throw new InputError(`--feed needs NAME=file.npy, got "${f}".`);
     const name = f.slice(0, eq);
     const npy = readNpy(readFile(f.slice(eq + 1), 'feed'), f.slice(eq + 1));
     const type = NPY_TO_ORT[npy.dtype];
-    if (!type)
-      throw new InputError(`Feed ${name} has dtype ${npy.dtype}, which onnxruntime cannot take.`);
-    const data = npy.dtype === 'b1' ? Uint8Array.from(npy.data as Uint8Array) : npy.data;
-    feeds[name] = new (
-      ort.Tensor as unknown as new (
-        t: string,
-        d: unknown,
-        s: number[]
-      ) => TensorLike & { type: string }
-    )(type, data, npy.shape);
+    if (!type) throw new InputError(`Feed ${name} has dtype ${npy.dtype}, which onnxruntime cannot take.`);
+    feeds[name] = new (ort.Tensor as unknown as Ctor)(type, npy.data, npy.shape);
   }
+  return feeds;
+}
+
+async function recordFeeds(
+  opts: RecordCommandOptions,
+  ort: OrtNode,
+  graph: RecordingGraph,
+  session: SessionLike
+) {
+  const feeds = { ...(opts.csv ? csvFeed(opts, ort, graph) : {}), ...readFeeds(opts, ort) };
   checkFeeds(graph.info, feeds);
   const kinds = parseKinds(opts.streams ?? 'all');
   const input = planFeedRun(graph.info, graph.taps, feeds);
@@ -359,48 +356,21 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
  * (a probe run: feeds as given, or the first 64 tokens of the text).
  */
 export async function listTensorsCommand(opts: RecordCommandOptions, ort: OrtNode) {
-  const bytes = new Uint8Array(readFile(opts.model, 'model'));
-  const model = decodeModel(bytes);
+  const model = decodeModel(new Uint8Array(readFile(opts.model, 'model')));
   checkNoExternalData(model);
-  const all = listTensors(model.graph!);
-  const names = all.filter((t) => t.op !== 'input').map((t) => t.name);
-  let graph: RecordingGraph;
   try {
-    graph = prepareForRecording(model, { tensors: names });
+    return await probeTensors(model, ort, (graph) => {
+      if (opts.text) {
+        const tokenInput = graph.info.tokenInput;
+        if (!tokenInput) throw new InputError('The model has no integer token input; use --feed.');
+        const text = readFile(opts.text, 'text').toString('utf8');
+        const ids = createTokenizer(tokenizerSpec(opts, graph)).encode(text).ids;
+        return { [tokenInput.name]: tokenTensor(ort.Tensor, tokenInput, ids.subarray(0, 64)) };
+      }
+      return { ...(opts.csv ? csvFeed(opts, ort, graph) : {}), ...readFeeds(opts, ort) };
+    });
   } catch (e) {
-    throw new InputError((e as Error).message);
+    if (e instanceof ModelFormatError) throw new InputError(e.message);
+    throw e;
   }
-  const session = await openSession(ort, graph);
-  let feeds: Record<string, TensorLike>;
-  if (opts.text) {
-    const tokenInput = graph.info.tokenInput;
-    if (!tokenInput) throw new InputError('The model has no integer token input; use --feed.');
-    const ids = createTokenizer(tokenizerSpec(opts, graph)).encode(
-      readFile(opts.text, 'text').toString('utf8')
-    ).ids;
-    feeds = { [tokenInput.name]: tokenTensor(ort.Tensor, tokenInput, ids.subarray(0, 64)) };
-  } else {
-    feeds = opts.csv ? csvFeed(opts, ort, graph) : {};
-    for (const f of opts.feeds ?? []) {
-      const eq = f.indexOf('=');
-      const npy = readNpy(readFile(f.slice(eq + 1), 'feed'), f.slice(eq + 1));
-      feeds[f.slice(0, eq)] = new (
-        ort.Tensor as unknown as new (t: string, d: unknown, s: number[]) => TensorLike
-      )(NPY_TO_ORT[npy.dtype], npy.data, npy.shape);
-    }
-  }
-  const step = await runStep(
-    session,
-    ort.Tensor,
-    graph.taps,
-    { feeds, batch: 1, lengths: [] },
-    null,
-    new Set(),
-    graph.cells
-  );
-  return all.map((t) => {
-    const v = step.outputs[t.name] ?? feeds[t.name];
-    const type = (v as { type?: string } | undefined)?.type ?? '?';
-    return { ...t, type, shape: v ? [...v.dims] : null };
-  });
 }

@@ -1,6 +1,7 @@
 /** Main-thread handle on the recording worker. */
 import * as Comlink from 'comlink';
 import type { Progress } from './core';
+import type { ProbedTensor } from './probe';
 import type { RecorderApi } from './worker';
 
 export interface RecorderClient {
@@ -9,6 +10,7 @@ export interface RecorderClient {
     onProgress: (p: Progress) => void
   ): Promise<{ completed: boolean; chunksDone: number }>;
   stop(): Promise<void>;
+  probe(bytes: Uint8Array): Promise<ProbedTensor[]>;
   /** null when onnxruntime-web can run the model, else its error message. */
   validate(bytes: Uint8Array): Promise<string | null>;
   environment(): Promise<{
@@ -27,6 +29,7 @@ export function recorder(): RecorderClient {
   client = {
     record: (id, onProgress) => remote.record(id, Comlink.proxy(onProgress)),
     stop: () => remote.stop(),
+    probe: (bytes) => remote.probe(bytes),
     validate: (bytes) => remote.validate(bytes),
     environment: () => remote.environment() as ReturnType<RecorderClient['environment']>
   };

@@ -14,3 +14,5 @@ export type { StreamSpec, Direction, StreamKind } from './streams';
 export { planRecording, runRecording, DEFAULT_CHUNK, DEFAULT_KINDS } from './run';
 export type { OrtModule, RunOptions } from './run';
 export { checkFeeds, planFeedRun, FeedError } from './feeds';
+export { probeTensors } from './probe';
+export type { ProbedTensor } from './probe';

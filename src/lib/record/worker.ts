@@ -5,7 +5,11 @@ import * as ort from 'onnxruntime-web/wasm';
 import { decodeModel, prepareForRecording } from '../onnx';
 import { database } from '../store';
 import type { Progress } from './core';
+import { tokenTensor } from './core';
+import { probeTensors } from './probe';
 import { runRecording, type OrtModule } from './run';
+
+const ortModule = ort as unknown as OrtModule;
 
 ort.env.wasm.numThreads = self.crossOriginIsolated ? navigator.hardwareConcurrency || 1 : 1;
 ort.env.wasm.simd = true;
@@ -15,7 +19,7 @@ let stopRequested = false;
 const api = {
   async record(id: number, onProgress: (p: Progress) => void) {
     stopRequested = false;
-    return runRecording(database(), ort as unknown as OrtModule, id, {
+    return runRecording(database(), ortModule, id, {
       sessionOptions: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
       shouldStop: () => stopRequested,
       onProgress
@@ -33,6 +37,13 @@ const api = {
     } catch (e) {
       return (e as Error).message.split('\n')[0];
     }
+  },
+  /** Every tensor of the model with its shape on an 8-token probe (zeros when there is no token input). */
+  async probe(bytes: Uint8Array) {
+    return probeTensors(decodeModel(bytes), ortModule, (graph) => {
+      const input = graph.info.tokenInput;
+      return input ? { [input.name]: tokenTensor(ortModule.Tensor, input, new Int32Array(8)) } : {};
+    });
   },
   stop() {
     stopRequested = true;
