@@ -254,7 +254,10 @@ function csvFeed(opts: RecordCommandOptions, ort: OrtNode, graph: RecordingGraph
 }
 
 /** --feed NAME=file.npy arguments as tensors, dtype kept as stored. */
-function readFeeds(opts: RecordCommandOptions, ort: OrtNode): Record<string, TensorLike & { type: string }> {
+function readFeeds(
+  opts: RecordCommandOptions,
+  ort: OrtNode
+): Record<string, TensorLike & { type: string }> {
   const feeds: Record<string, TensorLike & { type: string }> = {};
   type Ctor = new (t: string, d: unknown, s: number[]) => TensorLike & { type: string };
   for (const f of opts.feeds ?? []) {
@@ -263,7 +266,8 @@ function readFeeds(opts: RecordCommandOptions, ort: OrtNode): Record<string, Ten
     const name = f.slice(0, eq);
     const npy = readNpy(readFile(f.slice(eq + 1), 'feed'), f.slice(eq + 1));
     const type = NPY_TO_ORT[npy.dtype];
-    if (!type) throw new InputError(`Feed ${name} has dtype ${npy.dtype}, which onnxruntime cannot take.`);
+    if (!type)
+      throw new InputError(`Feed ${name} has dtype ${npy.dtype}, which onnxruntime cannot take.`);
     feeds[name] = new (ort.Tensor as unknown as Ctor)(type, npy.data, npy.shape);
   }
   return feeds;

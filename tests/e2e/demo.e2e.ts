@@ -90,7 +90,7 @@ test('record the demo, explore it, inspect a token against the store, reload', a
   const expected = row
     .map((value, unit) => ({ unit, value }))
     .sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || a.unit - b.unit)
-    .slice(0, 12);
+    .slice(0, 20);
   const shown = await page.locator('aside[aria-label="Inspector"] tbody tr').evaluateAll((rows) =>
     rows.map((r) => ({
       unit: Number(r.querySelector('td')!.textContent),

@@ -4,6 +4,8 @@
  */
 export type Activation = (x: number) => number;
 
+const sigmoid: Activation = (x) => 1 / (1 + Math.exp(-x));
+
 interface Def {
   alpha?: number;
   beta?: number;
@@ -11,7 +13,7 @@ interface Def {
 }
 
 const DEFS: Record<string, Def> = {
-  sigmoid: { make: () => (x) => 1 / (1 + Math.exp(-x)) },
+  sigmoid: { make: () => sigmoid },
   tanh: { make: () => Math.tanh },
   relu: { make: () => (x) => (x > 0 ? x : 0) },
   affine: { alpha: 1, beta: 0, make: (a, b) => (x) => a * x + b },

@@ -51,8 +51,9 @@ export type CellStreams = Partial<
   Record<'c' | 'i' | 'f' | 'o' | 'g' | 'z' | 'r' | 'n', Float32Array>
 >;
 
+const identity = (x: number) => x;
 const clipper = (clip: number | undefined) =>
-  clip === undefined ? (x: number) => x : (x: number) => (x > clip ? clip : x < -clip ? -clip : x);
+  clip === undefined ? identity : (x: number) => (x > clip ? clip : x < -clip ? -clip : x);
 
 export function computeCellStreams(p: DirectionParams, d: DirectionData): CellStreams {
   if (p.op === 'LSTM') return lstm(p, d);
@@ -71,46 +72,63 @@ function prevIndex(d: DirectionData, t: number): number {
   return prev < 0 || prev >= d.steps ? -1 : prev;
 }
 
+/** Wb + Rb per gate row: the bias every pre-activation gets. */
+function biasSum(p: DirectionParams, gates: number): Float64Array {
+  const n = gates * p.hidden;
+  const b = new Float64Array(n);
+  for (let r = 0; r < n; r++) b[r] = p.wb[r] + p.rb[r];
+  return b;
+}
+
 function lstm(p: DirectionParams, d: DirectionData): CellStreams {
   const H = p.hidden;
   const [fa, ga] = p.acts;
   const clip = clipper(p.clip);
-  const out = {
-    i: new Float32Array(d.steps * H),
-    f: new Float32Array(d.steps * H),
-    o: new Float32Array(d.steps * H),
-    g: new Float32Array(d.steps * H),
-    c: new Float32Array(d.steps * H)
-  };
+  const n = d.steps * H;
+  const oi = new Float32Array(n);
+  const of = new Float32Array(n);
+  const oo = new Float32Array(n);
+  const og = new Float32Array(n);
+  const oc = new Float32Array(n);
   const P = p.peepholes;
+  const bias = biasSum(p, 4);
+  const xw = d.xw.data;
+  // c_{t-1} and c_t in float64, swapped every step.
   let cPrev = Float64Array.from(d.c0 ?? new Float32Array(H));
-  const cNext = new Float64Array(H);
+  let cNext = new Float64Array(H);
   for (const t of order(d)) {
     const prev = prevIndex(d, t);
     const hr = prev < 0 ? d.h0r : d.hr.data;
-    const hrBase = prev < 0 ? 0 : d.hr.base + prev * d.hr.stride;
-    const xBase = d.xw.base + t * d.xw.stride;
-    const xw = d.xw.data;
+    const hb = prev < 0 ? 0 : d.hr.base + prev * d.hr.stride;
+    const xb = d.xw.base + t * d.xw.stride;
     const row = t * H;
+    // ONNX gate order in W/R/B: i, o, f, c
     for (let j = 0; j < H; j++) {
-      // ONNX gate order in W/R/B: i, o, f, c
-      const pre = (g: number) =>
-        xw[xBase + g * H + j] + hr[hrBase + g * H + j] + p.wb[g * H + j] + p.rb[g * H + j];
-      const i = fa(clip(pre(0) + (P ? P[j] * cPrev[j] : 0)));
-      const f = p.inputForget ? 1 - i : fa(clip(pre(2) + (P ? P[2 * H + j] * cPrev[j] : 0)));
-      const g = ga(clip(pre(3)));
-      const c = f * cPrev[j] + i * g;
-      const o = fa(clip(pre(1) + (P ? P[H + j] * c : 0)));
-      out.i[row + j] = i;
-      out.f[row + j] = f;
-      out.g[row + j] = g;
-      out.o[row + j] = o;
-      out.c[row + j] = c;
+      const cp = cPrev[j];
+      let preI = xw[xb + j] + hr[hb + j] + bias[j];
+      let preF = xw[xb + 2 * H + j] + hr[hb + 2 * H + j] + bias[2 * H + j];
+      let preO = xw[xb + H + j] + hr[hb + H + j] + bias[H + j];
+      const preG = xw[xb + 3 * H + j] + hr[hb + 3 * H + j] + bias[3 * H + j];
+      if (P) {
+        preI += P[j] * cp;
+        preF += P[2 * H + j] * cp;
+      }
+      const i = fa(clip(preI));
+      const f = p.inputForget ? 1 - i : fa(clip(preF));
+      const g = ga(clip(preG));
+      const c = f * cp + i * g;
+      if (P) preO += P[H + j] * c;
+      const o = fa(clip(preO));
+      oi[row + j] = i;
+      of[row + j] = f;
+      og[row + j] = g;
+      oo[row + j] = o;
+      oc[row + j] = c;
       cNext[j] = c;
     }
-    cPrev = Float64Array.from(cNext);
+    [cPrev, cNext] = [cNext, cPrev];
   }
-  return out;
+  return { i: oi, f: of, o: oo, g: og, c: oc };
 }
 
 function gru(p: DirectionParams, d: DirectionData): CellStreams {

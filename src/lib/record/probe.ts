@@ -1,5 +1,11 @@
 /** List every tensor of a model with the type and shape it takes on a probe input. */
-import { listTensors, prepareForRecording, type ModelProto, type NamedTensor, type RecordingGraph } from '../onnx';
+import {
+  listTensors,
+  prepareForRecording,
+  type ModelProto,
+  type NamedTensor,
+  type RecordingGraph
+} from '../onnx';
 import { runStep, type SessionLike, type TensorCtor, type TensorLike } from './step';
 
 export interface ProbedTensor extends NamedTensor {
@@ -18,13 +24,27 @@ export async function probeTensors(
   feedsFor: (graph: RecordingGraph) => Record<string, TensorLike>
 ): Promise<ProbedTensor[]> {
   const all = listTensors(model.graph!);
-  const graph = prepareForRecording(model, { tensors: all.filter((t) => t.op !== 'input').map((t) => t.name) });
+  const graph = prepareForRecording(model, {
+    tensors: all.filter((t) => t.op !== 'input').map((t) => t.name)
+  });
   const feeds = feedsFor(graph);
   const session = await ort.InferenceSession.create(graph.bytes);
-  const step = await runStep(session, ort.Tensor, graph.taps, { feeds, batch: 1, lengths: [] }, null, new Set(), graph.cells);
+  const step = await runStep(
+    session,
+    ort.Tensor,
+    graph.taps,
+    { feeds, batch: 1, lengths: [] },
+    null,
+    new Set(),
+    graph.cells
+  );
   await (session as { release?: () => Promise<void> }).release?.();
   return all.map((t) => {
     const v = step.outputs[t.name] ?? feeds[t.name];
-    return { ...t, type: (v as { type?: string } | undefined)?.type ?? '?', shape: v ? [...v.dims] : null };
+    return {
+      ...t,
+      type: (v as { type?: string } | undefined)?.type ?? '?',
+      shape: v ? [...v.dims] : null
+    };
   });
 }

@@ -84,7 +84,7 @@ export class ExplorerState {
   }
   get topUnits(): UnitValue[] {
     const row = this.hoverRow;
-    return row ? topUnitsByMagnitude(row, 12) : [];
+    return row ? topUnitsByMagnitude(row, 20) : [];
   }
   tokenText(t: number): string {
     const d = this.data;

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+/**
+ * npm run bench — prints one JSON object per line: {"name", "value", "unit", "baseline", "ratio"}.
+ * Baselines are measured in the same run. Not part of npm test.
+ *
+ * recorder_* : the recorder core (graph surgery + state carry + c_t/gate recomputation, no storage)
+ *              on the bundled model over the demo corpus, onnxruntime-web WASM in Node, against
+ *              plain inference of the unmodified model on the same ids and runtime.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as ortWeb from 'onnxruntime-web';
+import { decodeModel, prepareForRecording } from '../lib/onnx';
+import { parseKinds, recordChunks, tokenTensor, type TensorCtor } from '../lib/record';
+import { createTokenizer, parseTokenizerSpec } from '../lib/tokenize';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const modelBytes = new Uint8Array(readFileSync(`${root}models/code-lstm.onnx`));
+const corpus = readFileSync(`${root}static/corpora/stb_c_lexer.h.txt`, 'utf8');
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const CHUNK = 2048;
+
+function emit(name: string, value: number, unit: string, baseline: number | null) {
+  const ratio = baseline ? value / baseline : null;
+  console.log(
+    JSON.stringify({
+      name,
+      value: round(value),
+      unit,
+      baseline: baseline && round(baseline),
+      ratio: ratio && round(ratio)
+    })
+  );
+}
+const round = (v: number) => Math.round(v * 1000) / 1000;
+
+async function median(f: () => Promise<number>): Promise<number> {
+  const xs: number[] = [];
+  for (let i = 0; i < REPS; i++) xs.push(await f());
+  return xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+}
+
+async function main() {
+  ortWeb.env.wasm.numThreads = Number(process.env.BENCH_THREADS ?? 2);
+  const Tensor = ortWeb.Tensor as unknown as TensorCtor;
+  const info = prepareForRecording(decodeModel(modelBytes)).info;
+  const ids = createTokenizer(parseTokenizerSpec(info.metadata['cellscope.tokenizer'])).encode(
+    corpus
+  ).ids;
+
+  const plain = await ortWeb.InferenceSession.create(modelBytes);
+  const plainRate = await median(async () => {
+    const t = performance.now();
+    for (let s = 0; s < ids.length; s += CHUNK) {
+      await plain.run({
+        tokens: tokenTensor(Tensor, info.tokenInput!, ids.subarray(s, s + CHUNK))
+      } as never);
+    }
+    return ids.length / ((performance.now() - t) / 1000);
+  });
+  emit('plain_inference_ort_web', plainRate, 'tokens/s', null);
+
+  for (const kinds of ['h', 'h,c', 'all']) {
+    const graph = prepareForRecording(decodeModel(modelBytes), { internals: kinds !== 'h' });
+    const session = await ortWeb.InferenceSession.create(graph.bytes);
+    const rate = await median(async () => {
+      const t = performance.now();
+      await recordChunks({
+        session: session as never,
+        Tensor,
+        taps: graph.taps,
+        tokenInput: graph.info.tokenInput!,
+        ids,
+        chunkSize: CHUNK,
+        kinds: parseKinds(kinds),
+        sink: { commit: async () => {} }
+      });
+      return ids.length / ((performance.now() - t) / 1000);
+    });
+    emit(`recorder_core_${kinds.replace(',', '')}`, rate, 'tokens/s', plainRate);
+  }
+}
+
+await main();
