@@ -78,7 +78,7 @@ test('record the demo, explore it, inspect a token against the store, reload', a
   const t = 40;
   await page.locator(`[data-t="${t}"]`).hover();
   await expect(page.getByTestId('inspector-t')).toHaveText(String(t));
-  const stream = await page.getByRole('combobox', { name: 'Stream' }).inputValue();
+  const stream = await page.getByRole('combobox', { name: 'Stream', exact: true }).inputValue();
   expect(stream).toBe('L1.fwd.h');
   const row = await storedRow(page, {
     recordingId: rec.id,

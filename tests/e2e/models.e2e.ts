@@ -88,10 +88,10 @@ for (const name of Object.keys(vocabSizes)) {
 
     // The explorer offers every stream.
     await item.getByRole('link', { name: 'Open' }).click();
-    const options = await page
-      .getByRole('combobox', { name: 'Stream' })
-      .locator('option')
-      .allTextContents();
+    await expect(page).toHaveURL(/\/explore\?rec=/);
+    const select = page.getByRole('combobox', { name: 'Stream', exact: true });
+    await expect(select.locator('option')).toHaveCount(streams.length);
+    const options = await select.locator('option').allTextContents();
     expect(options.map((o) => o.split(' ')[0]).sort()).toEqual([...streams].sort());
   });
 }
