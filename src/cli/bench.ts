@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { decodeModel, prepareForRecording } from '../lib/onnx';
 import { parseKinds, recordChunks, tokenTensor, type TensorCtor } from '../lib/record';
@@ -58,7 +59,22 @@ async function main() {
     }
     return ids.length / ((performance.now() - t) / 1000);
   });
-  emit('plain_inference_ort_web', plainRate, 'tokens/s', null);
+  const native = await ortNode.InferenceSession.create(modelBytes);
+  const nativeRate = await median(async () => {
+    const t = performance.now();
+    for (let s = 0; s < ids.length; s += CHUNK) {
+      const chunk = ids.subarray(s, s + CHUNK);
+      const tokens = new ortNode.Tensor(
+        'int64',
+        BigInt64Array.from(chunk, (v) => BigInt(v)),
+        [1, chunk.length]
+      );
+      await native.run({ tokens });
+    }
+    return ids.length / ((performance.now() - t) / 1000);
+  });
+  emit('plain_inference_ort_node', nativeRate, 'tokens/s', null);
+  emit('plain_inference_ort_web', plainRate, 'tokens/s', nativeRate);
 
   for (const kinds of ['h', 'h,c', 'all']) {
     const graph = prepareForRecording(decodeModel(modelBytes), { internals: kinds !== 'h' });
