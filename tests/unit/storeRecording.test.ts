@@ -8,9 +8,10 @@ import {
   addModel,
   CellscopeDB,
   deleteRecording,
-  RecordingReader
+  RecordingReader,
+  setModelVocabulary
 } from '../../src/lib/store';
-import { demoCorpusPath, loadDemoModel } from './modelFixture';
+import { demoCorpusPath, loadDemoModel, root } from './modelFixture';
 
 const ortModule = ort as unknown as OrtModule;
 let db: CellscopeDB;
@@ -96,5 +97,34 @@ describe('recording into IndexedDB (Dexie over fake-indexeddb, ort-web WASM)', (
     expect(await db.chunks.count()).toBe(before / 2);
     expect((await db.tokens.toArray()).filter((t) => t.recordingId === id)).toHaveLength(0);
     expect(await db.tokens.count()).toBeGreaterThan(0);
+  });
+});
+
+describe('models the library refuses, with a message and nothing stored', () => {
+  const fixture = (c: string) =>
+    new Uint8Array(readFileSync(`${root}tests/fixtures/rnn/${c}/model.onnx`));
+  it('a traced LSTMCell loop (no recurrent op) points to the command line', async () => {
+    db = new CellscopeDB(`test-${n++}`);
+    await expect(addModel(db, fixture('lstmcell_traced_loop'), 'cell.onnx')).rejects.toThrow(
+      /npm run record/
+    );
+    expect(await db.models.count()).toBe(0);
+  });
+  it('a float-feature model points to --csv', async () => {
+    db = new CellscopeDB(`test-${n++}`);
+    await expect(addModel(db, fixture('rnn_tanh'), 'rnn.onnx')).rejects.toThrow(/--csv/);
+    expect(await db.models.count()).toBe(0);
+  });
+  it('a model without tokenizer metadata is stored and takes a vocabulary file that fits its embedding', async () => {
+    db = new CellscopeDB(`test-${n++}`);
+    const row = await addModel(db, fixture('lstm2_tokens_batchfirst'), 'lstm2.onnx');
+    expect(row.tokenizer).toBeNull();
+    await expect(
+      setModelVocabulary(db, row, JSON.stringify([...'abcdefghijklmnopqrstuvwxyz']), 'big.json')
+    ).rejects.toThrow(/26 tokens but the model's embedding has only 16 rows/);
+    await setModelVocabulary(db, row, 'a 0\nb 1\n 2\nc 3\n', 'small.dict');
+    const stored = (await db.models.get(row.sha256))!;
+    expect(stored.tokenizer?.vocab).toEqual(['a', 'b', ' ', 'c']);
+    expect(stored.vocabulary).toBe('small.dict');
   });
 });

@@ -30,7 +30,15 @@ export function checkModel(
 ): { info: ModelInfo; tokenizer: TokenizerSpec | null } {
   const model = decodeModel(bytes);
   checkNoExternalData(model);
-  const { info } = prepareForRecording(model, { internals: true });
+  const { info, cells } = prepareForRecording(model, { internals: true });
+  if (!info.layers.length && cells.length) {
+    // A Loop or unrolled steps: fixed-length or self-contained, so they cannot be fed in chunks.
+    throw new ModelFormatError(
+      `"${name}" has no LSTM, GRU or RNN op: its cell is a Loop or unrolled steps, which the browser ` +
+        'cannot run over a corpus in chunks. Record it with the command line, which recognises the cell: ' +
+        'npm run record -- --model M.onnx --feed NAME=x.npy (or --tap TENSOR).'
+    );
+  }
   if (!info.tokenInput) {
     throw new ModelFormatError(
       `"${name}" has no integer token input: the browser records text through a tokenizer. For a model ` +
