@@ -19,7 +19,7 @@ export default defineConfig({
   expect: { timeout: 30_000 },
   reporter: [['list'], ['json', { outputFile: '../../.e2e.json' }]],
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: 'http://127.0.0.1:4179',
     viewport: { width: 1280, height: 800 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -28,9 +28,9 @@ export default defineConfig({
   },
   webServer: {
     command:
-      'npm run build && node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port 4173 --strictPort',
+      'npm run build && node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port 4179 --strictPort',
     cwd: '../..',
-    url: 'http://127.0.0.1:4173',
+    url: 'http://127.0.0.1:4179',
     timeout: 180_000,
     reuseExistingServer: false
   }
