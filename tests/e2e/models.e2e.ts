@@ -95,3 +95,28 @@ for (const name of Object.keys(vocabSizes)) {
     expect(options.map((o) => o.split(' ')[0]).sort()).toEqual([...streams].sort());
   });
 }
+
+test('the model card lists tensors with shapes; a picked tensor is recorded per token', async ({
+  page
+}) => {
+  await page.goto('/');
+  const card = page.locator('article[data-model="code-lstm.onnx"]');
+  await card.getByText('Tensors').click();
+  const row = card.locator('tr', { hasText: '/embed/Gather_output_0' });
+  await expect(row).toContainText('Gather');
+  await expect(row).toContainText('[1, 8, 64]');
+  await row.getByRole('checkbox').check();
+  await expect(card.getByText('Tensors (1 picked)')).toBeVisible();
+  await page.getByRole('combobox', { name: 'Streams to record' }).selectOption('h');
+  await expect(page.locator('form')).toContainText('3 streams');
+  await page.getByRole('button', { name: 'Record', exact: true }).click();
+  const item = page.getByRole('list', { name: 'Recordings' }).locator('li').first();
+  await expect(item).toHaveAttribute('data-status', 'complete', { timeout: 120_000 });
+  await expect(item).toContainText('tensor:/embed/Gather_output_0');
+  await item.getByRole('link', { name: 'Open' }).click();
+  const select = page.getByRole('combobox', { name: 'Stream', exact: true });
+  await select.selectOption('tensor:/embed/Gather_output_0');
+  await expect(page.getByTestId('heatmap')).toBeVisible();
+  await page.locator('[data-t="5"]').hover();
+  await expect(page.locator('aside[aria-label="Inspector"]')).toContainText('of 64');
+});

@@ -11,7 +11,7 @@ import {
   RecordingReader,
   setModelVocabulary
 } from '../../src/lib/store';
-import { demoCorpusPath, loadDemoModel, root } from './modelFixture';
+import { demoCorpusPath, demoWeights, loadDemoModel, root } from './modelFixture';
 
 const ortModule = ort as unknown as OrtModule;
 let db: CellscopeDB;
@@ -75,6 +75,28 @@ describe('recording into IndexedDB (Dexie over fake-indexeddb, ort-web WASM)', (
     const mid = await r.window('L1.fwd.h', 95, 205);
     expect(mid).toEqual(all.subarray(95 * units, 205 * units));
     expect((await r.window('L1.fwd.h', 1190, 5000)).length).toBe(10 * units);
+  });
+
+  it('records picked named tensors per token (the embedding output equals the embedding rows)', async () => {
+    const { model, corpus } = await setup(sample.slice(0, 300));
+    const name = '/embed/Gather_output_0';
+    await db.models.update(model.sha256, { tensorPicks: [{ name, units: 64 }] });
+    const id = await planRecording(db, (await db.models.get(model.sha256))!, corpus, {
+      chunkSize: 128,
+      kinds: 'h'
+    });
+    await runRecording(db, ortModule, id);
+    const rec = (await db.recordings.get(id))!;
+    expect(rec.streams.map((s) => s.id)).toEqual(['L0.fwd.h', 'L1.fwd.h', `tensor:${name}`]);
+    const r = new RecordingReader(db, rec);
+    const got = await r.window(`tensor:${name}`, 0, rec.tokens);
+    const { embedding } = demoWeights(loadDemoModel());
+    const { ids } = await r.tokens(0, rec.tokens);
+    ids.forEach((tok, t) => {
+      expect(Array.from(got.subarray(t * 64, (t + 1) * 64))).toEqual(
+        Array.from(embedding.subarray(tok * 64, (tok + 1) * 64))
+      );
+    });
   });
 
   it('counts characters outside the vocabulary and records them as the unknown token', async () => {

@@ -11,7 +11,15 @@ import {
   type TensorCtor,
   type TensorLike
 } from './step';
-import { planStreams, type StreamKind, type StreamSpec } from './streams';
+import {
+  planStreams,
+  tensorStreamId,
+  tensorStreams,
+  unitsPerToken,
+  type StreamKind,
+  type StreamSpec,
+  type TensorPick
+} from './streams';
 
 export interface ChunkResult {
   chunk: number;
@@ -45,6 +53,8 @@ export interface RecordJob {
   chunkSize: number;
   sink: ChunkSink;
   kinds?: Set<StreamKind>;
+  /** Named tensors recorded per token (exposed by surgery's `tensors` option). */
+  tensors?: TensorPick[];
   /** Resume: the first chunk to run and the state committed with the chunk before it. */
   startChunk?: number;
   state?: CarriedState | null;
@@ -104,6 +114,13 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
       kinds
     );
     if (pending) await pending;
+    for (const pick of job.tensors ?? []) {
+      step.streams[0][tensorStreamId(pick.name)] = tensorRows(
+        step.outputs[pick.name],
+        pick,
+        length
+      );
+    }
     pending = sink.commit({
       chunk,
       start,
@@ -126,5 +143,21 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
     if (chunk < chunks && job.shouldStop?.()) break;
   }
   if (pending) await pending;
-  return { completed: chunk >= chunks, chunksDone: chunk, streams: planStreams(taps, kinds) };
+  return {
+    completed: chunk >= chunks,
+    chunksDone: chunk,
+    streams: [...planStreams(taps, kinds), ...tensorStreams(job.tensors ?? [])]
+  };
+}
+
+/** A picked tensor's values as [length, units] rows (a view: its leading axes are 1). */
+function tensorRows(t: TensorLike | undefined, pick: TensorPick, length: number): Float32Array {
+  if (!t || !(t.data instanceof Float32Array))
+    throw new Error(`Tensor ${pick.name} is not a float32 output.`);
+  if (unitsPerToken([...t.dims], length) !== pick.units) {
+    throw new Error(
+      `Tensor ${pick.name} has shape [${t.dims.join(', ')}]: no time axis of ${length} steps.`
+    );
+  }
+  return t.data.subarray(0, length * pick.units);
 }

@@ -10,7 +10,8 @@ export type {
   StepResult
 } from './step';
 export { planStreams, streamId, parseKinds, needsInternals, directionName, KINDS } from './streams';
-export type { StreamSpec, Direction, StreamKind } from './streams';
+export { tensorStreams, tensorStreamId, unitsPerToken } from './streams';
+export type { StreamSpec, Direction, StreamKind, TensorPick } from './streams';
 export { planRecording, runRecording, DEFAULT_CHUNK, DEFAULT_KINDS } from './run';
 export type { OrtModule, RunOptions } from './run';
 export { checkFeeds, planFeedRun, FeedError } from './feeds';

@@ -14,7 +14,7 @@ import {
 } from '../store';
 import { recordChunks, type Progress } from './core';
 import type { SessionLike, TensorCtor } from './step';
-import { needsInternals, parseKinds, planStreams } from './streams';
+import { needsInternals, parseKinds, planStreams, tensorStreams } from './streams';
 
 export interface OrtModule {
   InferenceSession: { create(bytes: Uint8Array, options?: object): Promise<SessionLike> };
@@ -49,7 +49,7 @@ export async function planRecording(
     modelSha: model.sha256,
     corpusSha: corpus.sha256,
     name: `${model.name} × ${corpus.name}`,
-    streams: planStreams(taps, parsed),
+    streams: [...planStreams(taps, parsed), ...tensorStreams(model.tensorPicks ?? [])],
     kinds,
     tokens: encoded.ids.length,
     // A backward direction needs the whole sequence in one run.
@@ -81,7 +81,14 @@ export async function runRecording(
   ]);
   if (!model || !corpus) throw new Error('The model or corpus of this recording was deleted.');
   const kinds = parseKinds(rec.kinds ?? 'h');
-  const graph = prepareForRecording(decodeModel(model.bytes), { internals: needsInternals(kinds) });
+  // The picks stored with the recording (the model's picks may have changed since).
+  const picks = rec.streams
+    .filter((s) => s.kind === 'tensor')
+    .map((s) => ({ name: s.tensor!, units: s.units }));
+  const graph = prepareForRecording(decodeModel(model.bytes), {
+    internals: needsInternals(kinds),
+    tensors: picks.map((p) => p.name)
+  });
   const { ids, offsets } = tokenize(model, corpus);
   const session = await ort.InferenceSession.create(graph.bytes, opts.sessionOptions);
   await setRecordingStatus(db, id, 'recording');
@@ -94,6 +101,7 @@ export async function runRecording(
     ids,
     chunkSize: rec.chunkSize,
     kinds,
+    tensors: picks,
     sink: dexieSink(db, id, ids, offsets),
     startChunk: rec.chunksDone,
     state: rec.state,

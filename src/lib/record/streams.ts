@@ -8,8 +8,40 @@ export interface StreamSpec {
   id: string;
   layer: number;
   dir: Direction;
-  kind: StreamKind;
+  /** A recurrent state kind, or 'tensor' for a named tensor the user picked. */
+  kind: StreamKind | 'tensor';
   units: number;
+  /** For kind 'tensor': the tensor's name in the graph. */
+  tensor?: string;
+}
+
+/** A named tensor recorded per token: it must have the time axis (leading axes of size 1). */
+export interface TensorPick {
+  name: string;
+  units: number;
+}
+
+export const tensorStreamId = (name: string) => `tensor:${name}`;
+
+export function tensorStreams(picks: TensorPick[]): StreamSpec[] {
+  return picks.map((p) => ({
+    id: tensorStreamId(p.name),
+    layer: -1,
+    dir: 'fwd',
+    kind: 'tensor',
+    units: p.units,
+    tensor: p.name
+  }));
+}
+
+/**
+ * Units of a tensor recorded per token, from its shape on a probe of `steps` tokens: the first
+ * axis of that size is time, every axis before it must be 1. null when it has no time axis.
+ */
+export function unitsPerToken(shape: number[], steps: number): number | null {
+  const axis = shape.indexOf(steps);
+  if (axis < 0 || shape.slice(0, axis).some((d) => d !== 1)) return null;
+  return shape.slice(axis + 1).reduce((a, b) => a * b, 1);
 }
 
 export const KINDS: Record<LayerTap['op'], StreamKind[]> = {

@@ -2,7 +2,7 @@
 import Dexie, { type Table } from 'dexie';
 import type { ModelInfo } from '../onnx';
 import type { TokenizerSpec } from '../tokenize';
-import type { CarriedState, StreamSpec } from '../record';
+import type { CarriedState, StreamSpec, TensorPick } from '../record';
 
 export interface ModelRow {
   sha256: string;
@@ -14,6 +14,8 @@ export interface ModelRow {
   tokenizer: TokenizerSpec | null;
   /** Where the tokenizer came from ("model metadata" or the vocabulary file's name). */
   vocabulary: string | null;
+  /** Named tensors the user picked to record per token, besides the recurrent states. */
+  tensorPicks?: TensorPick[];
   bundled: boolean;
   addedAt: number;
 }
