@@ -34,7 +34,10 @@ export async function recordings(page: Page): Promise<StoredRecording[]> {
   );
 }
 
-/** One stored row (timestep t) of a stream, as numbers. */
+/**
+ * One stored row (timestep t) of a stream, decoded here from the raw 8-bit tiles with the
+ * documented formula (value = lo + code · step, or lo + code · (hi − lo) / 255 for fixed ranges).
+ */
 export async function storedRow(
   page: Page,
   where: { recordingId: number; stream: string; t: number; chunkSize: number; units: number }
@@ -46,14 +49,30 @@ export async function storedRow(
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const chunk = Math.floor(t / chunkSize);
-          const req = open.result
-            .transaction('chunks')
-            .objectStore('chunks')
-            .get([recordingId, stream, chunk]);
+          const local = t - chunk * chunkSize;
+          const store = open.result.transaction('tiles').objectStore('tiles');
+          const range = IDBKeyRange.bound(
+            [recordingId, stream, chunk, 0],
+            [recordingId, stream, chunk, Infinity]
+          );
+          const req = store.getAll(range);
           req.onsuccess = () => {
-            const data = req.result.data as Float32Array;
-            const local = t - chunk * chunkSize;
-            resolve(Array.from(data.subarray(local * units, (local + 1) * units)));
+            const row: number[] = [];
+            for (const { tile } of req.result.sort(
+              (a: { block: number }, b: { block: number }) => a.block - b.block
+            )) {
+              for (let u = 0; u < tile.units; u++) {
+                const code = tile.q[local * tile.units + u];
+                row.push(
+                  tile.range
+                    ? tile.range[0] + (code * (tile.range[1] - tile.range[0])) / 255
+                    : tile.lo[u] + code * tile.step[u]
+                );
+              }
+            }
+            if (row.length !== units)
+              reject(new Error(`row has ${row.length} units, expected ${units}`));
+            resolve(row);
             open.result.close();
           };
           req.onerror = () => reject(req.error);

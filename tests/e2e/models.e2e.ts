@@ -23,7 +23,7 @@ async function upload(page: Page, label: string, name: string, buffer: Buffer) {
 const vocabSizes: Record<string, number> = { gru_bidir_tokens: 12, lstm2_tokens_batchfirst: 16 };
 
 for (const name of Object.keys(vocabSizes)) {
-  test(`${name}: upload, add vocabulary, record all streams, stored values equal the torch references`, async ({
+  test(`${name}: upload, add vocabulary, record all streams, stored values match the torch references`, async ({
     page
   }) => {
     const dir = join(fixtures, name);
@@ -68,9 +68,21 @@ for (const name of Object.keys(vocabSizes)) {
 
     const [rec] = await recordings(page);
     const streams: string[] = meta.streams;
+    // Stored as 8-bit tiles: within the codec's documented error of the torch values — 2/510 for
+    // h and gates (fixed range), each unit's range / 510 for c.
     for (const stream of streams) {
       const ref = readNpy(new Uint8Array(readFileSync(join(dir, `ref.${stream}.npy`))));
       const [T, units] = ref.shape;
+      const data = ref.data as Float32Array;
+      const tol = Array.from({ length: units }, (_, j) => {
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let t = 0; t < T; t++) {
+          lo = Math.min(lo, data[t * units + j]);
+          hi = Math.max(hi, data[t * units + j]);
+        }
+        return stream.endsWith('.c') ? (hi - lo) / 510 + 1e-5 : 2 / 510 + 1e-5;
+      });
       for (let t = 0; t < T; t++) {
         const row = await storedRow(page, {
           recordingId: rec.id,
@@ -79,9 +91,10 @@ for (const name of Object.keys(vocabSizes)) {
           chunkSize: rec.chunkSize,
           units
         });
-        const want = (ref.data as Float32Array).subarray(t * units, (t + 1) * units);
         row.forEach((v, j) =>
-          expect(Math.abs(v - want[j]), `${stream}[${t}][${j}]`).toBeLessThanOrEqual(1e-5)
+          expect(Math.abs(v - data[t * units + j]), `${stream}[${t}][${j}]`).toBeLessThanOrEqual(
+            tol[j]
+          )
         );
       }
     }

@@ -2,14 +2,23 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { planRecording, runRecording, type OrtModule } from '../../src/lib/record';
+import { decodeModel, prepareForRecording } from '../../src/lib/onnx';
+import {
+  parseKinds,
+  planRecording,
+  recordChunks,
+  runRecording,
+  type OrtModule,
+  type TensorCtor
+} from '../../src/lib/record';
 import {
   addCorpus,
   addModel,
   CellscopeDB,
   deleteRecording,
   RecordingReader,
-  setModelVocabulary
+  setModelVocabulary,
+  tileBytes
 } from '../../src/lib/store';
 import { demoCorpusPath, demoWeights, loadDemoModel, root } from './modelFixture';
 
@@ -65,6 +74,58 @@ describe('recording into IndexedDB (Dexie over fake-indexeddb, ort-web WASM)', (
     expect(Array.from(toks.offsets)).toEqual([250, 251, 252, 253, 254, 255, 256, 257, 258, 259]);
   });
 
+  it('stores h within 0.004 of the recorder, c within its range/510, ≤ 1 byte per h value', async () => {
+    const { model, corpus } = await setup(sample);
+    const id = await planRecording(db, model, corpus, { chunkSize: 512, kinds: 'h,c' });
+    await runRecording(db, ortModule, id);
+    const rec = (await db.recordings.get(id))!;
+    // The same values straight from the recorder core, before quantisation.
+    const graph = prepareForRecording(decodeModel(model.bytes), { internals: true });
+    const raw: Record<string, Float32Array[]> = {};
+    await recordChunks({
+      session: await ort.InferenceSession.create(graph.bytes),
+      Tensor: ort.Tensor as unknown as TensorCtor,
+      taps: graph.taps,
+      tokenInput: graph.info.tokenInput!,
+      ids: (await new RecordingReader(db, rec).tokens(0, rec.tokens)).ids,
+      chunkSize: 512,
+      kinds: parseKinds('h,c'),
+      sink: {
+        commit: async (r) => Object.entries(r.streams).forEach(([k, v]) => (raw[k] ??= []).push(v))
+      }
+    });
+    const reader = new RecordingReader(db, rec);
+    for (const s of rec.streams) {
+      const stored = await reader.window(s.id, 0, rec.tokens);
+      const exact = Float32Array.from(raw[s.id].flatMap((a) => Array.from(a)));
+      let err = 0;
+      let range = 0;
+      exact.forEach((v, i) => {
+        err = Math.max(err, Math.abs(v - stored[i]));
+        range = Math.max(range, Math.abs(v));
+      });
+      if (s.kind === 'h') expect(err, s.id).toBeLessThanOrEqual(0.004);
+      else expect(err, s.id).toBeLessThanOrEqual((2 * range) / 510 + 1e-6);
+      expect(err, s.id).toBeGreaterThan(0); // stored quantised, not float32
+    }
+    const tiles = await db.tiles.where('recordingId').equals(id).toArray();
+    const hTiles = tiles.filter((t) => t.stream.endsWith('.h'));
+    const bytes = hTiles.reduce((n, t) => n + tileBytes(t.tile), 0);
+    expect(bytes / (rec.tokens * 256 * 2)).toBe(1);
+  });
+
+  it('reads a few columns over the whole recording equal to the same columns of the window', async () => {
+    const { model, corpus } = await setup(sample);
+    const id = await planRecording(db, model, corpus, { chunkSize: 100, kinds: 'h' });
+    await runRecording(db, ortModule, id);
+    const r = new RecordingReader(db, (await db.recordings.get(id))!);
+    const cols = [3, 70, 255, 64];
+    const all = await r.window('L1.fwd.h', 0, r.length);
+    const got = await r.columns('L1.fwd.h', cols, 0, r.length);
+    for (let t = 0; t < r.length; t++)
+      cols.forEach((u, j) => expect(got[t * 4 + j]).toBe(all[t * 256 + u]));
+  });
+
   it('reads windows across chunk edges with the right rows', async () => {
     const { model, corpus } = await setup(sample);
     const id = await planRecording(db, model, corpus, { chunkSize: 100 });
@@ -92,10 +153,20 @@ describe('recording into IndexedDB (Dexie over fake-indexeddb, ort-web WASM)', (
     const got = await r.window(`tensor:${name}`, 0, rec.tokens);
     const { embedding } = demoWeights(loadDemoModel());
     const { ids } = await r.tokens(0, rec.tokens);
+    // Stored 8-bit with each unit's own range: error ≤ that unit's range / 510.
+    const lo = new Float64Array(64).fill(Infinity);
+    const hi = new Float64Array(64).fill(-Infinity);
+    ids.forEach((tok) => {
+      for (let u = 0; u < 64; u++) {
+        lo[u] = Math.min(lo[u], embedding[tok * 64 + u]);
+        hi[u] = Math.max(hi[u], embedding[tok * 64 + u]);
+      }
+    });
     ids.forEach((tok, t) => {
-      expect(Array.from(got.subarray(t * 64, (t + 1) * 64))).toEqual(
-        Array.from(embedding.subarray(tok * 64, (tok + 1) * 64))
-      );
+      for (let u = 0; u < 64; u++) {
+        const err = Math.abs(got[t * 64 + u] - embedding[tok * 64 + u]);
+        expect(err).toBeLessThanOrEqual((hi[u] - lo[u]) / 510 + 1e-6);
+      }
     });
   });
 
@@ -113,10 +184,10 @@ describe('recording into IndexedDB (Dexie over fake-indexeddb, ort-web WASM)', (
     await runRecording(db, ortModule, keep);
     const id = await planRecording(db, model, corpus, { chunkSize: 512 });
     await runRecording(db, ortModule, id);
-    const before = await db.chunks.count();
+    const before = await db.tiles.count();
     await deleteRecording(db, id);
     expect(await db.recordings.get(id)).toBeUndefined();
-    expect(await db.chunks.count()).toBe(before / 2);
+    expect(await db.tiles.count()).toBe(before / 2);
     expect((await db.tokens.toArray()).filter((t) => t.recordingId === id)).toHaveLength(0);
     expect(await db.tokens.count()).toBeGreaterThan(0);
   });

@@ -102,7 +102,7 @@ export async function runRecording(
     chunkSize: rec.chunkSize,
     kinds,
     tensors: picks,
-    sink: dexieSink(db, id, ids, offsets),
+    sink: dexieSink(db, id, ids, offsets, rec.streams),
     startChunk: rec.chunksDone,
     state: rec.state,
     shouldStop: opts.shouldStop,

@@ -13,6 +13,35 @@ export interface StreamSpec {
   units: number;
   /** For kind 'tensor': the tensor's name in the graph. */
   tensor?: string;
+  /** Known value range (from the activation functions), used by the 8-bit tile codec; else null. */
+  range: [number, number] | null;
+}
+
+const ACT_RANGE: Record<string, [number, number]> = {
+  sigmoid: [0, 1],
+  hardsigmoid: [0, 1],
+  tanh: [-1, 1],
+  softsign: [-1, 1]
+};
+
+/** Range of a stream's values implied by the layer's activations (direction d). */
+export function streamRange(
+  tap: Pick<LayerTap, 'op' | 'layerInfo'>,
+  d: number,
+  kind: StreamKind
+): [number, number] | null {
+  const per = tap.op === 'LSTM' ? 3 : tap.op === 'GRU' ? 2 : 1;
+  const acts = tap.layerInfo.activations;
+  const act = (i: number) => ACT_RANGE[(acts[per * d + i] ?? acts[i] ?? '').toLowerCase()] ?? null;
+  const within01 = (r: [number, number] | null) => !!r && r[0] >= 0 && r[1] <= 1;
+  if (tap.op === 'LSTM') {
+    if (kind === 'c') return null;
+    if (kind === 'g') return act(1);
+    if (kind === 'h') return within01(act(0)) ? act(2) : null;
+    return act(0);
+  }
+  if (tap.op === 'GRU') return kind === 'z' || kind === 'r' ? act(0) : act(1);
+  return act(0);
 }
 
 /** A named tensor recorded per token: it must have the time axis (leading axes of size 1). */
@@ -30,7 +59,8 @@ export function tensorStreams(picks: TensorPick[]): StreamSpec[] {
     dir: 'fwd',
     kind: 'tensor',
     units: p.units,
-    tensor: p.name
+    tensor: p.name,
+    range: null
   }));
 }
 
@@ -92,7 +122,8 @@ export function planStreams(
           layer: tap.layer,
           dir,
           kind,
-          units: tap.hiddenSize
+          units: tap.hiddenSize,
+          range: streamRange(tap, d, kind)
         });
       }
     }

@@ -2,6 +2,7 @@
 import Dexie, { type Table } from 'dexie';
 import type { ModelInfo } from '../onnx';
 import type { TokenizerSpec } from '../tokenize';
+import type { Tile } from './tiles';
 import type { CarriedState, StreamSpec, TensorPick } from '../record';
 
 export interface ModelRow {
@@ -54,12 +55,13 @@ export interface RecordingRow {
   updatedAt: number;
 }
 
-export interface ChunkRow {
+/** One tile of a stream: rows of one chunk × a block of TILE_UNITS units, 8-bit (see tiles.ts). */
+export interface TileRow {
   recordingId: number;
   stream: string;
   chunk: number;
-  /** [length, units], row-major: one row per timestep. */
-  data: Float32Array;
+  block: number;
+  tile: Tile;
 }
 
 export interface TokenRow {
@@ -73,7 +75,7 @@ export class CellscopeDB extends Dexie {
   models!: Table<ModelRow, string>;
   corpora!: Table<CorpusRow, string>;
   recordings!: Table<RecordingRow, number>;
-  chunks!: Table<ChunkRow, [number, string, number]>;
+  tiles!: Table<TileRow, [number, string, number, number]>;
   tokens!: Table<TokenRow, [number, number]>;
 
   constructor(name = 'cellscope') {
@@ -82,7 +84,7 @@ export class CellscopeDB extends Dexie {
       models: '&sha256, addedAt',
       corpora: '&sha256, addedAt',
       recordings: '++id, [modelSha+corpusSha], status, createdAt',
-      chunks: '[recordingId+stream+chunk], recordingId',
+      tiles: '[recordingId+stream+chunk+block], recordingId',
       tokens: '[recordingId+chunk], recordingId'
     });
   }

@@ -1,5 +1,5 @@
 export { CellscopeDB, database } from './db';
-export type { ModelRow, CorpusRow, RecordingRow, RecordingStatus, ChunkRow, TokenRow } from './db';
+export type { ModelRow, CorpusRow, RecordingRow, RecordingStatus, TileRow, TokenRow } from './db';
 export { createRecording, dexieSink, deleteRecording, setRecordingStatus } from './recordings';
 export type { NewRecording } from './recordings';
 export { RecordingReader } from './reader';
@@ -12,3 +12,5 @@ export {
   setModelVocabulary,
   sha256
 } from './library';
+export { TILE_UNITS, encodeTile, decodeTile, tileBytes } from './tiles';
+export type { Tile } from './tiles';

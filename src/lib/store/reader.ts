@@ -1,5 +1,6 @@
 /** Reading a recording back: windows of a stream, and the tokens of a window, through an LRU cache. */
 import type { CellscopeDB, RecordingRow } from './db';
+import { decodeTile, TILE_UNITS, type Tile } from './tiles';
 
 class Lru<K, V> {
   private map = new Map<K, V>();
@@ -25,7 +26,7 @@ export interface TokenWindow {
 }
 
 export class RecordingReader {
-  private chunkCache = new Lru<string, Float32Array>(48);
+  private tileCache = new Lru<string, Tile>(512);
   private tokenCache = new Lru<number, TokenWindow>(48);
 
   constructor(
@@ -45,14 +46,24 @@ export class RecordingReader {
     return s.units;
   }
 
-  private async chunk(stream: string, index: number): Promise<Float32Array> {
-    const key = `${stream}/${index}`;
-    const hit = this.chunkCache.get(key);
-    if (hit) return hit;
-    const row = await this.db.chunks.get([this.recording.id!, stream, index]);
-    if (!row) throw new Error(`Chunk ${index} of ${stream} is missing from the store.`);
-    this.chunkCache.set(key, row.data);
-    return row.data;
+  private async tiles(stream: string, chunk: number, blocks: number[]): Promise<Tile[]> {
+    const keys = blocks.map((b) => `${stream}/${chunk}/${b}`);
+    const out: (Tile | undefined)[] = keys.map((k) => this.tileCache.get(k));
+    const missing = blocks.filter((_, i) => !out[i]);
+    if (missing.length) {
+      const rows = await this.db.tiles.bulkGet(
+        missing.map((b) => [this.recording.id!, stream, chunk, b])
+      );
+      rows.forEach((row, i) => {
+        if (!row)
+          throw new Error(
+            `Tile ${missing[i]} of chunk ${chunk} of ${stream} is missing from the store.`
+          );
+        this.tileCache.set(`${stream}/${chunk}/${missing[i]}`, row.tile);
+        out[blocks.indexOf(missing[i])] = row.tile;
+      });
+    }
+    return out as Tile[];
   }
 
   private async tokenChunk(index: number): Promise<TokenWindow> {
@@ -75,15 +86,48 @@ export class RecordingReader {
     [t0, t1] = this.clamp(t0, t1);
     const units = this.units(stream);
     const size = this.recording.chunkSize;
+    const blocks = Array.from({ length: Math.ceil(units / TILE_UNITS) }, (_, b) => b);
     const out = new Float32Array((t1 - t0) * units);
     for (let c = Math.floor(t0 / size); c * size < t1; c++) {
-      const data = await this.chunk(stream, c);
+      const tiles = await this.tiles(stream, c, blocks);
       const from = Math.max(t0, c * size);
       const to = Math.min(t1, (c + 1) * size);
-      out.set(
-        data.subarray((from - c * size) * units, (to - c * size) * units),
-        (from - t0) * units
+      tiles.forEach((tile, b) =>
+        decodeTile(
+          tile,
+          from - c * size,
+          to - c * size,
+          out,
+          units,
+          (from - t0) * units + b * TILE_UNITS
+        )
       );
+    }
+    return out;
+  }
+
+  /** A few units over rows t0..t1-1: [t1 - t0, columns.length] row-major; reads only their tiles. */
+  async columns(stream: string, columns: number[], t0: number, t1: number): Promise<Float32Array> {
+    [t0, t1] = this.clamp(t0, t1);
+    const size = this.recording.chunkSize;
+    const k = columns.length;
+    const blocks = [...new Set(columns.map((u) => Math.floor(u / TILE_UNITS)))];
+    const out = new Float32Array((t1 - t0) * k);
+    for (let c = Math.floor(t0 / size); c * size < t1; c++) {
+      const tiles = await this.tiles(stream, c, blocks);
+      const from = Math.max(t0, c * size);
+      const to = Math.min(t1, (c + 1) * size);
+      tiles.forEach((tile, i) => {
+        const block = blocks[i];
+        const rows = new Float32Array((to - from) * tile.units);
+        decodeTile(tile, from - c * size, to - c * size, rows, tile.units, 0);
+        columns.forEach((u, j) => {
+          if (Math.floor(u / TILE_UNITS) !== block) return;
+          const col = u - block * TILE_UNITS;
+          for (let r = 0; r < to - from; r++)
+            out[(from - t0 + r) * k + j] = rows[r * tile.units + col];
+        });
+      });
     }
     return out;
   }

@@ -1,6 +1,7 @@
 /** Writing and deleting recordings: one transaction per chunk, so a stop never leaves half a chunk. */
 import type { ChunkResult, ChunkSink, StreamSpec } from '../record';
-import type { CellscopeDB, RecordingRow } from './db';
+import type { CellscopeDB, RecordingRow, TileRow } from './db';
+import { encodeTile, TILE_UNITS } from './tiles';
 
 export interface NewRecording {
   modelSha: string;
@@ -29,23 +30,35 @@ export async function createRecording(db: CellscopeDB, r: NewRecording): Promise
 }
 
 /** A sink for the recorder core that commits each chunk's streams, tokens and state atomically. */
+/** A chunk's streams cut into 8-bit tiles of TILE_UNITS units each. */
+export function chunkTiles(recordingId: number, r: ChunkResult, streams: StreamSpec[]): TileRow[] {
+  const rows: TileRow[] = [];
+  for (const s of streams) {
+    const data = r.streams[s.id];
+    if (!data) throw new Error(`The recorder produced no ${s.id} for chunk ${r.chunk}.`);
+    for (let block = 0; block * TILE_UNITS < s.units; block++) {
+      const u0 = block * TILE_UNITS;
+      const n = Math.min(TILE_UNITS, s.units - u0);
+      const tile = encodeTile(data, r.length, n, s.units, u0, s.range);
+      rows.push({ recordingId, stream: s.id, chunk: r.chunk, block, tile });
+    }
+  }
+  return rows;
+}
+
 export function dexieSink(
   db: CellscopeDB,
   recordingId: number,
   ids: Int32Array,
-  offsets: Uint32Array
+  offsets: Uint32Array,
+  streams: StreamSpec[]
 ): ChunkSink {
   return {
     async commit(r: ChunkResult) {
-      await db.transaction('rw', [db.chunks, db.tokens, db.recordings], async () => {
-        await db.chunks.bulkPut(
-          Object.entries(r.streams).map(([stream, data]) => ({
-            recordingId,
-            stream,
-            chunk: r.chunk,
-            data
-          }))
-        );
+      // Encode outside the transaction: it must not idle while we compute.
+      const tiles = chunkTiles(recordingId, r, streams);
+      await db.transaction('rw', [db.tiles, db.tokens, db.recordings], async () => {
+        await db.tiles.bulkPut(tiles);
         await db.tokens.put({
           recordingId,
           chunk: r.chunk,
@@ -73,8 +86,8 @@ export async function setRecordingStatus(
 
 /** Delete a recording with all its chunks and tokens, in one transaction. */
 export async function deleteRecording(db: CellscopeDB, id: number): Promise<void> {
-  await db.transaction('rw', [db.chunks, db.tokens, db.recordings], async () => {
-    await db.chunks.where('recordingId').equals(id).delete();
+  await db.transaction('rw', [db.tiles, db.tokens, db.recordings], async () => {
+    await db.tiles.where('recordingId').equals(id).delete();
     await db.tokens.where('recordingId').equals(id).delete();
     await db.recordings.delete(id);
   });

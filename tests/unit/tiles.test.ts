@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { decodeTile, encodeTile, tileBytes } from '../../src/lib/store/tiles';
+
+function random(n: number, lo: number, hi: number, seed = 1) {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return lo + (hi - lo) * (s / 2 ** 31);
+  });
+}
+
+function roundTrip(src: Float32Array, rows: number, units: number, range: [number, number] | null) {
+  const tile = encodeTile(src, rows, units, units, 0, range);
+  const out = new Float32Array(rows * units);
+  decodeTile(tile, 0, rows, out, units, 0);
+  let err = 0;
+  src.forEach((v, i) => (err = Math.max(err, Math.abs(v - out[i]))));
+  return { tile, err };
+}
+
+describe('tile codec (8-bit)', () => {
+  it('h in [-1, 1]: one byte per value, max error ≤ 2/510 (< 0.004)', () => {
+    const { tile, err } = roundTrip(random(2048 * 64, -1, 1), 2048, 64, [-1, 1]);
+    expect(tileBytes(tile)).toBe(2048 * 64);
+    expect(err).toBeLessThanOrEqual(2 / 510 + 1e-7);
+    expect(err).toBeGreaterThan(0.003); // it really is quantised
+  });
+  it('gates in [0, 1]: max error ≤ 1/510', () => {
+    expect(roundTrip(random(512 * 32, 0, 1), 512, 32, [0, 1]).err).toBeLessThanOrEqual(
+      1 / 510 + 1e-7
+    );
+  });
+  it('unbounded c: per-unit range, error ≤ that unit range / 510', () => {
+    const rows = 1000;
+    const src = new Float32Array(rows * 2);
+    for (let r = 0; r < rows; r++) {
+      src[r * 2] = 50 * Math.sin(r / 30); // range 100
+      src[r * 2 + 1] = 0.01 * Math.cos(r / 7); // range 0.02: must keep its own precision
+    }
+    const tile = encodeTile(src, rows, 2, 2, 0, null);
+    const out = new Float32Array(rows * 2);
+    decodeTile(tile, 0, rows, out, 2, 0);
+    for (let r = 0; r < rows; r++) {
+      expect(Math.abs(out[r * 2] - src[r * 2])).toBeLessThanOrEqual(100 / 510 + 1e-5);
+      expect(Math.abs(out[r * 2 + 1] - src[r * 2 + 1])).toBeLessThanOrEqual(0.02 / 510 + 1e-7);
+    }
+    expect(tileBytes(tile)).toBe(rows * 2 + 16);
+  });
+  it('a tile that strays outside its fixed range falls back to per-unit ranges', () => {
+    const src = random(100 * 4, -1, 1);
+    src[7] = 3.5; // e.g. a non-zero initial state fed by the user
+    const { tile, err } = roundTrip(src, 100, 4, [-1, 1]);
+    expect(tile.range).toBeUndefined();
+    expect(err).toBeLessThanOrEqual(4.5 / 510 + 1e-6);
+  });
+  it('reads a column block out of wider rows and decodes a row range into a strided output', () => {
+    const rows = 10;
+    const wide = Float32Array.from({ length: rows * 8 }, (_, i) => ((i % 8) - 4) / 4);
+    const tile = encodeTile(wide, rows, 3, 8, 2, [-1, 1]); // units 2..4 of 8
+    const out = new Float32Array(4 * 5).fill(NaN);
+    decodeTile(tile, 3, 7, out, 5, 1);
+    for (let r = 0; r < 4; r++)
+      for (let u = 0; u < 3; u++)
+        expect(out[r * 5 + 1 + u]).toBeCloseTo(wide[(r + 3) * 8 + 2 + u], 2);
+    expect(out[0]).toBeNaN();
+  });
+});
