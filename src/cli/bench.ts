@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { decodeModel, prepareForRecording } from '../lib/onnx';
-import { parseKinds, recordChunks, tokenTensor, type TensorCtor } from '../lib/record';
+import { parseKinds, planStreams, recordChunks, tokenTensor, type TensorCtor } from '../lib/record';
+import { chunkTiles, decodeTile, TILE_UNITS, tileBytes } from '../lib/store';
 import { createTokenizer, parseTokenizerSpec } from '../lib/tokenize';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,7 +34,7 @@ function emit(name: string, value: number, unit: string, baseline: number | null
     })
   );
 }
-const round = (v: number) => Math.round(v * 1000) / 1000;
+const round = (v: number) => Number(v.toPrecision(4));
 
 async function median(f: () => Promise<number>): Promise<number> {
   const xs: number[] = [];
@@ -95,6 +96,52 @@ async function main() {
     });
     emit(`recorder_core_${kinds.replace(',', '')}`, rate, 'tokens/s', plainRate);
   }
+  await codec(Tensor, ids);
+}
+
+/** The 8-bit tile codec on the demo recording's real values: size and error against float32. */
+async function codec(Tensor: TensorCtor, ids: Int32Array) {
+  const graph = prepareForRecording(decodeModel(modelBytes), { internals: true });
+  const session = await ortWeb.InferenceSession.create(graph.bytes);
+  const streams = planStreams(graph.taps, parseKinds('all'));
+  let values = 0;
+  let bytes = 0;
+  const maxErr: Record<string, number> = {};
+  await recordChunks({
+    session: session as never,
+    Tensor,
+    taps: graph.taps,
+    tokenInput: graph.info.tokenInput!,
+    ids,
+    chunkSize: CHUNK,
+    kinds: parseKinds('all'),
+    sink: {
+      commit: async (r) => {
+        for (const row of chunkTiles(0, r, streams)) {
+          const s = streams.find((x) => x.id === row.stream)!;
+          const t = row.tile;
+          const out = new Float32Array(t.rows * t.units);
+          decodeTile(t, 0, t.rows, out, t.units, 0);
+          const src = r.streams[s.id];
+          for (let i = 0; i < t.rows; i++) {
+            for (let u = 0; u < t.units; u++) {
+              const e = Math.abs(
+                out[i * t.units + u] - src[i * s.units + row.block * TILE_UNITS + u]
+              );
+              maxErr[s.kind] = Math.max(maxErr[s.kind] ?? 0, e);
+            }
+          }
+          values += t.rows * t.units;
+          bytes += tileBytes(t);
+        }
+      }
+    }
+  });
+  const float32Bytes = values * 4;
+  emit('bytes_per_value', bytes / values, 'B', float32Bytes / values);
+  emit('max_abs_error_h', maxErr.h, 'abs', 0.004);
+  emit('max_abs_error_gates', Math.max(maxErr.i, maxErr.f, maxErr.o, maxErr.g), 'abs', 0.004);
+  emit('max_abs_error_c', maxErr.c, 'abs', null);
 }
 
 await main();

@@ -1,6 +1,12 @@
 export { CellscopeDB, database } from './db';
 export type { ModelRow, CorpusRow, RecordingRow, RecordingStatus, TileRow, TokenRow } from './db';
-export { createRecording, dexieSink, deleteRecording, setRecordingStatus } from './recordings';
+export {
+  chunkTiles,
+  createRecording,
+  dexieSink,
+  deleteRecording,
+  setRecordingStatus
+} from './recordings';
 export type { NewRecording } from './recordings';
 export { RecordingReader } from './reader';
 export type { TokenWindow } from './reader';
