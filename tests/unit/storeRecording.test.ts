@@ -17,6 +17,7 @@ import {
   CellscopeDB,
   deleteRecording,
   RecordingReader,
+  isQuotaError,
   setModelVocabulary,
   tileBytes
 } from '../../src/lib/store';
@@ -219,5 +220,35 @@ describe('models the library refuses, with a message and nothing stored', () => 
     const stored = (await db.models.get(row.sha256))!;
     expect(stored.tokenizer?.vocab).toEqual(['a', 'b', ' ', 'c']);
     expect(stored.vocabulary).toBe('small.dict');
+  });
+});
+
+describe('storage running out mid-recording', () => {
+  it('pauses with every committed chunk intact and resumes to the same values once there is room', async () => {
+    const { model, corpus } = await setup(sample);
+    const id = await planRecording(db, model, corpus, { chunkSize: 256, kinds: 'h' });
+    // The third chunk's transaction fails the way IndexedDB does when the quota is exhausted.
+    const bulkPut = db.tiles.bulkPut.bind(db.tiles);
+    let calls = 0;
+    db.tiles.bulkPut = ((rows: never) => {
+      if (++calls === 3)
+        return Promise.reject(new DOMException('Quota exceeded', 'QuotaExceededError'));
+      return bulkPut(rows);
+    }) as typeof db.tiles.bulkPut;
+    const error = await runRecording(db, ortModule, id).catch((e) => e);
+    expect(isQuotaError(error)).toBe(true);
+    const paused = (await db.recordings.get(id))!;
+    expect(paused.status).toBe('paused');
+    expect(paused.chunksDone).toBe(2);
+    expect(await db.tiles.where('recordingId').equals(id).count()).toBe(2 * 2 * 4); // 2 chunks × 2 streams × 4 blocks
+    db.tiles.bulkPut = bulkPut;
+    await runRecording(db, ortModule, id);
+    const whole = await planRecording(db, model, corpus, { chunkSize: 256, kinds: 'h' });
+    await runRecording(db, ortModule, whole);
+    const a = new RecordingReader(db, (await db.recordings.get(id))!);
+    const b = new RecordingReader(db, (await db.recordings.get(whole))!);
+    expect(await a.window('L1.fwd.h', 0, a.length)).toEqual(
+      await b.window('L1.fwd.h', 0, b.length)
+    );
   });
 });

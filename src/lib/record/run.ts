@@ -93,6 +93,7 @@ export async function runRecording(
   const session = await ort.InferenceSession.create(graph.bytes, opts.sessionOptions);
   await setRecordingStatus(db, id, 'recording');
   let last: Progress | null = null;
+  const release = () => (session as { release?: () => Promise<void> }).release?.();
   const outcome = await recordChunks({
     session,
     Tensor: ort.Tensor,
@@ -110,12 +111,17 @@ export async function runRecording(
       last = p;
       opts.onProgress?.(p);
     }
+  }).catch(async (e) => {
+    // E.g. the storage quota ran out: every committed chunk stays; the recording can resume.
+    await setRecordingStatus(db, id, 'paused').catch(() => undefined);
+    await release();
+    throw e;
   });
   const rate = (last as Progress | null)?.tokensPerSecond ?? null;
   await setRecordingStatus(db, id, outcome.completed ? 'complete' : 'paused', {
     tokensPerSecond: rate,
     ...(outcome.completed ? { state: null } : {})
   });
-  await (session as { release?: () => Promise<void> }).release?.();
+  await release();
   return { completed: outcome.completed, chunksDone: outcome.chunksDone };
 }

@@ -20,3 +20,5 @@ export {
 } from './library';
 export { TILE_UNITS, encodeTile, decodeTile, tileBytes } from './tiles';
 export type { Tile } from './tiles';
+export { storageEstimate, requestPersistence, isQuotaError } from './quota';
+export type { SpaceEstimate } from './quota';

@@ -1,7 +1,13 @@
 /** The one recording in progress (at most one runs at a time), as reactive state for the views. */
 import { planRecording, type Progress } from '../record';
 import { recorder } from '../record/client';
-import { database, type CorpusRow, type ModelRow } from '../store';
+import {
+  database,
+  isQuotaError,
+  requestPersistence,
+  type CorpusRow,
+  type ModelRow
+} from '../store';
 
 class RecorderState {
   activeId = $state<number | null>(null);
@@ -14,6 +20,7 @@ class RecorderState {
   }
 
   async start(model: ModelRow, corpus: CorpusRow, kinds?: string): Promise<number> {
+    void requestPersistence();
     const id = await planRecording(database(), model, corpus, { kinds });
     void this.resume(id);
     return id;
@@ -28,7 +35,14 @@ class RecorderState {
     try {
       await recorder().record(id, (p) => (this.progress = p));
     } catch (e) {
-      this.error = `Recording stopped: ${(e as Error).message}`;
+      const rec = await database().recordings.get(id);
+      const kept = rec
+        ? `${rec.chunksDone} of ${rec.chunks} chunks are kept`
+        : 'what was written is kept';
+      this.error = isQuotaError(e)
+        ? `The browser's storage for this site is full, so the recording is paused: ${kept}. ` +
+          'Free space (delete recordings you no longer need) and press Resume.'
+        : `Recording stopped: ${(e as Error).message} (${kept}; press Resume to try again).`;
       await database().recordings.update(id, { status: 'paused' });
     } finally {
       this.activeId = null;
