@@ -51,3 +51,44 @@ describe('line/column lookup', () => {
     expect(lineCol(starts, 8)).toEqual({ line: 4, col: 2 });
   });
 });
+
+import { encodeDocuments, joinDocuments, jsonlDocuments, splitText } from '../../src/lib/tokenize';
+import { planChunks } from '../../src/lib/record/core';
+describe('documents', () => {
+  const tok = createTokenizer({ type: 'char', vocab: [...'abcdefghij\n '], unk: null });
+  it('splits on blank lines, tokenizes each document alone and reports where each starts', () => {
+    const { text, documents } = splitText('ab\ncd\n\n\nef\n\n', /\n\s*\n/, 'f.txt');
+    expect(documents.map((d) => text.slice(d.start, d.end))).toEqual(['ab\ncd', 'ef']);
+    const e = encodeDocuments(tok, text, documents);
+    expect(e.documentStarts).toEqual([0, 5]);
+    expect(Array.from(e.offsets)).toEqual([0, 1, 2, 3, 4, 8, 9]);
+  });
+  it('takes a field of each JSON line, and names the line when it is missing', () => {
+    const { text, documents } = jsonlDocuments(
+      '{"text":"abc"}\n{"text":"de"}\n',
+      'text',
+      'd.jsonl'
+    );
+    expect(documents.map((d) => text.slice(d.start, d.end))).toEqual(['abc', 'de']);
+    expect(() => jsonlDocuments('{"text":"a"}\n{"body":"b"}', 'text', 'd.jsonl')).toThrow(
+      /line 2: no string field "text"/
+    );
+    expect(() => jsonlDocuments('{"text":"a"}\nnot json', 'text', 'd.jsonl')).toThrow(
+      /line 2: not valid JSON/
+    );
+  });
+  it('joins several files, one document each', () => {
+    const j = joinDocuments([
+      { name: 'a', text: 'ab' },
+      { name: 'b', text: 'c' }
+    ]);
+    expect(encodeDocuments(tok, j.text, j.documents).documentStarts).toEqual([0, 2]);
+  });
+  it('plans chunks that never cross a document boundary and reset at each start', () => {
+    expect(planChunks(10, 4, [0, 6])).toEqual([
+      { start: 0, length: 4, reset: true },
+      { start: 4, length: 2, reset: false },
+      { start: 6, length: 4, reset: true }
+    ]);
+  });
+});

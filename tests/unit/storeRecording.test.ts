@@ -252,3 +252,43 @@ describe('storage running out mid-recording', () => {
     );
   });
 });
+
+describe('documents', () => {
+  it('resets the state at each document: the second document records as if it were alone', async () => {
+    db = new CellscopeDB(`test-${n++}`);
+    const model = await addModel(db, loadDemoModel(), 'code-lstm.onnx');
+    const first = 'int a = 1;\n/* one */\n';
+    const second = '#define TWO 2\nint b = TWO;\n';
+    const both = await addCorpus(
+      db,
+      new TextEncoder().encode(`${first}\n\n${second}`),
+      'two.c',
+      false,
+      {
+        kind: 'blank-lines'
+      }
+    );
+    expect(both.documents).toHaveLength(2);
+    const alone = await addCorpus(db, new TextEncoder().encode(second), 'second.c');
+    const a = await planRecording(db, model, both, { chunkSize: 8, kinds: 'h,c' });
+    const b = await planRecording(db, model, alone, { chunkSize: 8, kinds: 'h,c' });
+    await runRecording(db, ortModule, a);
+    await runRecording(db, ortModule, b);
+    const ra = (await db.recordings.get(a))!;
+    const rb = (await db.recordings.get(b))!;
+    expect(ra.documents.map((d) => d.start)).toEqual([0, first.trimEnd().length]);
+    // No chunk crosses the boundary.
+    expect(ra.chunkStarts).toContain(first.trimEnd().length);
+    const readerA = new RecordingReader(db, ra);
+    const readerB = new RecordingReader(db, rb);
+    const start = ra.documents[1].start;
+    for (const s of ['L0.fwd.c', 'L1.fwd.h']) {
+      expect(await readerA.window(s, start, ra.tokens)).toEqual(
+        await readerB.window(s, 0, rb.tokens)
+      );
+    }
+    // The tokens' offsets point into the joined text.
+    const { offsets } = await readerA.tokens(start, start + 1);
+    expect(both.text[offsets[0]]).toBe('#');
+  });
+});

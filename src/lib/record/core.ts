@@ -51,6 +51,8 @@ export interface RecordJob {
   tokenInput: TokenInput;
   ids: Int32Array;
   chunkSize: number;
+  /** Token index where each document starts (state resets there); default: one document. */
+  documents?: number[];
   sink: ChunkSink;
   kinds?: Set<StreamKind>;
   /** Named tensors recorded per token (exposed by surgery's `tensors` option). */
@@ -69,8 +71,32 @@ export interface RecordOutcome {
   streams: StreamSpec[];
 }
 
-export function chunkCount(tokens: number, chunkSize: number): number {
-  return Math.ceil(tokens / chunkSize);
+export interface ChunkPlan {
+  start: number;
+  length: number;
+  /** First chunk of a document: start from the model's own initial state. */
+  reset: boolean;
+}
+
+/** Chunks of at most chunkSize tokens that never cross a document boundary. */
+export function planChunks(
+  tokens: number,
+  chunkSize: number,
+  documents: number[] = [0]
+): ChunkPlan[] {
+  const plan: ChunkPlan[] = [];
+  const starts = documents.length && documents[0] === 0 ? documents : [0, ...documents];
+  starts.forEach((s, d) => {
+    const end = d + 1 < starts.length ? starts[d + 1] : tokens;
+    for (let at = s; at < end; at += chunkSize) {
+      plan.push({ start: at, length: Math.min(chunkSize, end - at), reset: at === s });
+    }
+  });
+  return plan;
+}
+
+export function chunkCount(tokens: number, chunkSize: number, documents?: number[]): number {
+  return planChunks(tokens, chunkSize, documents).length;
 }
 
 export function tokenTensor(Tensor: TensorCtor, input: TokenInput, ids: Int32Array): TensorLike {
@@ -91,17 +117,18 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
   const kinds = job.kinds ?? new Set<StreamKind>(['h']);
   const now = job.now ?? (() => performance.now());
   const total = ids.length;
-  const chunks = chunkCount(total, chunkSize);
+  const plan = planChunks(total, chunkSize, job.documents);
+  const chunks = plan.length;
   let state = job.state ?? null;
   let chunk = job.startChunk ?? 0;
   const t0 = now();
-  const doneAtStart = Math.min(chunk * chunkSize, total);
+  const doneAtStart = chunk < chunks ? plan[chunk].start : total;
   // The previous chunk's commit runs while the next chunk is inferred.
   let pending: Promise<void> | null = null;
 
   while (chunk < chunks) {
-    const start = chunk * chunkSize;
-    const length = Math.min(chunkSize, total - start);
+    const { start, length, reset } = plan[chunk];
+    if (reset) state = null;
     const feeds = {
       [tokenInput.name]: tokenTensor(Tensor, tokenInput, ids.subarray(start, start + length))
     };

@@ -1,4 +1,5 @@
-export { recordChunks, chunkCount, tokenTensor } from './core';
+export { recordChunks, chunkCount, planChunks, tokenTensor } from './core';
+export type { ChunkPlan } from './core';
 export type { ChunkResult, ChunkSink, Progress, RecordJob, RecordOutcome } from './core';
 export { runStep, zeroState, asFloat32 } from './step';
 export type {

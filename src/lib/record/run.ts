@@ -3,6 +3,7 @@
  * then run or resume it chunk by chunk. Shared by the browser worker and Node.
  */
 import { decodeModel, prepareForRecording } from '../onnx';
+import { encodeDocuments } from '../tokenize';
 import {
   createRecording,
   dexieSink,
@@ -27,7 +28,7 @@ export const DEFAULT_CHUNK = 2048;
 export const DEFAULT_KINDS = 'h,c';
 
 function tokenize(model: ModelRow, corpus: CorpusRow) {
-  return modelTokenizer(model).encode(corpus.text);
+  return encodeDocuments(modelTokenizer(model), corpus.text, corpus.documents ?? []);
 }
 
 /** Create a recording row (status "recording", nothing committed yet). */
@@ -52,8 +53,12 @@ export async function planRecording(
     streams: [...planStreams(taps, parsed), ...tensorStreams(model.tensorPicks ?? [])],
     kinds,
     tokens: encoded.ids.length,
-    // A backward direction needs the whole sequence in one run.
-    chunkSize: hasBidirectional ? encoded.ids.length : chunkSize,
+    // A backward direction needs the whole document in one run.
+    chunkSize: hasBidirectional ? Math.max(1, encoded.ids.length) : chunkSize,
+    documents: encoded.documentStarts.map((start, i) => ({
+      name: corpus.documents?.[i]?.name ?? corpus.name,
+      start
+    })),
     unknownTokens: encoded.unknown,
     unknownExamples: encoded.unknownExamples
   });
@@ -101,6 +106,7 @@ export async function runRecording(
     tokenInput: graph.info.tokenInput!,
     ids,
     chunkSize: rec.chunkSize,
+    documents: rec.documents.map((d) => d.start),
     kinds,
     tensors: picks,
     sink: dexieSink(db, id, ids, offsets, rec.streams),

@@ -1,7 +1,7 @@
 /** The IndexedDB schema (Dexie). Schema versions only ever add: upgrades never drop data. */
 import Dexie, { type Table } from 'dexie';
 import type { ModelInfo } from '../onnx';
-import type { TokenizerSpec } from '../tokenize';
+import type { DocumentSpan, TokenizerSpec } from '../tokenize';
 import type { Tile } from './tiles';
 import type { CarriedState, StreamSpec, TensorPick } from '../record';
 
@@ -26,6 +26,8 @@ export interface CorpusRow {
   name: string;
   text: string;
   chars: number;
+  /** Character ranges of the corpus's documents (one when it was not split). */
+  documents: DocumentSpan[];
   bundled: boolean;
   addedAt: number;
 }
@@ -43,6 +45,10 @@ export interface RecordingRow {
   kinds: string;
   tokens: number;
   chunkSize: number;
+  /** Token index where each document starts: the recurrent state resets there. */
+  documents: { name: string; start: number }[];
+  /** Token index where each chunk starts (chunks never cross documents). */
+  chunkStarts: number[];
   chunks: number;
   /** Chunks 0..chunksDone-1 are committed; recording resumes at chunksDone. */
   chunksDone: number;

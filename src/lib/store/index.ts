@@ -11,6 +11,7 @@ export type { NewRecording } from './recordings';
 export { RecordingReader } from './reader';
 export type { TokenWindow } from './reader';
 export {
+  addCorpusFiles,
   addModel,
   addCorpus,
   checkModel,
@@ -18,6 +19,7 @@ export {
   setModelVocabulary,
   sha256
 } from './library';
+export type { DocumentMode } from './library';
 export { TILE_UNITS, encodeTile, decodeTile, tileBytes } from './tiles';
 export type { Tile } from './tiles';
 export { storageEstimate, requestPersistence, isQuotaError } from './quota';

@@ -8,6 +8,9 @@ import {
   type ModelInfo
 } from '../onnx';
 import {
+  joinDocuments,
+  jsonlDocuments,
+  splitText,
   createTokenizer,
   parseTokenizerSpec,
   parseVocabFile,
@@ -101,18 +104,57 @@ export function modelTokenizer(model: ModelRow): Tokenizer {
   return createTokenizer(model.tokenizer);
 }
 
+/** How a file becomes documents: whole, split on blank lines, or one per JSON line (a field). */
+export type DocumentMode =
+  { kind: 'whole' } | { kind: 'blank-lines' } | { kind: 'jsonl'; field: string };
+
+/**
+ * Add one or more files as a corpus. Several files: one document each. One file: as `mode` says.
+ * Keyed by the SHA-256 of the bytes and the split, so the same file split two ways is two corpora.
+ */
 export async function addCorpus(
   db: CellscopeDB,
   bytes: Uint8Array,
   name: string,
-  bundled = false
+  bundled = false,
+  mode: DocumentMode = { kind: 'whole' }
 ): Promise<CorpusRow> {
-  const text = validateCorpusText(bytes, name);
+  return addCorpusFiles(db, [{ bytes, name }], name, bundled, mode);
+}
+
+export async function addCorpusFiles(
+  db: CellscopeDB,
+  files: { bytes: Uint8Array; name: string }[],
+  name: string,
+  bundled = false,
+  mode: DocumentMode = { kind: 'whole' }
+): Promise<CorpusRow> {
+  const texts = files.map((f) => ({ name: f.name, text: validateCorpusText(f.bytes, f.name) }));
+  const split =
+    texts.length > 1
+      ? joinDocuments(texts)
+      : mode.kind === 'blank-lines'
+        ? splitText(texts[0].text, /\n[ \t]*\n\s*/, texts[0].name)
+        : mode.kind === 'jsonl'
+          ? jsonlDocuments(texts[0].text, mode.field, texts[0].name)
+          : {
+              text: texts[0].text,
+              documents: [{ name: texts[0].name, start: 0, end: texts[0].text.length }]
+            };
+  const key = files.map((f) => f.bytes);
+  key.push(new TextEncoder().encode(JSON.stringify(mode)));
+  const joined = new Uint8Array(key.reduce((n, k) => n + k.length + 1, 0));
+  let at = 0;
+  for (const k of key) {
+    joined.set(k, at);
+    at += k.length + 1;
+  }
   const row: CorpusRow = {
-    sha256: await sha256(bytes),
+    sha256: await sha256(files.length === 1 && mode.kind === 'whole' ? files[0].bytes : joined),
     name,
-    text,
-    chars: text.length,
+    text: split.text,
+    chars: split.text.length,
+    documents: split.documents,
     bundled,
     addedAt: Date.now()
   };

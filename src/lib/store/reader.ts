@@ -37,7 +37,7 @@ export class RecordingReader {
   /** Timesteps readable so far (all of them once the recording is complete). */
   get length(): number {
     const r = this.recording;
-    return Math.min(r.tokens, r.chunksDone * r.chunkSize);
+    return r.chunksDone >= r.chunks ? r.tokens : r.chunkStarts[r.chunksDone];
   }
 
   units(stream: string): number {
@@ -81,26 +81,33 @@ export class RecordingReader {
     return [a, Math.max(a, Math.min(t1, this.length))];
   }
 
+  /** The chunks covering rows [t0, t1): chunk index, the rows it gives, and its first row. */
+  private *spans(t0: number, t1: number) {
+    const starts = this.recording.chunkStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= t0) lo = mid;
+      else hi = mid - 1;
+    }
+    for (let c = lo; c < starts.length && starts[c] < t1; c++) {
+      const base = starts[c];
+      const end = c + 1 < starts.length ? starts[c + 1] : this.recording.tokens;
+      yield { c, base, from: Math.max(t0, base), to: Math.min(t1, end) };
+    }
+  }
+
   /** Rows t0..t1-1 of a stream, [t1 - t0, units] row-major. */
   async window(stream: string, t0: number, t1: number): Promise<Float32Array> {
     [t0, t1] = this.clamp(t0, t1);
     const units = this.units(stream);
-    const size = this.recording.chunkSize;
     const blocks = Array.from({ length: Math.ceil(units / TILE_UNITS) }, (_, b) => b);
     const out = new Float32Array((t1 - t0) * units);
-    for (let c = Math.floor(t0 / size); c * size < t1; c++) {
+    for (const { c, base, from, to } of this.spans(t0, t1)) {
       const tiles = await this.tiles(stream, c, blocks);
-      const from = Math.max(t0, c * size);
-      const to = Math.min(t1, (c + 1) * size);
       tiles.forEach((tile, b) =>
-        decodeTile(
-          tile,
-          from - c * size,
-          to - c * size,
-          out,
-          units,
-          (from - t0) * units + b * TILE_UNITS
-        )
+        decodeTile(tile, from - base, to - base, out, units, (from - t0) * units + b * TILE_UNITS)
       );
     }
     return out;
@@ -109,18 +116,15 @@ export class RecordingReader {
   /** A few units over rows t0..t1-1: [t1 - t0, columns.length] row-major; reads only their tiles. */
   async columns(stream: string, columns: number[], t0: number, t1: number): Promise<Float32Array> {
     [t0, t1] = this.clamp(t0, t1);
-    const size = this.recording.chunkSize;
     const k = columns.length;
     const blocks = [...new Set(columns.map((u) => Math.floor(u / TILE_UNITS)))];
     const out = new Float32Array((t1 - t0) * k);
-    for (let c = Math.floor(t0 / size); c * size < t1; c++) {
+    for (const { c, base, from, to } of this.spans(t0, t1)) {
       const tiles = await this.tiles(stream, c, blocks);
-      const from = Math.max(t0, c * size);
-      const to = Math.min(t1, (c + 1) * size);
       tiles.forEach((tile, i) => {
         const block = blocks[i];
         const rows = new Float32Array((to - from) * tile.units);
-        decodeTile(tile, from - c * size, to - c * size, rows, tile.units, 0);
+        decodeTile(tile, from - base, to - base, rows, tile.units, 0);
         columns.forEach((u, j) => {
           if (Math.floor(u / TILE_UNITS) !== block) return;
           const col = u - block * TILE_UNITS;
@@ -134,15 +138,12 @@ export class RecordingReader {
 
   async tokens(t0: number, t1: number): Promise<TokenWindow> {
     [t0, t1] = this.clamp(t0, t1);
-    const size = this.recording.chunkSize;
     const ids = new Int32Array(t1 - t0);
     const offsets = new Uint32Array(t1 - t0);
-    for (let c = Math.floor(t0 / size); c * size < t1; c++) {
+    for (const { c, base, from, to } of this.spans(t0, t1)) {
       const w = await this.tokenChunk(c);
-      const from = Math.max(t0, c * size);
-      const to = Math.min(t1, (c + 1) * size);
-      ids.set(w.ids.subarray(from - c * size, to - c * size), from - t0);
-      offsets.set(w.offsets.subarray(from - c * size, to - c * size), from - t0);
+      ids.set(w.ids.subarray(from - base, to - base), from - t0);
+      offsets.set(w.offsets.subarray(from - base, to - base), from - t0);
     }
     return { ids, offsets };
   }

@@ -1,5 +1,5 @@
 /** Writing and deleting recordings: one transaction per chunk, so a stop never leaves half a chunk. */
-import type { ChunkResult, ChunkSink, StreamSpec } from '../record';
+import { planChunks, type ChunkResult, type ChunkSink, type StreamSpec } from '../record';
 import type { CellscopeDB, RecordingRow, TileRow } from './db';
 import { encodeTile, TILE_UNITS } from './tiles';
 
@@ -11,16 +11,23 @@ export interface NewRecording {
   kinds: string;
   tokens: number;
   chunkSize: number;
+  documents: { name: string; start: number }[];
   unknownTokens: number;
   unknownExamples: string[];
 }
 
 export async function createRecording(db: CellscopeDB, r: NewRecording): Promise<number> {
   const now = Date.now();
+  const plan = planChunks(
+    r.tokens,
+    r.chunkSize,
+    r.documents.map((d) => d.start)
+  );
   return db.recordings.add({
     ...r,
     status: 'recording',
-    chunks: Math.ceil(r.tokens / r.chunkSize),
+    chunkStarts: plan.map((c) => c.start),
+    chunks: plan.length,
     chunksDone: 0,
     state: null,
     tokensPerSecond: null,

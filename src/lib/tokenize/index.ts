@@ -5,3 +5,11 @@ export { lineStarts, lineCol } from './lines';
 export { parseVocabFile } from './vocab';
 export { parseFeatureCsv, CsvError } from './csv';
 export type { FeatureTable } from './csv';
+export {
+  splitText,
+  jsonlDocuments,
+  joinDocuments,
+  encodeDocuments,
+  DocumentError
+} from './documents';
+export type { DocumentSpan, EncodedCorpus } from './documents';
