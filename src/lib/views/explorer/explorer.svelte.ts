@@ -90,6 +90,18 @@ export class ExplorerState {
     const d = this.data;
     return d && t >= d.t0 && t < d.t0 + d.steps ? d.tokens[t - d.t0] : '';
   }
+  /** Token indices where documents start (the recurrent state resets there). */
+  get documentStarts(): Set<number> {
+    return new Set(this.reader.recording.documents.map((d) => d.start));
+  }
+  /** Name of the document a timestep belongs to (when the corpus has several). */
+  documentName(t: number): string | null {
+    const docs = this.reader.recording.documents;
+    if (docs.length < 2) return null;
+    let name = docs[0].name;
+    for (const d of docs) if (d.start <= t) name = d.name;
+    return name;
+  }
   /** Line and column of a timestep's token in the corpus. */
   position(t: number): { line: number; col: number } | null {
     const d = this.data;

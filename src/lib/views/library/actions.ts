@@ -1,11 +1,12 @@
 /** What the library page does with files the user drops in: check, store, and say what happened. */
 import { recorder } from '../../record/client';
 import {
-  addCorpus,
+  addCorpusFiles as addCorpusRows,
   addModel,
   checkModel,
   setModelVocabulary,
   type CellscopeDB,
+  type DocumentMode,
   type ModelRow
 } from '../../store';
 
@@ -39,10 +40,23 @@ export async function addModelFile(db: CellscopeDB, file: File): Promise<Notice>
   }
 }
 
-export async function addCorpusFile(db: CellscopeDB, file: File): Promise<Notice> {
+/** Add files as one corpus: several files are one document each; one file is split as `mode` says. */
+export async function addCorpusFiles(
+  db: CellscopeDB,
+  files: File[],
+  mode: DocumentMode
+): Promise<Notice> {
   try {
-    const row = await addCorpus(db, new Uint8Array(await file.arrayBuffer()), file.name);
-    return { kind: 'info', text: `Added corpus "${row.name}".` };
+    const loaded = await Promise.all(
+      files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }))
+    );
+    const name = files.length > 1 ? `${files[0].name} + ${files.length - 1} more` : files[0].name;
+    const row = await addCorpusRows(db, loaded, name, false, mode);
+    const docs = row.documents.length;
+    return {
+      kind: 'info',
+      text: `Added corpus "${row.name}"${docs > 1 ? ` (${docs} documents)` : ''}.`
+    };
   } catch (e) {
     return fail(e);
   }
