@@ -15,7 +15,9 @@ test('kill the tab mid-recording, reopen, resume: identical to an uninterrupted 
     'aria-valuenow',
     /^([1-9]|[1-7]\d)$/
   );
-  await page.close(); // the tab (and its recording worker) is gone mid-chunk
+  // At least one chunk committed (commits trail the progress bar by one chunk), then the tab goes.
+  await expect.poll(async () => (await recordings(page))[0]?.chunksDone ?? 0).toBeGreaterThan(0);
+  await page.close(); // the tab (and its recording worker) is gone mid-recording
 
   page = await context.newPage();
   await page.goto('/');

@@ -36,7 +36,7 @@ export function splitText(
     at = m.index! + m[0].length;
   }
   if (text.slice(at).trim())
-    documents.push({ name: `${name} #${++n}`, start: at, end: text.length });
+    documents.push({ name: `${name} #${n + 1}`, start: at, end: text.length });
   if (!documents.length) throw new DocumentError(`"${name}" has no text between its separators.`);
   return { text, documents };
 }
@@ -101,7 +101,7 @@ export function encodeDocuments(
   const parts: Encoded[] = [];
   const documentStarts: number[] = [];
   let count = 0;
-  docs.forEach((d, i) => {
+  docs.forEach((d) => {
     const e = tokenizer.encode(text.slice(d.start, d.end));
     for (let k = 0; k < e.offsets.length; k++) e.offsets[k] += d.start;
     documentStarts.push(count);

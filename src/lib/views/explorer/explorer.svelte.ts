@@ -90,10 +90,14 @@ export class ExplorerState {
     const d = this.data;
     return d && t >= d.t0 && t < d.t0 + d.steps ? d.tokens[t - d.t0] : '';
   }
-  /** Token indices where documents start (the recurrent state resets there). */
-  get documentStarts(): Set<number> {
-    return new Set(this.reader.recording.documents.map((d) => d.start));
+  /** Whether a document starts at a token index (the recurrent state resets there). */
+  isDocumentStart(t: number): boolean {
+    this.docStarts ??= Object.fromEntries(
+      this.reader.recording.documents.map((d) => [d.start, true])
+    );
+    return t > 0 && this.docStarts[t] === true;
   }
+  private docStarts: Record<number, true> | null = null;
   /** Name of the document a timestep belongs to (when the corpus has several). */
   documentName(t: number): string | null {
     const docs = this.reader.recording.documents;
