@@ -7,7 +7,10 @@
  *              on the bundled model over the demo corpus, onnxruntime-web WASM in Node, against
  *              plain inference of the unmodified model on the same ids and runtime.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
@@ -97,6 +100,43 @@ async function main() {
     emit(`recorder_core_${kinds.replace(',', '')}`, rate, 'tokens/s', plainRate);
   }
   await codec(Tensor, ids);
+  memory();
+}
+
+/**
+ * Peak memory of the Node record command (onnxruntime-node, h and c of both layers to .npy) on
+ * generated corpora of 250k and 1M tokens: it must stay flat as the corpus grows.
+ */
+function memory() {
+  const dir = mkdtempSync(join(tmpdir(), 'cellscope-bench-'));
+  const peak: Record<number, number> = {};
+  for (const tokens of [250_000, 1_000_000]) {
+    const text = join(dir, `corpus-${tokens}.txt`);
+    writeFileSync(text, corpus.repeat(Math.ceil(tokens / corpus.length)).slice(0, tokens));
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/tsx/dist/cli.mjs'),
+        join(root, 'src/cli/record.ts'),
+        '--model',
+        `${root}models/code-lstm.onnx`,
+        '--out',
+        join(dir, `out-${tokens}`),
+        '--text',
+        text,
+        '--streams',
+        'h,c'
+      ],
+      { env: { ...process.env, CELLSCOPE_REPORT_RSS: '1' }, encoding: 'utf8' }
+    );
+    const kb = Number(r.stdout.match(/max_rss_kb (\d+)/)?.[1]);
+    if (!kb) throw new Error(`record failed: ${r.stderr}`);
+    peak[tokens] = kb / 1024;
+    rmSync(join(dir, `out-${tokens}`), { recursive: true, force: true });
+  }
+  emit('record_cli_peak_rss_250k', peak[250_000], 'MB', null);
+  emit('record_cli_peak_rss_1m', peak[1_000_000], 'MB', peak[250_000]);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** The 8-bit tile codec on the demo recording's real values: size and error against float32. */

@@ -74,6 +74,9 @@ async function main(): Promise<number> {
     console.log(
       `cellscope record: ${manifest.streams.length} streams, ${steps} steps in ${seconds.toFixed(2)} s → ${values.out}`
     );
+    // For npm run bench: the peak resident memory of this process.
+    if (process.env.CELLSCOPE_REPORT_RSS)
+      console.log(`max_rss_kb ${process.resourceUsage().maxRSS}`);
     return 0;
   } catch (e) {
     const known =
