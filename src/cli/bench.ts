@@ -7,7 +7,7 @@
  *              on the bundled model over the demo corpus, onnxruntime-web WASM in Node, against
  *              plain inference of the unmodified model on the same ids and runtime.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +78,16 @@ async function main() {
     return ids.length / ((performance.now() - t) / 1000);
   });
   emit('plain_inference_ort_node', nativeRate, 'tokens/s', null);
+  if (!process.env.BENCH_SKIP_BROWSER) {
+    for (const kinds of ['h', 'h,c']) {
+      emit(
+        `record_vs_native_${kinds.replace(',', '')}`,
+        await browserRecordRate(kinds),
+        'tokens/s',
+        nativeRate
+      );
+    }
+  }
   emit('plain_inference_ort_web', plainRate, 'tokens/s', nativeRate);
 
   for (const kinds of ['h', 'h,c', 'all']) {
@@ -137,6 +147,66 @@ function memory() {
   emit('record_cli_peak_rss_250k', peak[250_000], 'MB', null);
   emit('record_cli_peak_rss_1m', peak[1_000_000], 'MB', peak[250_000]);
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Recording the demo in headless Chromium (the built app, 2 WASM threads, into IndexedDB): the
+ * recorder's own tokens/s for a fresh recording of the given stream kinds.
+ */
+async function browserRecordRate(kinds: string): Promise<number> {
+  const port = 4188;
+  const server = spawn(
+    process.execPath,
+    [
+      join(root, 'node_modules/vite/bin/vite.js'),
+      'preview',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort'
+    ],
+    {
+      cwd: root,
+      stdio: 'ignore',
+      detached: true
+    }
+  );
+  try {
+    const { chromium } = await import('playwright-core');
+    for (let i = 0; i < 50; i++) {
+      if (
+        await fetch(`http://127.0.0.1:${port}/`).then(
+          () => true,
+          () => false
+        )
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync'
+      ]
+    });
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.getByRole('combobox', { name: 'Streams to record' }).selectOption(kinds);
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
+    const item = page.locator('[data-status="complete"]').first();
+    await item.waitFor({ timeout: 300_000 });
+    const text = (await item.textContent()) ?? '';
+    await browser.close();
+    return Number(text.match(/([\d,]+) tokens\/s/)?.[1].replace(/,/g, ''));
+  } finally {
+    process.kill(-server.pid!);
+  }
 }
 
 /** The 8-bit tile codec on the demo recording's real values: size and error against float32. */
