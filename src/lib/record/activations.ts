@@ -4,7 +4,7 @@
  */
 export type Activation = (x: number) => number;
 
-const sigmoid: Activation = (x) => 1 / (1 + Math.exp(-x));
+export const sigmoid: Activation = (x) => 1 / (1 + Math.exp(-x));
 
 interface Def {
   alpha?: number;

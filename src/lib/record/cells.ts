@@ -4,7 +4,7 @@
  * graph by batched MatMuls, see onnx/taps.ts) and the hidden states Y. Only the cheap elementwise
  * recurrence runs here, in the order of the ONNX operator equations.
  */
-import type { Activation } from './activations';
+import { sigmoid, type Activation } from './activations';
 
 /** A [steps, width] view into a larger buffer: row t starts at base + t * stride. */
 export interface Strided {
@@ -96,12 +96,32 @@ function lstm(p: DirectionParams, d: DirectionData): CellStreams {
   // c_{t-1} and c_t in float64, swapped every step.
   let cPrev = Float64Array.from(d.c0 ?? new Float32Array(H));
   let cNext = new Float64Array(H);
+  // The usual LSTM (sigmoid/tanh, no peepholes, no clip): the same equations with the activations
+  // inlined, about twice as fast.
+  const plain = !P && !p.inputForget && p.clip === undefined && fa === sigmoid && ga === Math.tanh;
   for (const t of order(d)) {
     const prev = prevIndex(d, t);
     const hr = prev < 0 ? d.h0r : d.hr.data;
     const hb = prev < 0 ? 0 : d.hr.base + prev * d.hr.stride;
     const xb = d.xw.base + t * d.xw.stride;
     const row = t * H;
+    if (plain) {
+      for (let j = 0; j < H; j++) {
+        const i = 1 / (1 + Math.exp(-(xw[xb + j] + hr[hb + j] + bias[j])));
+        const o = 1 / (1 + Math.exp(-(xw[xb + H + j] + hr[hb + H + j] + bias[H + j])));
+        const f = 1 / (1 + Math.exp(-(xw[xb + 2 * H + j] + hr[hb + 2 * H + j] + bias[2 * H + j])));
+        const g = Math.tanh(xw[xb + 3 * H + j] + hr[hb + 3 * H + j] + bias[3 * H + j]);
+        const c = f * cPrev[j] + i * g;
+        oi[row + j] = i;
+        of[row + j] = f;
+        og[row + j] = g;
+        oo[row + j] = o;
+        oc[row + j] = c;
+        cNext[j] = c;
+      }
+      [cPrev, cNext] = [cNext, cPrev];
+      continue;
+    }
     // ONNX gate order in W/R/B: i, o, f, c
     for (let j = 0; j < H; j++) {
       const cp = cPrev[j];
