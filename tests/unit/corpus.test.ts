@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CorpusError, createTokenizer, validateCorpusText } from '../../src/lib/tokenize';
+import { firstInvalidUtf8 } from '../../src/lib/tokenize/corpus';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -16,9 +17,23 @@ describe('corpus validation', () => {
     ]);
     expect(() => validateCorpusText(png, 'image.png')).toThrow(/binary file/);
   });
-  it('refuses non-UTF-8 bytes', () => {
-    const latin = new Uint8Array(200).map((_, i) => 0xc0 + (i % 60) * 0 + 0x20); // 0xe0 bytes: invalid UTF-8 runs
-    expect(() => validateCorpusText(latin, 'latin1.txt')).toThrow(/not UTF-8/);
+  it('refuses non-UTF-8 text and says which byte at which offset', () => {
+    // "café" in Latin-1: the é is a lone 0xE9.
+    const latin1 = new Uint8Array([
+      ...new TextEncoder().encode('int caf'),
+      0xe9,
+      0x20,
+      0x3d,
+      0x20,
+      0x31,
+      0x3b
+    ]);
+    expect(() => validateCorpusText(latin1, 'latin1.c')).toThrow(
+      /"latin1.c" is not UTF-8 text: byte 0xE9 at offset 7/
+    );
+    expect(firstInvalidUtf8(new TextEncoder().encode('ok ✓ 😀'))).toBe(-1);
+    expect(firstInvalidUtf8(new Uint8Array([0x61, 0xc0, 0x80]))).toBe(1); // overlong
+    expect(firstInvalidUtf8(new Uint8Array([0x61, 0x62, 0xed, 0xa0, 0x80]))).toBe(2); // surrogate
   });
   it('accepts text and returns it decoded', () => {
     expect(validateCorpusText(enc('int x = 1; // ok ✓'), 'a.c')).toBe('int x = 1; // ok ✓');
