@@ -95,10 +95,6 @@ export function planChunks(
   return plan;
 }
 
-export function chunkCount(tokens: number, chunkSize: number, documents?: number[]): number {
-  return planChunks(tokens, chunkSize, documents).length;
-}
-
 export function tokenTensor(Tensor: TensorCtor, input: TokenInput, ids: Int32Array): TensorLike {
   const dims =
     input.rank === 1 ? [ids.length] : input.seqAxis === 0 ? [ids.length, 1] : [1, ids.length];

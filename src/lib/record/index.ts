@@ -1,4 +1,4 @@
-export { recordChunks, chunkCount, planChunks, tokenTensor } from './core';
+export { recordChunks, planChunks, tokenTensor } from './core';
 export type { ChunkPlan } from './core';
 export type { ChunkResult, ChunkSink, Progress, RecordJob, RecordOutcome } from './core';
 export { runStep, zeroState, asFloat32 } from './step';

@@ -26,6 +26,8 @@ export interface CorpusRow {
   name: string;
   text: string;
   chars: number;
+  /** Number of lines, counted once when the corpus is added. */
+  lines?: number;
   /** Character ranges of the corpus's documents (one when it was not split). */
   documents: DocumentSpan[];
   bundled: boolean;

@@ -8,6 +8,7 @@ import {
   type ModelInfo
 } from '../onnx';
 import {
+  lineStarts,
   joinDocuments,
   jsonlDocuments,
   splitText,
@@ -154,6 +155,7 @@ export async function addCorpusFiles(
     name,
     text: split.text,
     chars: split.text.length,
+    lines: lineStarts(split.text).length,
     documents: split.documents,
     bundled,
     addedAt: Date.now()
