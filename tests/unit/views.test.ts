@@ -51,7 +51,7 @@ describe('visible whitespace', () => {
 
 import { robustExtent } from '../../src/lib/analysis';
 describe('colour extent', () => {
-  it('is 1 for bounded values and a round number above the 99.5th percentile otherwise', () => {
+  it('is 1 for bounded values and a round number above the 97th percentile otherwise', () => {
     expect(robustExtent(Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i)))).toBe(1);
     const c = Float32Array.from({ length: 1000 }, (_, i) => (i % 100) * 0.07); // up to 6.93
     expect(robustExtent(c)).toBe(10);
