@@ -2,7 +2,7 @@
 /**
  * npm run record -- --model M.onnx --out DIR [--text corpus.txt] [--vocab FILE] [--tokenizer char|word]
  *                   [--feed NAME=file.npy]... [--streams all|h|h,c] [--chunk N]
- *                   [--tap TENSOR]... [--list-tensors]
+ *                   [--tap TENSOR]... [--list-tensors] [--zarr DIR]
  */
 import * as ort from 'onnxruntime-node';
 import { parseArgs } from 'node:util';
@@ -11,7 +11,7 @@ import { InputError, listTensorsCommand, recordCommand, type OrtNode } from './r
 const USAGE =
   'usage: npm run record -- --model M.onnx --out DIR [--text corpus.txt] [--vocab FILE] ' +
   '[--tokenizer char|word] [--csv features.csv] [--feed NAME=file.npy]... [--streams all|h|h,c] [--chunk N] ' +
-  '[--tap TENSOR]... [--list-tensors]';
+  '[--tap TENSOR]... [--list-tensors] [--zarr DIR]';
 
 async function main(): Promise<number> {
   let values;
@@ -29,6 +29,7 @@ async function main(): Promise<number> {
         'list-tensors': { type: 'boolean' },
         streams: { type: 'string' },
         chunk: { type: 'string' },
+        zarr: { type: 'string' },
         help: { type: 'boolean' }
       }
     }));
@@ -56,7 +57,8 @@ async function main(): Promise<number> {
       feeds: values.feed,
       tap: values.tap,
       streams: values.streams,
-      chunk: values.chunk ? Number(values.chunk) : undefined
+      chunk: values.chunk ? Number(values.chunk) : undefined,
+      zarr: values.zarr
     };
     if (values['list-tensors']) {
       const rows = await listTensorsCommand(options, ort as unknown as OrtNode);

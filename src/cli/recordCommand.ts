@@ -37,6 +37,7 @@ import {
   type TokenizerSpec
 } from '../lib/tokenize';
 import { NpyFileWriter } from './npyFile';
+import { ZarrStoreWriter } from './zarrStore';
 
 export interface RecordCommandOptions {
   model: string;
@@ -51,6 +52,8 @@ export interface RecordCommandOptions {
   tap?: string[];
   streams?: string;
   chunk?: number;
+  /** Also write the streams as a Zarr v3 store in this directory (text mode). */
+  zarr?: string;
 }
 
 export interface OrtNode {
@@ -147,6 +150,7 @@ async function recordText(
   const outputWriters = new Map<string, NpyFileWriter>();
   const lastOutputs = new Map<string, TensorLike>();
   const chunkSize = opts.chunk ?? 4096;
+  const zarr = opts.zarr ? new ZarrStoreWriter(opts.zarr, streams, T, chunkSize) : null;
   await recordChunks({
     session,
     Tensor: ort.Tensor,
@@ -158,6 +162,7 @@ async function recordText(
     sink: {
       commit: async (r) => {
         for (const [id, data] of Object.entries(r.streams)) writers.get(id)!.append(data);
+        zarr?.writeChunk(r.chunk, r.length, r.streams);
         for (const o of savedTensors(graph, opts)) {
           const t = r.outputs![o.name];
           if (!t) continue;
@@ -189,6 +194,7 @@ async function recordText(
   }
   for (const [name, t] of lastOutputs) outputs.push(writeTensor(opts.out, name, t, stem.get(name)));
   return {
+    zarr,
     mode: 'text',
     tokens: T,
     batch: 1,
@@ -351,7 +357,9 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
     streamKinds: [...kinds],
     ...result
   };
-  writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  const { zarr, ...written } = manifest as typeof manifest & { zarr?: ZarrStoreWriter | null };
+  writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify(written, null, 2));
+  zarr?.finish(written);
   return manifest;
 }
 

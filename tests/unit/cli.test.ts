@@ -107,6 +107,56 @@ describe('npm run record', () => {
     }
   });
 
+  it('writes a Zarr v3 store whose chunks hold exactly the recorded streams', async () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, 'c.txt'),
+      readFileSync(join(root, 'static/corpora/stb_c_lexer.h.txt'), 'utf8').slice(0, 700)
+    );
+    const out = join(dir, 'npy');
+    const zarr = join(dir, 'rec.zarr');
+    const r = await record([
+      '--model',
+      join(root, 'models/code-lstm.onnx'),
+      '--out',
+      out,
+      '--text',
+      join(dir, 'c.txt'),
+      '--streams',
+      'h,c',
+      '--chunk',
+      '256',
+      '--zarr',
+      zarr
+    ]);
+    expect(r.code).toBe(0);
+    const group = JSON.parse(readFileSync(join(zarr, 'zarr.json'), 'utf8'));
+    expect(group).toMatchObject({ zarr_format: 3, node_type: 'group' });
+    expect(group.attributes.cellscope.tokens).toBe(700);
+    const meta = JSON.parse(readFileSync(join(zarr, 'L1.fwd.c', 'zarr.json'), 'utf8'));
+    expect(meta).toMatchObject({
+      zarr_format: 3,
+      node_type: 'array',
+      shape: [700, 256],
+      data_type: 'float32',
+      chunk_grid: { name: 'regular', configuration: { chunk_shape: [256, 64] } },
+      codecs: [{ name: 'bytes', configuration: { endian: 'little' } }]
+    });
+    // Read every chunk the way a Zarr reader does (key c/<row chunk>/<unit chunk>) and compare.
+    const npy = loadNpy(join(out, 'L1.fwd.c.npy')).data as Float32Array;
+    for (let i = 0; i * 256 < 700; i++) {
+      for (let j = 0; j < 4; j++) {
+        const b = readFileSync(join(zarr, 'L1.fwd.c', 'c', String(i), String(j)));
+        const tile = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+        expect(tile.length).toBe(256 * 64);
+        for (let row = 0; row < Math.min(256, 700 - i * 256); row++) {
+          for (let u = 0; u < 64; u++)
+            expect(tile[row * 64 + u]).toBe(npy[(i * 256 + row) * 256 + j * 64 + u]);
+        }
+      }
+    }
+  });
+
   it('takes float features from a CSV', async () => {
     const dir = tmp();
     const x = loadNpy(fx('rnn_tanh', 'feed.x.npy'));
