@@ -17,7 +17,8 @@ const config = {
         'script-src': ['self', 'wasm-unsafe-eval'],
         'style-src': ['self', 'unsafe-inline'],
         'worker-src': ['self', 'blob:'],
-        'connect-src': ['self', 'blob:', 'data:'],
+        // Other origins only when the user opens a recording by URL (?src=…); the app itself never does.
+        'connect-src': ['self', 'blob:', 'data:', 'https:', 'http://localhost:*', 'http://127.0.0.1:*'],
         'img-src': ['self', 'data:', 'blob:'],
         'font-src': ['self'],
         'object-src': ['none'],

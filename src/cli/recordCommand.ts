@@ -181,6 +181,7 @@ async function recordText(
       }
     }
   });
+  zarr?.writeTokens(encoded.ids, encoded.offsets, text);
   const files: FileEntry[] = [];
   for (const s of streams) {
     writers.get(s.id)!.close();
@@ -359,7 +360,11 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
   };
   const { zarr, ...written } = manifest as typeof manifest & { zarr?: ZarrStoreWriter | null };
   writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify(written, null, 2));
-  zarr?.finish(written);
+  zarr?.finish({
+    ...written,
+    chunkRows: opts.chunk ?? 4096,
+    streamSpecs: (written.streams as FileEntry[]).map((f) => ({ id: f.name, units: f.shape[1] }))
+  });
   return manifest;
 }
 

@@ -49,6 +49,36 @@ export class ZarrStoreWriter {
     }
   }
 
+  /** Token ids (int32) and text offsets (uint32) per step, and the corpus text as UTF-8 bytes. */
+  writeTokens(ids: Int32Array, offsets: Uint32Array, text: string): void {
+    const oneD = (name: string, type: string, data: ArrayBufferView, chunk: number) => {
+      mkdirSync(join(this.dir, name, 'c'), { recursive: true });
+      const meta = {
+        zarr_format: 3,
+        node_type: 'array',
+        shape: [(data as Int32Array).length],
+        data_type: type,
+        chunk_grid: { name: 'regular', configuration: { chunk_shape: [chunk] } },
+        chunk_key_encoding: { name: 'default', configuration: { separator: '/' } },
+        fill_value: 0,
+        codecs: [{ name: 'bytes', configuration: { endian: 'little' } }]
+      };
+      writeFileSync(join(this.dir, name, 'zarr.json'), JSON.stringify(meta, null, 2));
+      const size = (data as Int32Array).BYTES_PER_ELEMENT;
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      const n = (data as Int32Array).length;
+      for (let i = 0; i * chunk < Math.max(n, 1); i++) {
+        const part = new Uint8Array(chunk * size); // edge chunks padded to full size
+        part.set(bytes.subarray(i * chunk * size, Math.min(n, (i + 1) * chunk) * size));
+        writeFileSync(join(this.dir, name, 'c', String(i)), part);
+      }
+    };
+    oneD('tokens', 'int32', ids, this.chunkRows);
+    oneD('offsets', 'uint32', offsets, this.chunkRows);
+    const utf8 = new TextEncoder().encode(text);
+    oneD('text', 'uint8', utf8, Math.max(1, utf8.length));
+  }
+
   /** The group's zarr.json, written last: its attributes say the recording is complete. */
   finish(attributes: Record<string, unknown>): void {
     writeFileSync(

@@ -24,3 +24,6 @@ export { TILE_UNITS, encodeTile, decodeTile, tileBytes } from './tiles';
 export type { Tile } from './tiles';
 export { storageEstimate, requestPersistence, isQuotaError } from './quota';
 export type { SpaceEstimate } from './quota';
+export { openZarrRecording, ZarrError } from './zarrSource';
+export { dexieSource } from './reader';
+export type { ChunkSource } from './reader';

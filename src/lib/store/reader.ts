@@ -1,5 +1,5 @@
 /** Reading a recording back: windows of a stream, and the tokens of a window, through an LRU cache. */
-import type { CellscopeDB, RecordingRow } from './db';
+import { CellscopeDB, type RecordingRow } from './db';
 import { decodeTile, TILE_UNITS, type Tile } from './tiles';
 
 class Lru<K, V> {
@@ -25,14 +25,44 @@ export interface TokenWindow {
   offsets: Uint32Array;
 }
 
+/** Where a recording's tiles and tokens come from: IndexedDB, or a Zarr store over HTTP. */
+export interface ChunkSource {
+  /** Tiles of one chunk, in the order of `blocks`; throws when one is missing. */
+  tiles(stream: string, chunk: number, blocks: number[]): Promise<Tile[]>;
+  tokens(chunk: number): Promise<TokenWindow>;
+}
+
+export function dexieSource(db: CellscopeDB, recordingId: number): ChunkSource {
+  return {
+    async tiles(stream, chunk, blocks) {
+      const rows = await db.tiles.bulkGet(blocks.map((b) => [recordingId, stream, chunk, b]));
+      return rows.map((row, i) => {
+        if (!row)
+          throw new Error(
+            `Tile ${blocks[i]} of chunk ${chunk} of ${stream} is missing from the store.`
+          );
+        return row.tile;
+      });
+    },
+    async tokens(chunk) {
+      const row = await db.tokens.get([recordingId, chunk]);
+      if (!row) throw new Error(`Tokens of chunk ${chunk} are missing from the store.`);
+      return { ids: row.ids, offsets: row.offsets };
+    }
+  };
+}
+
 export class RecordingReader {
   private tileCache = new Lru<string, Tile>(512);
   private tokenCache = new Lru<number, TokenWindow>(48);
+  private source: ChunkSource;
 
   constructor(
-    private db: CellscopeDB,
+    source: CellscopeDB | ChunkSource,
     readonly recording: RecordingRow
-  ) {}
+  ) {
+    this.source = source instanceof CellscopeDB ? dexieSource(source, recording.id!) : source;
+  }
 
   /** Timesteps readable so far (all of them once the recording is complete). */
   get length(): number {
@@ -51,16 +81,10 @@ export class RecordingReader {
     const out: (Tile | undefined)[] = keys.map((k) => this.tileCache.get(k));
     const missing = blocks.filter((_, i) => !out[i]);
     if (missing.length) {
-      const rows = await this.db.tiles.bulkGet(
-        missing.map((b) => [this.recording.id!, stream, chunk, b])
-      );
-      rows.forEach((row, i) => {
-        if (!row)
-          throw new Error(
-            `Tile ${missing[i]} of chunk ${chunk} of ${stream} is missing from the store.`
-          );
-        this.tileCache.set(`${stream}/${chunk}/${missing[i]}`, row.tile);
-        out[blocks.indexOf(missing[i])] = row.tile;
+      const tiles = await this.source.tiles(stream, chunk, missing);
+      tiles.forEach((tile, i) => {
+        this.tileCache.set(`${stream}/${chunk}/${missing[i]}`, tile);
+        out[blocks.indexOf(missing[i])] = tile;
       });
     }
     return out as Tile[];
@@ -69,9 +93,7 @@ export class RecordingReader {
   private async tokenChunk(index: number): Promise<TokenWindow> {
     const hit = this.tokenCache.get(index);
     if (hit) return hit;
-    const row = await this.db.tokens.get([this.recording.id!, index]);
-    if (!row) throw new Error(`Tokens of chunk ${index} are missing from the store.`);
-    const w = { ids: row.ids, offsets: row.offsets };
+    const w = await this.source.tokens(index);
     this.tokenCache.set(index, w);
     return w;
   }

@@ -18,6 +18,8 @@ export interface Tile {
   step?: Float32Array;
   /** Fixed range [lo, hi] (fixed-range tiles). */
   range?: [number, number];
+  /** Unquantised values [rows, units] (tiles read from a float32 Zarr store); q is then empty. */
+  f32?: Float32Array;
 }
 
 /** Encode rows × units values (row-major, a column block of a wider row: stride ≥ units). */
@@ -87,6 +89,11 @@ export function decodeTile(
   offset: number
 ): void {
   const { units, q } = tile;
+  if (tile.f32) {
+    for (let r = r0; r < r1; r++)
+      out.set(tile.f32.subarray(r * units, (r + 1) * units), offset + (r - r0) * stride);
+    return;
+  }
   if (tile.range) {
     const [lo, hi] = tile.range;
     const k = (hi - lo) / 255;
