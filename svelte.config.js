@@ -18,7 +18,14 @@ const config = {
         'style-src': ['self', 'unsafe-inline'],
         'worker-src': ['self', 'blob:'],
         // Other origins only when the user opens a recording by URL (?src=…); the app itself never does.
-        'connect-src': ['self', 'blob:', 'data:', 'https:', 'http://localhost:*', 'http://127.0.0.1:*'],
+        'connect-src': [
+          'self',
+          'blob:',
+          'data:',
+          'https:',
+          'http://localhost:*',
+          'http://127.0.0.1:*'
+        ],
         'img-src': ['self', 'data:', 'blob:'],
         'font-src': ['self'],
         'object-src': ['none'],
