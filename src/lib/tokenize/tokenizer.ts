@@ -62,89 +62,70 @@ export function createTokenizer(spec: TokenizerSpec): Tokenizer {
   );
 }
 
-function vocabIndex(spec: TokenizerSpec) {
+/**
+ * Token → id for one encode() call: unknown tokens map to the unknown token (or throw when the
+ * vocabulary has none) and are counted, with up to 20 distinct examples kept for the message.
+ */
+function vocabLookup(spec: TokenizerSpec) {
   const index = new Map<string, number>();
   spec.vocab.forEach((v, i) => {
     if (!index.has(v)) index.set(v, i);
   });
-  return { index, unkId: spec.unk != null ? index.get(spec.unk) : undefined };
+  const unkId = spec.unk != null ? index.get(spec.unk) : undefined;
+  return () => {
+    let unknown = 0;
+    const examples = new Set<string>();
+    return {
+      id(token: string): number {
+        const id = index.get(spec.lowercase ? token.toLowerCase() : token);
+        if (id !== undefined) return id;
+        if (unkId === undefined) {
+          throw new TokenizerError(
+            `The token ${JSON.stringify(token)} is not in the model's vocabulary and the vocabulary has no unknown token.`
+          );
+        }
+        unknown++;
+        if (examples.size < 20) examples.add(token);
+        return unkId;
+      },
+      unknowns: () => ({ unknown, unknownExamples: [...examples] })
+    };
+  };
 }
 
-function unknownError(token: string): TokenizerError {
-  return new TokenizerError(
-    `The token ${JSON.stringify(token)} is not in the model's vocabulary and the vocabulary has no unknown token.`
-  );
+function tokenizer(spec: TokenizerSpec, encode: Tokenizer['encode']): Tokenizer {
+  return { spec, vocabSize: spec.vocab.length, token: (id) => spec.vocab[id] ?? '', encode };
 }
 
 /** Whitespace-separated words; offsets point at each word's first character. */
 function wordTokenizer(spec: TokenizerSpec): Tokenizer {
-  const { index, unkId } = vocabIndex(spec);
-  return {
-    spec,
-    vocabSize: spec.vocab.length,
-    token: (id) => spec.vocab[id] ?? '',
-    encode(text) {
-      const ids: number[] = [];
-      const offsets: number[] = [];
-      let unknown = 0;
-      const examples = new Set<string>();
-      for (const m of text.matchAll(/\S+/g)) {
-        const word = spec.lowercase ? m[0].toLowerCase() : m[0];
-        let id = index.get(word);
-        if (id === undefined) {
-          if (unkId === undefined) throw unknownError(word);
-          id = unkId;
-          unknown++;
-          if (examples.size < 20) examples.add(m[0]);
-        }
-        ids.push(id);
-        offsets.push(m.index!);
-      }
-      return {
-        ids: Int32Array.from(ids),
-        offsets: Uint32Array.from(offsets),
-        unknown,
-        unknownExamples: [...examples]
-      };
+  const lookup = vocabLookup(spec);
+  return tokenizer(spec, (text) => {
+    const l = lookup();
+    const ids: number[] = [];
+    const offsets: number[] = [];
+    for (const m of text.matchAll(/\S+/g)) {
+      ids.push(l.id(m[0]));
+      offsets.push(m.index!);
     }
-  };
+    return { ids: Int32Array.from(ids), offsets: Uint32Array.from(offsets), ...l.unknowns() };
+  });
 }
 
 function charTokenizer(spec: TokenizerSpec): Tokenizer {
-  const { index, unkId } = vocabIndex(spec);
-  return {
-    spec,
-    vocabSize: spec.vocab.length,
-    token: (id) => spec.vocab[id] ?? '',
-    encode(text) {
-      const ids = new Int32Array(text.length);
-      const offsets = new Uint32Array(text.length);
-      let n = 0;
-      let unknown = 0;
-      const examples = new Set<string>();
-      // Iterate by code point so a character outside the BMP is one token, not two halves.
-      for (let i = 0; i < text.length;) {
-        const cp = text.codePointAt(i)!;
-        const ch = String.fromCodePoint(cp);
-        const key = spec.lowercase ? ch.toLowerCase() : ch;
-        let id = index.get(key);
-        if (id === undefined) {
-          if (unkId === undefined) throw unknownError(ch);
-          id = unkId;
-          unknown++;
-          if (examples.size < 20) examples.add(ch);
-        }
-        ids[n] = id;
-        offsets[n] = i;
-        n++;
-        i += ch.length;
-      }
-      return {
-        ids: ids.slice(0, n),
-        offsets: offsets.slice(0, n),
-        unknown,
-        unknownExamples: [...examples]
-      };
+  const lookup = vocabLookup(spec);
+  return tokenizer(spec, (text) => {
+    const l = lookup();
+    const ids = new Int32Array(text.length);
+    const offsets = new Uint32Array(text.length);
+    let n = 0;
+    // Iterate by code point so a character outside the BMP is one token, not two halves.
+    for (let i = 0; i < text.length;) {
+      const ch = String.fromCodePoint(text.codePointAt(i)!);
+      ids[n] = l.id(ch);
+      offsets[n++] = i;
+      i += ch.length;
     }
-  };
+    return { ids: ids.slice(0, n), offsets: offsets.slice(0, n), ...l.unknowns() };
+  });
 }
