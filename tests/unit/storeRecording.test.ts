@@ -289,6 +289,6 @@ describe('documents', () => {
     }
     // The tokens' offsets point into the joined text.
     const { offsets } = await readerA.tokens(start, start + 1);
-    expect(both.text[offsets[0]]).toBe('#');
+    expect((await db.loadCorpus(both.sha256))!.text[offsets[0]]).toBe('#');
   });
 });

@@ -11,6 +11,7 @@ import {
   setRecordingStatus,
   type CellscopeDB,
   type CorpusRow,
+  type LoadedCorpus,
   type ModelRow
 } from '../store';
 import { recordChunks, type Progress } from './core';
@@ -27,7 +28,7 @@ export const DEFAULT_CHUNK = 2048;
 /** Hidden and cell states; gates on request (they multiply storage by 3). */
 export const DEFAULT_KINDS = 'h,c';
 
-function tokenize(model: ModelRow, corpus: CorpusRow) {
+function tokenize(model: ModelRow, corpus: LoadedCorpus) {
   return encodeDocuments(modelTokenizer(model), corpus.text, corpus.documents ?? []);
 }
 
@@ -35,7 +36,7 @@ function tokenize(model: ModelRow, corpus: CorpusRow) {
 export async function planRecording(
   db: CellscopeDB,
   model: ModelRow,
-  corpus: CorpusRow,
+  corpusRow: CorpusRow,
   options: { chunkSize?: number; kinds?: string } = {}
 ): Promise<number> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
@@ -44,6 +45,8 @@ export async function planRecording(
   const { taps } = prepareForRecording(decodeModel(model.bytes), {
     internals: needsInternals(parsed)
   });
+  const corpus = await db.loadCorpus(corpusRow.sha256);
+  if (!corpus) throw new Error(`The text of corpus "${corpusRow.name}" is missing from the store.`);
   const encoded = tokenize(model, corpus);
   const hasBidirectional = taps.some((t) => t.direction !== 'forward');
   return createRecording(db, {
@@ -82,7 +85,7 @@ export async function runRecording(
   if (rec.status === 'complete') return { completed: true, chunksDone: rec.chunksDone };
   const [model, corpus] = await Promise.all([
     db.models.get(rec.modelSha),
-    db.corpora.get(rec.corpusSha)
+    db.loadCorpus(rec.corpusSha)
   ]);
   if (!model || !corpus) throw new Error('The model or corpus of this recording was deleted.');
   const kinds = parseKinds(rec.kinds ?? 'h');

@@ -21,18 +21,28 @@ export interface ModelRow {
   addedAt: number;
 }
 
+/** A corpus's metadata; its text lives in `corpusTexts` so listing corpora never loads texts. */
 export interface CorpusRow {
   sha256: string;
   name: string;
-  text: string;
+  /** The first characters, for the library list. */
+  preview: string;
   chars: number;
   /** Number of lines, counted once when the corpus is added. */
-  lines?: number;
+  lines: number;
   /** Character ranges of the corpus's documents (one when it was not split). */
   documents: DocumentSpan[];
   bundled: boolean;
   addedAt: number;
 }
+
+export interface CorpusTextRow {
+  sha256: string;
+  text: string;
+}
+
+/** A corpus with its text loaded (the explorer and the recorder need it). */
+export type LoadedCorpus = CorpusRow & { text: string };
 
 export type RecordingStatus = 'recording' | 'paused' | 'complete';
 
@@ -79,22 +89,89 @@ export interface TokenRow {
   offsets: Uint32Array;
 }
 
+/** Schema v1 (cellscope 0.1): corpora rows held their whole text. */
+export const SCHEMA_V1 = {
+  models: '&sha256, addedAt',
+  corpora: '&sha256, addedAt',
+  recordings: '++id, [modelSha+corpusSha], status, createdAt',
+  tiles: '[recordingId+stream+chunk+block], recordingId',
+  tokens: '[recordingId+chunk], recordingId'
+};
+
+/** Schema v2: corpus texts in their own table; annotation tracks and findings tables. */
+export const SCHEMA_V2 = {
+  ...SCHEMA_V1,
+  corpusTexts: '&sha256',
+  tracks: '++id, recordingId',
+  findings: '++id, createdAt'
+};
+
+const PREVIEW_CHARS = 80;
+
+export function corpusPreview(text: string): string {
+  return text.slice(0, PREVIEW_CHARS);
+}
+
+/** A per-token annotation track imported for (or computed on) a recording. */
+export interface TrackRow {
+  id?: number;
+  recordingId: number;
+  name: string;
+  kind: 'numeric' | 'categorical';
+  /** One value per token (categorical: an index into `categories`). */
+  values: Float32Array;
+  categories?: string[];
+  /** Where it came from: a file name or a built-in's description. */
+  source: string;
+  createdAt: number;
+}
+
+/** A saved finding (its JSON document, validated on the way in) with a thumbnail. */
+export interface FindingRow {
+  id?: number;
+  title: string;
+  finding: unknown;
+  thumbnail: Blob | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export class CellscopeDB extends Dexie {
   models!: Table<ModelRow, string>;
   corpora!: Table<CorpusRow, string>;
+  corpusTexts!: Table<CorpusTextRow, string>;
+  tracks!: Table<TrackRow, number>;
+  findings!: Table<FindingRow, number>;
   recordings!: Table<RecordingRow, number>;
   tiles!: Table<TileRow, [number, string, number, number]>;
   tokens!: Table<TokenRow, [number, number]>;
 
   constructor(name = 'cellscope') {
     super(name);
-    this.version(1).stores({
-      models: '&sha256, addedAt',
-      corpora: '&sha256, addedAt',
-      recordings: '++id, [modelSha+corpusSha], status, createdAt',
-      tiles: '[recordingId+stream+chunk+block], recordingId',
-      tokens: '[recordingId+chunk], recordingId'
-    });
+    this.version(1).stores(SCHEMA_V1);
+    // v1 → v2: move each corpus's text out of its row (keeping a preview); nothing is dropped.
+    this.version(2)
+      .stores(SCHEMA_V2)
+      .upgrade(async (tx) => {
+        const texts: CorpusTextRow[] = [];
+        await tx
+          .table('corpora')
+          .toCollection()
+          .modify((row: CorpusRow & { text?: string }) => {
+            if (typeof row.text !== 'string') return;
+            texts.push({ sha256: row.sha256, text: row.text });
+            row.preview = corpusPreview(row.text);
+            row.lines ??= row.text.split('\n').length;
+            delete row.text;
+          });
+        await tx.table('corpusTexts').bulkPut(texts);
+      });
+  }
+
+  /** A corpus with its text, or undefined when either is missing. */
+  async loadCorpus(sha256: string): Promise<LoadedCorpus | undefined> {
+    const [row, text] = await Promise.all([this.corpora.get(sha256), this.corpusTexts.get(sha256)]);
+    return row && text ? { ...row, text: text.text } : undefined;
   }
 }
 

@@ -1,5 +1,15 @@
 export { CellscopeDB, database } from './db';
-export type { ModelRow, CorpusRow, RecordingRow, RecordingStatus, TileRow, TokenRow } from './db';
+export type {
+  ModelRow,
+  CorpusRow,
+  LoadedCorpus,
+  RecordingRow,
+  RecordingStatus,
+  TileRow,
+  TokenRow,
+  TrackRow,
+  FindingRow
+} from './db';
 export {
   chunkTiles,
   createRecording,

@@ -19,7 +19,7 @@ import {
   type Tokenizer,
   type TokenizerSpec
 } from '../tokenize';
-import type { CellscopeDB, CorpusRow, ModelRow } from './db';
+import { corpusPreview, type CellscopeDB, type CorpusRow, type ModelRow } from './db';
 import { sha256 } from './hash';
 
 export { sha256 };
@@ -153,7 +153,7 @@ export async function addCorpusFiles(
   const row: CorpusRow = {
     sha256: await sha256(files.length === 1 && mode.kind === 'whole' ? files[0].bytes : joined),
     name,
-    text: split.text,
+    preview: corpusPreview(split.text),
     chars: split.text.length,
     lines: lineStarts(split.text).length,
     documents: split.documents,
@@ -162,6 +162,10 @@ export async function addCorpusFiles(
   };
   const existing = await db.corpora.get(row.sha256);
   if (existing) return existing;
-  await db.corpora.put(row);
+  // Row and text together: never a corpus without its text.
+  await db.transaction('rw', db.corpora, db.corpusTexts, async () => {
+    await db.corpusTexts.put({ sha256: row.sha256, text: split.text });
+    await db.corpora.put(row);
+  });
   return row;
 }

@@ -3,7 +3,7 @@
  * of the current window, loaded from the store whenever those change. Components read it and draw.
  */
 import { robustExtent, topUnitsByMagnitude, type UnitValue } from '../../analysis';
-import type { CorpusRow, RecordingReader } from '../../store';
+import type { LoadedCorpus, RecordingReader } from '../../store';
 import { lineCol, lineStarts } from '../../tokenize';
 
 export const ZOOM_LEVELS = [2, 4, 6, 8, 10, 12, 16, 20] as const;
@@ -34,7 +34,7 @@ export class ExplorerState {
 
   constructor(
     readonly reader: RecordingReader,
-    readonly corpus: CorpusRow
+    readonly corpus: LoadedCorpus
   ) {
     const streams = reader.recording.streams;
     // Start on the top layer's hidden state.
