@@ -1,5 +1,6 @@
 /** Main-thread handle on the recording worker. */
 import * as Comlink from 'comlink';
+import type { BackendPreference } from './backend';
 import type { Progress } from './core';
 import type { ProbedTensor } from './probe';
 import type { RecorderApi } from './worker';
@@ -7,7 +8,8 @@ import type { RecorderApi } from './worker';
 export interface RecorderClient {
   record(
     id: number,
-    onProgress: (p: Progress) => void
+    onProgress: (p: Progress) => void,
+    preference?: BackendPreference
   ): Promise<{ completed: boolean; chunksDone: number }>;
   stop(): Promise<void>;
   probe(bytes: Uint8Array): Promise<ProbedTensor[]>;
@@ -27,7 +29,8 @@ export function recorder(): RecorderClient {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   const remote = Comlink.wrap<RecorderApi>(worker);
   client = {
-    record: (id, onProgress) => remote.record(id, Comlink.proxy(onProgress)),
+    record: (id, onProgress, preference) =>
+      remote.record(id, Comlink.proxy(onProgress), preference),
     stop: () => remote.stop(),
     probe: (bytes) => remote.probe(bytes),
     validate: (bytes) => remote.validate(bytes),

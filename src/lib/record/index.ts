@@ -18,3 +18,5 @@ export type { OrtModule, RunOptions } from './run';
 export { checkFeeds, planFeedRun, FeedError } from './feeds';
 export { probeTensors } from './probe';
 export type { ProbedTensor } from './probe';
+export { chooseBackend, webgpuAdapter } from './backend';
+export type { BackendInfo, BackendPreference, ExecutionProvider } from './backend';

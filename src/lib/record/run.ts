@@ -14,7 +14,9 @@ import {
   type LoadedCorpus,
   type ModelRow
 } from '../store';
-import { recordChunks, type Progress } from './core';
+import type { RecordingGraph } from '../onnx';
+import type { ChosenBackend } from './backend';
+import { planChunks, recordChunks, type Progress } from './core';
 import type { SessionLike, TensorCtor } from './step';
 import { needsInternals, parseKinds, planStreams, tensorStreams } from './streams';
 
@@ -69,6 +71,8 @@ export async function planRecording(
 
 export interface RunOptions {
   sessionOptions?: object;
+  /** Picks the execution provider (browser: WASM or WebGPU); default: a plain session. */
+  chooseBackend?: (graph: RecordingGraph, firstChunk: Int32Array) => Promise<ChosenBackend>;
   shouldStop?: () => boolean;
   onProgress?: (p: Progress) => void;
 }
@@ -98,13 +102,25 @@ export async function runRecording(
     tensors: picks.map((p) => p.name)
   });
   const { ids, offsets } = tokenize(model, corpus);
-  const session = await ort.InferenceSession.create(graph.bytes, opts.sessionOptions);
-  await setRecordingStatus(db, id, 'recording');
+  const first = planChunks(
+    ids.length,
+    rec.chunkSize,
+    rec.documents.map((d) => d.start)
+  )[0];
+  const chosen: ChosenBackend = opts.chooseBackend
+    ? await opts.chooseBackend(graph, ids.subarray(first.start, first.start + first.length))
+    : {
+        ort,
+        session: await ort.InferenceSession.create(graph.bytes, opts.sessionOptions),
+        info: { ep: 'wasm', note: 'WASM.' }
+      };
+  const session = chosen.session;
+  await setRecordingStatus(db, id, 'recording', { backend: chosen.info });
   let last: Progress | null = null;
   const release = () => (session as { release?: () => Promise<void> }).release?.();
   const outcome = await recordChunks({
     session,
-    Tensor: ort.Tensor,
+    Tensor: chosen.ort.Tensor,
     taps: graph.taps,
     tokenInput: graph.info.tokenInput!,
     ids,

@@ -8,19 +8,47 @@ import type { Progress } from './core';
 import { tokenTensor } from './core';
 import { probeTensors } from './probe';
 import { runRecording, type OrtModule } from './run';
+import { chooseBackend, type BackendPreference } from './backend';
+import { parseKinds } from './streams';
 
 const ortModule = ort as unknown as OrtModule;
 
-ort.env.wasm.numThreads = self.crossOriginIsolated ? navigator.hardwareConcurrency || 1 : 1;
+const threads = self.crossOriginIsolated ? navigator.hardwareConcurrency || 1 : 1;
+ort.env.wasm.numThreads = threads;
 ort.env.wasm.simd = true;
+
+/** The WebGPU build of onnxruntime-web (its own 27 MB wasm): fetched only when WebGPU is tried. */
+async function loadWebgpu(): Promise<OrtModule> {
+  const gpu = await import('onnxruntime-web/webgpu');
+  gpu.env.wasm.numThreads = threads;
+  return gpu as unknown as OrtModule;
+}
+
+const sessionOptions = { graphOptimizationLevel: 'all' };
 
 let stopRequested = false;
 
 const api = {
-  async record(id: number, onProgress: (p: Progress) => void) {
+  async record(
+    id: number,
+    onProgress: (p: Progress) => void,
+    preference: BackendPreference = 'auto'
+  ) {
     stopRequested = false;
-    return runRecording(database(), ortModule, id, {
-      sessionOptions: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
+    const db = database();
+    const kinds = parseKinds((await db.recordings.get(id))?.kinds ?? 'h');
+    return runRecording(db, ortModule, id, {
+      sessionOptions: { ...sessionOptions, executionProviders: ['wasm'] },
+      chooseBackend: (graph, firstChunk) =>
+        chooseBackend({
+          preference,
+          wasm: ortModule,
+          loadWebgpu,
+          sessionOptions,
+          graph,
+          firstChunk,
+          kinds
+        }),
       shouldStop: () => stopRequested,
       onProgress
     });

@@ -3,7 +3,7 @@ import Dexie, { type Table } from 'dexie';
 import type { ModelInfo } from '../onnx';
 import type { DocumentSpan, TokenizerSpec } from '../tokenize';
 import type { Tile } from './tiles';
-import type { CarriedState, StreamSpec, TensorPick } from '../record';
+import type { BackendInfo, CarriedState, StreamSpec, TensorPick } from '../record';
 
 export interface ModelRow {
   sha256: string;
@@ -69,6 +69,8 @@ export interface RecordingRow {
   /** Recurrent state after the last committed chunk. */
   state: CarriedState | null;
   tokensPerSecond: number | null;
+  /** The execution provider of the last run, and why it was chosen (shown in the library). */
+  backend?: BackendInfo;
   createdAt: number;
   updatedAt: number;
 }

@@ -1,5 +1,5 @@
 /** The one recording in progress (at most one runs at a time), as reactive state for the views. */
-import { planRecording, type Progress } from '../record';
+import { planRecording, type BackendPreference, type Progress } from '../record';
 import { recorder } from '../record/client';
 import {
   database,
@@ -19,8 +19,17 @@ class RecorderState {
     return this.activeId !== null;
   }
 
-  async start(model: ModelRow, corpus: CorpusRow, kinds?: string): Promise<number> {
+  /** The execution-provider choice of the last recording started; resumes use it too. */
+  preference: BackendPreference = 'auto';
+
+  async start(
+    model: ModelRow,
+    corpus: CorpusRow,
+    kinds?: string,
+    preference: BackendPreference = 'auto'
+  ): Promise<number> {
     void requestPersistence();
+    this.preference = preference;
     const id = await planRecording(database(), model, corpus, { kinds });
     void this.resume(id);
     return id;
@@ -33,7 +42,7 @@ class RecorderState {
     this.stopping = false;
     this.error = null;
     try {
-      await recorder().record(id, (p) => (this.progress = p));
+      await recorder().record(id, (p) => (this.progress = p), this.preference);
     } catch (e) {
       const rec = await database().recordings.get(id);
       const kept = rec
