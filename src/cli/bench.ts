@@ -18,6 +18,7 @@ import { decodeModel, prepareForRecording } from '../lib/onnx';
 import { parseKinds, planStreams, recordChunks, tokenTensor, type TensorCtor } from '../lib/record';
 import { chunkTiles, decodeTile, TILE_UNITS, tileBytes } from '../lib/store';
 import { createTokenizer, parseTokenizerSpec } from '../lib/tokenize';
+import { readBench } from './benchRead';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const modelBytes = new Uint8Array(readFileSync(`${root}models/code-lstm.onnx`));
@@ -111,6 +112,15 @@ async function main() {
   }
   await codec(Tensor, ids);
   memory();
+  if (!process.env.BENCH_SKIP_BROWSER) {
+    // The app's tile shape first (the baseline), then the alternatives it was chosen against.
+    const steps = Number(process.env.BENCH_READ_STEPS ?? 1_000_000);
+    await readBench(root, emit, [
+      { steps, units: 512, chunk: CHUNK, width: TILE_UNITS },
+      { steps, units: 512, chunk: CHUNK, width: 64 },
+      { steps, units: 512, chunk: 8192, width: TILE_UNITS }
+    ]);
+  }
 }
 
 /**

@@ -13,6 +13,7 @@ import { decodeModel, encodeModel } from '../../src/lib/onnx';
 import { onnx } from '../../src/lib/onnx/proto';
 import { root } from './modelFixture';
 import { loadNpy } from './npyCompare';
+import { TILE_UNITS as W } from '../../src/lib/store/tiles';
 
 const run = promisify(execFile);
 const fx = (c: string, f: string) => join(root, 'tests/fixtures/rnn', c, f);
@@ -139,19 +140,19 @@ describe('npm run record', () => {
       node_type: 'array',
       shape: [700, 256],
       data_type: 'float32',
-      chunk_grid: { name: 'regular', configuration: { chunk_shape: [256, 64] } },
+      chunk_grid: { name: 'regular', configuration: { chunk_shape: [256, W] } },
       codecs: [{ name: 'bytes', configuration: { endian: 'little' } }]
     });
     // Read every chunk the way a Zarr reader does (key c/<row chunk>/<unit chunk>) and compare.
     const npy = loadNpy(join(out, 'L1.fwd.c.npy')).data as Float32Array;
     for (let i = 0; i * 256 < 700; i++) {
-      for (let j = 0; j < 4; j++) {
+      for (let j = 0; j < 256 / W; j++) {
         const b = readFileSync(join(zarr, 'L1.fwd.c', 'c', String(i), String(j)));
         const tile = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-        expect(tile.length).toBe(256 * 64);
+        expect(tile.length).toBe(256 * W);
         for (let row = 0; row < Math.min(256, 700 - i * 256); row++) {
-          for (let u = 0; u < 64; u++)
-            expect(tile[row * 64 + u]).toBe(npy[(i * 256 + row) * 256 + j * 64 + u]);
+          for (let u = 0; u < W; u++)
+            expect(tile[row * W + u]).toBe(npy[(i * 256 + row) * 256 + j * W + u]);
         }
       }
     }

@@ -45,9 +45,13 @@ describe('schema migration v1 → v2', () => {
     const models = await db.models.toArray();
     expect(strip(models as unknown as Record<string, unknown>[])).toEqual(strip(tables.models));
     expect(Buffer.compare(models[0].bytes, tables.models[0].bytes as Uint8Array)).toBe(0);
-    for (const table of ['recordings', 'tiles', 'tokens'] as const) {
+    for (const table of ['tiles', 'tokens'] as const) {
       expect(await db.table(table).toArray()).toEqual(tables[table]);
     }
+    // Recordings gain the tile width v1 used (64); nothing else changes.
+    expect(await db.recordings.toArray()).toEqual(
+      tables.recordings.map((r) => ({ ...r, tileUnits: 64 }))
+    );
     // The v1 recording reads back: its tokens are the corpus's characters.
     const rec = (await db.recordings.toArray())[0] as RecordingRow;
     expect(rec.status).toBe('complete');

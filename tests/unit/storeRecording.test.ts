@@ -19,6 +19,7 @@ import {
   RecordingReader,
   isQuotaError,
   setModelVocabulary,
+  TILE_UNITS,
   tileBytes
 } from '../../src/lib/store';
 import { demoCorpusPath, demoWeights, loadDemoModel, root } from './modelFixture';
@@ -240,7 +241,8 @@ describe('storage running out mid-recording', () => {
     const paused = (await db.recordings.get(id))!;
     expect(paused.status).toBe('paused');
     expect(paused.chunksDone).toBe(2);
-    expect(await db.tiles.where('recordingId').equals(id).count()).toBe(2 * 2 * 4); // 2 chunks × 2 streams × 4 blocks
+    // 2 chunks × 2 streams × (256 units / TILE_UNITS) blocks
+    expect(await db.tiles.where('recordingId').equals(id).count()).toBe(2 * 2 * (256 / TILE_UNITS));
     db.tiles.bulkPut = bulkPut;
     await runRecording(db, ortModule, id);
     const whole = await planRecording(db, model, corpus, { chunkSize: 256, kinds: 'h' });

@@ -128,7 +128,7 @@ export async function runRecording(
     documents: rec.documents.map((d) => d.start),
     kinds,
     tensors: picks,
-    sink: dexieSink(db, id, ids, offsets, rec.streams),
+    sink: dexieSink(db, id, ids, offsets, rec.streams, rec.tileUnits),
     startChunk: rec.chunksDone,
     state: rec.state,
     shouldStop: opts.shouldStop,

@@ -57,6 +57,8 @@ export interface RecordingRow {
   kinds: string;
   tokens: number;
   chunkSize: number;
+  /** Units per tile: the column-block width its tiles were cut with (v1 recordings: 64). */
+  tileUnits: number;
   /** Token index where each document starts: the recurrent state resets there. */
   documents: { name: string; start: number }[];
   /** Token index where each chunk starts (chunks never cross documents). */
@@ -100,7 +102,7 @@ export const SCHEMA_V1 = {
   tokens: '[recordingId+chunk], recordingId'
 };
 
-/** Schema v2: corpus texts in their own table; annotation tracks and findings tables. */
+/** Schema v2: corpus texts in their own table; tile width per recording; tracks and findings. */
 export const SCHEMA_V2 = {
   ...SCHEMA_V1,
   corpusTexts: '&sha256',
@@ -167,6 +169,13 @@ export class CellscopeDB extends Dexie {
             delete row.text;
           });
         await tx.table('corpusTexts').bulkPut(texts);
+        // v1 cut every stream into 64-unit tiles; v2 records the width (the default changed).
+        await tx
+          .table('recordings')
+          .toCollection()
+          .modify((row: RecordingRow) => {
+            row.tileUnits ??= 64;
+          });
       });
   }
 

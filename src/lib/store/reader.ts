@@ -1,6 +1,6 @@
 /** Reading a recording back: windows of a stream, and the tokens of a window, through an LRU cache. */
 import { CellscopeDB, type RecordingRow } from './db';
-import { decodeTile, TILE_UNITS, type Tile } from './tiles';
+import { decodeTile, decodeTileColumn, type Tile } from './tiles';
 
 class Lru<K, V> {
   private map = new Map<K, V>();
@@ -19,6 +19,9 @@ class Lru<K, V> {
     while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
   }
 }
+
+/** Chunks fetched concurrently by a column read. */
+const READ_AHEAD = 16;
 
 export interface TokenWindow {
   ids: Int32Array;
@@ -68,6 +71,11 @@ export class RecordingReader {
   get length(): number {
     const r = this.recording;
     return r.chunksDone >= r.chunks ? r.tokens : r.chunkStarts[r.chunksDone];
+  }
+
+  /** Units per tile (the column-block width) of this recording. */
+  get tileUnits(): number {
+    return this.recording.tileUnits;
   }
 
   units(stream: string): number {
@@ -124,12 +132,13 @@ export class RecordingReader {
   async window(stream: string, t0: number, t1: number): Promise<Float32Array> {
     [t0, t1] = this.clamp(t0, t1);
     const units = this.units(stream);
-    const blocks = Array.from({ length: Math.ceil(units / TILE_UNITS) }, (_, b) => b);
+    const width = this.tileUnits;
+    const blocks = Array.from({ length: Math.ceil(units / width) }, (_, b) => b);
     const out = new Float32Array((t1 - t0) * units);
     for (const { c, base, from, to } of this.spans(t0, t1)) {
       const tiles = await this.tiles(stream, c, blocks);
       tiles.forEach((tile, b) =>
-        decodeTile(tile, from - base, to - base, out, units, (from - t0) * units + b * TILE_UNITS)
+        decodeTile(tile, from - base, to - base, out, units, (from - t0) * units + b * width)
       );
     }
     return out;
@@ -139,23 +148,35 @@ export class RecordingReader {
   async columns(stream: string, columns: number[], t0: number, t1: number): Promise<Float32Array> {
     [t0, t1] = this.clamp(t0, t1);
     const k = columns.length;
-    const blocks = [...new Set(columns.map((u) => Math.floor(u / TILE_UNITS)))];
+    const width = this.tileUnits;
+    const blocks = [...new Set(columns.map((u) => Math.floor(u / width)))];
     const out = new Float32Array((t1 - t0) * k);
-    for (const { c, base, from, to } of this.spans(t0, t1)) {
-      const tiles = await this.tiles(stream, c, blocks);
+    // Many chunks: fetch a batch of them concurrently (IndexedDB round trips dominate otherwise).
+    const spans = [...this.spans(t0, t1)];
+    for (let b0 = 0; b0 < spans.length; b0 += READ_AHEAD) {
+      const batch = spans.slice(b0, b0 + READ_AHEAD);
+      const fetched = await Promise.all(batch.map((s) => this.tiles(stream, s.c, blocks)));
+      batch.forEach(({ base, from, to }, n) => decodeColumns(fetched[n], base, from, to));
+    }
+    return out;
+
+    function decodeColumns(tiles: Tile[], base: number, from: number, to: number) {
       tiles.forEach((tile, i) => {
         const block = blocks[i];
-        const rows = new Float32Array((to - from) * tile.units);
-        decodeTile(tile, from - base, to - base, rows, tile.units, 0);
         columns.forEach((u, j) => {
-          if (Math.floor(u / TILE_UNITS) !== block) return;
-          const col = u - block * TILE_UNITS;
-          for (let r = 0; r < to - from; r++)
-            out[(from - t0 + r) * k + j] = rows[r * tile.units + col];
+          if (Math.floor(u / width) !== block) return;
+          decodeTileColumn(
+            tile,
+            u - block * width,
+            from - base,
+            to - base,
+            out,
+            k,
+            (from - t0) * k + j
+          );
         });
       });
     }
-    return out;
   }
 
   async tokens(t0: number, t1: number): Promise<TokenWindow> {

@@ -26,6 +26,7 @@ export async function createRecording(db: CellscopeDB, r: NewRecording): Promise
   return db.recordings.add({
     ...r,
     status: 'recording',
+    tileUnits: TILE_UNITS,
     chunkStarts: plan.map((c) => c.start),
     chunks: plan.length,
     chunksDone: 0,
@@ -37,15 +38,20 @@ export async function createRecording(db: CellscopeDB, r: NewRecording): Promise
 }
 
 /** A sink for the recorder core that commits each chunk's streams, tokens and state atomically. */
-/** A chunk's streams cut into 8-bit tiles of TILE_UNITS units each. */
-export function chunkTiles(recordingId: number, r: ChunkResult, streams: StreamSpec[]): TileRow[] {
+/** A chunk's streams cut into 8-bit tiles of `width` units each (the recording's tileUnits). */
+export function chunkTiles(
+  recordingId: number,
+  r: ChunkResult,
+  streams: StreamSpec[],
+  width = TILE_UNITS
+): TileRow[] {
   const rows: TileRow[] = [];
   for (const s of streams) {
     const data = r.streams[s.id];
     if (!data) throw new Error(`The recorder produced no ${s.id} for chunk ${r.chunk}.`);
-    for (let block = 0; block * TILE_UNITS < s.units; block++) {
-      const u0 = block * TILE_UNITS;
-      const n = Math.min(TILE_UNITS, s.units - u0);
+    for (let block = 0; block * width < s.units; block++) {
+      const u0 = block * width;
+      const n = Math.min(width, s.units - u0);
       const tile = encodeTile(data, r.length, n, s.units, u0, s.range);
       rows.push({ recordingId, stream: s.id, chunk: r.chunk, block, tile });
     }
@@ -58,12 +64,13 @@ export function dexieSink(
   recordingId: number,
   ids: Int32Array,
   offsets: Uint32Array,
-  streams: StreamSpec[]
+  streams: StreamSpec[],
+  tileUnits = TILE_UNITS
 ): ChunkSink {
   return {
     async commit(r: ChunkResult) {
       // Encode outside the transaction: it must not idle while we compute.
-      const tiles = chunkTiles(recordingId, r, streams);
+      const tiles = chunkTiles(recordingId, r, streams, tileUnits);
       await db.transaction('rw', [db.tiles, db.tokens, db.recordings], async () => {
         await db.tiles.bulkPut(tiles);
         await db.tokens.put({
