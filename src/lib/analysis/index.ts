@@ -1,3 +1,27 @@
 export { topUnitsByMagnitude } from './topUnits';
 export type { UnitValue } from './topUnits';
 export { robustExtent } from './extent';
+export { selectUnits, onCounts, valueRange, thresholdWarning, explainSelection } from './select';
+export type { SelectQuery } from './select';
+export {
+  findCandidates,
+  noMatchReason,
+  rankMatches,
+  scoreCandidate,
+  compareMatches,
+  runSpan,
+  constraintsFromPadding
+} from './match';
+export type { Candidate, CandidateScan, Match, MatchConstraints } from './match';
+export { normalize, histogram, suggestThreshold } from './threshold';
+export type { Normalization } from './threshold';
+export {
+  charClassTrack,
+  positionInLineTrack,
+  nestingDepthTrack,
+  regexTrack,
+  parseTrackFile,
+  TrackFileError,
+  CHAR_CLASSES
+} from './tracks';
+export type { Track } from './tracks';
