@@ -18,6 +18,7 @@ import { decodeModel, prepareForRecording } from '../lib/onnx';
 import { parseKinds, planStreams, recordChunks, tokenTensor, type TensorCtor } from '../lib/record';
 import { chunkTiles, decodeTile, TILE_UNITS, tileBytes } from '../lib/store';
 import { createTokenizer, parseTokenizerSpec } from '../lib/tokenize';
+import { matchBench } from './benchMatch';
 import { readBench } from './benchRead';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -112,6 +113,7 @@ async function main() {
   }
   await codec(Tensor, ids);
   memory();
+  await matchBench(root, emit);
   if (!process.env.BENCH_SKIP_BROWSER) {
     // The app's tile shape first (the baseline), then the alternatives it was chosen against.
     const steps = Number(process.env.BENCH_READ_STEPS ?? 1_000_000);

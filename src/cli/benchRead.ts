@@ -63,19 +63,19 @@ export async function readBench(root: string, emit: Emit, shapes: Shape[]): Prom
       const w = await page.evaluate((s) => (window as unknown as Api).benchRead.write(s), shape);
       await context.close();
       ({ context, page } = await open()); // cold: a new browser process and an empty reader
-      const read = (p: 'window' | 'columns', fresh: boolean) =>
+      const read = (p: 'window' | 'columns', fresh: boolean): Promise<number> =>
         page.evaluate(
           ([s, p, f]) => (window as unknown as Api).benchRead.read(s, p, f).then((r) => r.ms),
           [shape, p, fresh] as const
         );
-      const window = [await read('window', true), await read('window', false)];
+      const windowMs = [await read('window', true), await read('window', false)];
       const columns = [await read('columns', true), await read('columns', false)];
       await page.evaluate((s) => (window as unknown as Api).benchRead.remove(s), shape);
       await context.close();
-      results.push({ shape, window, columns });
+      results.push({ shape, window: windowMs, columns });
       const tag = `c${shape.chunk}_w${shape.width}`;
       console.error(
-        `# read ${tag}: wrote ${(w.bytes / 1e6).toFixed(0)} MB in ${(w.ms / 1000).toFixed(1)} s; window ${window.map((x) => x.toFixed(1))} ms, columns ${columns.map((x) => x.toFixed(0))} ms (cold, warm)`
+        `# read ${tag}: wrote ${(w.bytes / 1e6).toFixed(0)} MB in ${(w.ms / 1000).toFixed(1)} s; window ${windowMs.map((x) => x.toFixed(1))} ms, columns ${columns.map((x) => x.toFixed(0))} ms (cold, warm)`
       );
     }
     const base = results[0];

@@ -25,3 +25,5 @@ export {
   CHAR_CLASSES
 } from './tracks';
 export type { Track } from './tracks';
+export { unitTransform, applyTransform, transformValue } from './transform';
+export type { UnitTransform } from './transform';

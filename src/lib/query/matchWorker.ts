@@ -1,0 +1,48 @@
+/// <reference lib="webworker" />
+/** The match worker: reads a recording (IndexedDB or a Zarr URL) and runs match queries off the UI thread. */
+import * as Comlink from 'comlink';
+import { database, openZarrRecording, RecordingReader } from '../store';
+import { runMatch, type MatchProgress, type MatchQuery } from './runMatch';
+
+export type RecordingSource = { kind: 'idb'; id: number } | { kind: 'zarr'; url: string };
+
+let readerKey = '';
+let reader: RecordingReader | null = null;
+let running: AbortController | null = null;
+
+async function open(source: RecordingSource): Promise<RecordingReader> {
+  const key = JSON.stringify(source);
+  if (reader && readerKey === key) return reader;
+  if (source.kind === 'idb') {
+    const rec = await database().recordings.get(source.id);
+    if (!rec) throw new Error('This recording is no longer in the library.');
+    reader = new RecordingReader(database(), rec);
+  } else {
+    const { recording, source: chunks } = await openZarrRecording(source.url);
+    reader = new RecordingReader(chunks, recording);
+  }
+  readerKey = key;
+  return reader;
+}
+
+const api = {
+  async match(source: RecordingSource, query: MatchQuery, onProgress: (p: MatchProgress) => void) {
+    running?.abort();
+    const controller = new AbortController();
+    running = controller;
+    // Re-read the row: the recording may have completed since the reader was opened.
+    if (source.kind === 'idb') readerKey = '';
+    const r = await open(source);
+    try {
+      return await runMatch(r, query, { onProgress, signal: controller.signal });
+    } finally {
+      if (running === controller) running = null;
+    }
+  },
+  cancel() {
+    running?.abort();
+  }
+};
+
+export type MatchApi = typeof api;
+Comlink.expose(api);

@@ -1,0 +1,143 @@
+/**
+ * A match query over a whole recording (LSTMVis match view): read the selected units' columns,
+ * apply the select view's normalisation, find candidate runs (analysis/match.ts), then score the
+ * most promising candidates against every unit of the stream. Runs in the match worker, or in Node.
+ *
+ * Phase 2 needs full-width rows of each candidate's run. Candidates are pre-ranked by how many
+ * selected units stay on over the run (|S∩A|, known from the columns alone), and only the best
+ * RANK_TOP get their union computed: scoring all 10,000 would read most of the stream.
+ */
+import {
+  applyTransform,
+  compareMatches,
+  constraintsFromPadding,
+  findCandidates,
+  noMatchReason,
+  runSpan,
+  scoreCandidate,
+  type Candidate,
+  type Match,
+  type UnitTransform
+} from '../analysis';
+import type { RecordingReader } from '../store';
+
+export const RANK_TOP = 200;
+const SLICE = 131_072;
+
+export interface MatchQuery {
+  stream: string;
+  /** selected units S */
+  units: number[];
+  threshold: number;
+  padLeft: number;
+  padRight: number;
+  transform: UnitTransform;
+}
+
+export interface MatchResult {
+  /** ranked, best first (at most RANK_TOP) */
+  matches: Match[];
+  /** candidate runs found over the whole recording */
+  candidates: number;
+  steps: number;
+  /** why there is no match, or null */
+  reason: string | null;
+  ms: { read: number; scan: number; rank: number };
+}
+
+export interface MatchProgress {
+  phase: 'read' | 'scan' | 'rank';
+  done: number;
+  total: number;
+}
+
+export class MatchError extends Error {
+  override name = 'MatchError';
+}
+
+export async function runMatch(
+  reader: RecordingReader,
+  q: MatchQuery,
+  opts: { onProgress?: (p: MatchProgress) => void; signal?: AbortSignal } = {}
+): Promise<MatchResult> {
+  const rec = reader.recording;
+  if (rec.status !== 'complete' || reader.length < rec.tokens)
+    throw new MatchError(
+      `"${rec.name}" is still being recorded (${reader.length.toLocaleString('en')} of ${rec.tokens.toLocaleString('en')} tokens): finish or resume it first, so the match covers the whole corpus.`
+    );
+  const k = q.units.length;
+  const T = reader.length;
+  const t0 = performance.now();
+  const cols = new Float32Array(T * k);
+  for (let a = 0; a < T && k > 0; a += SLICE) {
+    if (opts.signal?.aborted) throw new DOMException('The match was cancelled.', 'AbortError');
+    const b = Math.min(T, a + SLICE);
+    cols.set(await reader.columns(q.stream, q.units, a, b), a * k);
+    opts.onProgress?.({ phase: 'read', done: b, total: T });
+  }
+  applyTransform(cols, q.units, q.transform);
+  const t1 = performance.now();
+  const cons = constraintsFromPadding(q.padLeft, q.padRight);
+  const scan = findCandidates(cols, k, q.threshold, {
+    ...cons,
+    docStarts: rec.documents.map((d) => d.start),
+    signal: opts.signal,
+    onProgress: (done, total) => opts.onProgress?.({ phase: 'scan', done, total })
+  });
+  const t2 = performance.now();
+  const reason = noMatchReason(scan);
+  if (reason)
+    return {
+      matches: [],
+      candidates: 0,
+      steps: T,
+      reason,
+      ms: { read: t1 - t0, scan: t2 - t1, rank: 0 }
+    };
+
+  const top = preRank(scan.candidates, cols, k, q.threshold, cons).slice(0, RANK_TOP);
+  top.sort((a, b) => a.start - b.start); // sequential reads: each chunk is fetched once
+  const units = reader.units(q.stream);
+  const all = Array.from({ length: units }, (_, u) => u);
+  const scored: Match[] = [];
+  for (const [i, c] of top.entries()) {
+    if (opts.signal?.aborted) throw new DOMException('The match was cancelled.', 'AbortError');
+    const [from, to] = runSpan(c, cons);
+    const rows = applyTransform(await reader.window(q.stream, from, to), all, q.transform);
+    scored.push(scoreCandidate(c, rows, units, q.units, q.threshold, cons));
+    if ((i & 15) === 0) opts.onProgress?.({ phase: 'rank', done: i, total: top.length });
+  }
+  scored.sort(compareMatches);
+  return {
+    matches: scored,
+    candidates: scan.candidates.length,
+    steps: T,
+    reason: null,
+    ms: { read: t1 - t0, scan: t2 - t1, rank: performance.now() - t2 }
+  };
+}
+
+/** Candidates by |S∩A| (selected units on over the whole run, off at constrained borders), desc. */
+function preRank(
+  candidates: Candidate[],
+  cols: Float32Array,
+  k: number,
+  threshold: number,
+  cons: { constrainLeft: boolean; constrainRight: boolean }
+): Candidate[] {
+  const score = candidates.map((c) => {
+    let n = 0;
+    for (let j = 0; j < k; j++) {
+      let on = !(cons.constrainLeft && c.hasLeft) || !(cols[(c.start - 1) * k + j] >= threshold);
+      for (let t = c.start; on && t < c.end; t++) on = cols[t * k + j] >= threshold;
+      if (on && cons.constrainRight && c.hasRight) on = !(cols[c.end * k + j] >= threshold);
+      if (on) n++;
+    }
+    return n;
+  });
+  // Stable: ties keep the candidates' sharpness order.
+  return candidates
+    .map((c, i) => ({ c, s: score[i], i }))
+    .sort((a, b) => b.s - a.s || a.i - b.i)
+    .map((x) => x.c);
+}

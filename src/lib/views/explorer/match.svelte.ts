@@ -1,0 +1,114 @@
+/** The match view's state: one query at a time in the match worker, with progress and cancel. */
+import * as Comlink from 'comlink';
+import { applyTransform, unitTransform, type Match, type UnitTransform } from '../../analysis';
+import { matcher } from '../../query/matchClient';
+import type { RecordingSource } from '../../query/matchWorker';
+import type { MatchProgress, MatchResult } from '../../query/runMatch';
+import type { ExplorerState } from './explorer.svelte';
+import type { SelectionState } from './selection.svelte';
+
+export const PAGE = 50;
+/** Context tokens shown on each side of a match. */
+export const CONTEXT = 14;
+
+export interface MatchRow {
+  match: Match;
+  /** first step shown (start - CONTEXT, clipped at the recording's start) */
+  t0: number;
+  tokens: string[];
+  /** selected units on per shown step */
+  counts: Uint16Array;
+}
+
+export class MatchState {
+  running = $state(false);
+  progress = $state<MatchProgress | null>(null);
+  result = $state.raw<MatchResult | null>(null);
+  error = $state<string | null>(null);
+  /** how many ranked matches are shown (PAGE more on demand) */
+  shown = $state(PAGE);
+  /** the selection the result belongs to */
+  query = $state.raw<{ units: number[]; threshold: number; stream: string } | null>(null);
+  rows = $state.raw<MatchRow[]>([]);
+
+  constructor(private source: RecordingSource) {}
+
+  get visible(): Match[] {
+    return this.result?.matches.slice(0, this.shown) ?? [];
+  }
+
+  async run(ex: ExplorerState, sel: SelectionState): Promise<void> {
+    const data = ex.data;
+    if (!data) return;
+    this.running = true;
+    this.error = null;
+    this.result = null;
+    this.progress = null;
+    this.shown = PAGE;
+    const units = sel.units;
+    const query = {
+      stream: ex.stream,
+      units,
+      threshold: sel.threshold,
+      padLeft: sel.padLeft,
+      padRight: sel.padRight,
+      transform: unitTransform(data.values, data.units, sel.normalization)
+    };
+    this.query = { units, threshold: sel.threshold, stream: ex.stream };
+    this.rows = [];
+    try {
+      this.result = await matcher().match(
+        this.source,
+        query,
+        Comlink.proxy((p: MatchProgress) => (this.progress = p))
+      );
+      await this.loadRows(ex, query);
+    } catch (e) {
+      const err = e as Error;
+      this.error = err.name === 'AbortError' ? 'Match cancelled.' : err.message;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  async more(ex: ExplorerState, sel: SelectionState): Promise<void> {
+    const data = ex.data;
+    if (!this.result || !data || !this.query) return;
+    this.shown += PAGE;
+    const transform = unitTransform(data.values, data.units, sel.normalization);
+    await this.loadRows(ex, { ...this.query, transform });
+  }
+
+  /** Tokens and on-counts of each visible match with its context (small reads, main thread). */
+  private async loadRows(
+    ex: ExplorerState,
+    q: { stream: string; units: number[]; threshold: number; transform: UnitTransform }
+  ): Promise<void> {
+    const rows: MatchRow[] = [...this.rows];
+    const text = ex.corpus.text;
+    for (const match of this.visible.slice(rows.length)) {
+      const t0 = Math.max(0, match.start - CONTEXT);
+      const t1 = Math.min(ex.length, match.end + CONTEXT);
+      const [toks, cols] = await Promise.all([
+        ex.reader.tokens(t0, Math.min(ex.length, t1 + 1)),
+        ex.reader.columns(q.stream, q.units, t0, t1)
+      ]);
+      applyTransform(cols, q.units, q.transform);
+      const tokens: string[] = [];
+      for (let i = 0; i < t1 - t0; i++) {
+        const end = i + 1 < toks.offsets.length ? toks.offsets[i + 1] : text.length;
+        tokens.push(text.slice(toks.offsets[i], end));
+      }
+      const k = q.units.length;
+      const counts = new Uint16Array(t1 - t0);
+      for (let i = 0; i < counts.length; i++)
+        for (let j = 0; j < k; j++) if (cols[i * k + j] >= q.threshold) counts[i]++;
+      rows.push({ match, t0, tokens, counts });
+    }
+    this.rows = rows;
+  }
+
+  cancel(): void {
+    void matcher().cancel();
+  }
+}
