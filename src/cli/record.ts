@@ -2,7 +2,7 @@
 /**
  * npm run record -- --model M.onnx --out DIR [--text corpus.txt] [--vocab FILE] [--tokenizer char|word]
  *                   [--feed NAME=file.npy]... [--streams all|h|h,c] [--chunk N]
- *                   [--tap TENSOR]... [--list-tensors] [--zarr DIR]
+ *                   [--tap TENSOR]... [--list-tensors] [--zarr DIR [--zarr-version 2|3]]
  */
 import * as ort from 'onnxruntime-node';
 import { parseArgs } from 'node:util';
@@ -11,7 +11,7 @@ import { InputError, listTensorsCommand, recordCommand, type OrtNode } from './r
 const USAGE =
   'usage: npm run record -- --model M.onnx --out DIR [--text corpus.txt] [--vocab FILE] ' +
   '[--tokenizer char|word] [--csv features.csv] [--feed NAME=file.npy]... [--streams all|h|h,c] [--chunk N] ' +
-  '[--tap TENSOR]... [--list-tensors] [--zarr DIR]';
+  '[--tap TENSOR]... [--list-tensors] [--zarr DIR [--zarr-version 2|3]]';
 
 async function main(): Promise<number> {
   let values;
@@ -30,6 +30,7 @@ async function main(): Promise<number> {
         streams: { type: 'string' },
         chunk: { type: 'string' },
         zarr: { type: 'string' },
+        'zarr-version': { type: 'string' },
         help: { type: 'boolean' }
       }
     }));
@@ -45,6 +46,15 @@ async function main(): Promise<number> {
     console.error('cellscope record: --tokenizer must be char or word.');
     return 2;
   }
+  const zarrVersion = values['zarr-version'];
+  if (zarrVersion !== undefined && zarrVersion !== '2' && zarrVersion !== '3') {
+    console.error('cellscope record: --zarr-version must be 2 or 3.');
+    return 2;
+  }
+  if (zarrVersion !== undefined && !values.zarr) {
+    console.error('cellscope record: --zarr-version needs --zarr DIR.');
+    return 2;
+  }
   const started = performance.now();
   try {
     const options = {
@@ -58,7 +68,8 @@ async function main(): Promise<number> {
       tap: values.tap,
       streams: values.streams,
       chunk: values.chunk ? Number(values.chunk) : undefined,
-      zarr: values.zarr
+      zarr: values.zarr,
+      zarrVersion: zarrVersion === '2' ? (2 as const) : (3 as const)
     };
     if (values['list-tensors']) {
       const rows = await listTensorsCommand(options, ort as unknown as OrtNode);

@@ -37,7 +37,7 @@ import {
   type TokenizerSpec
 } from '../lib/tokenize';
 import { NpyFileWriter } from './npyFile';
-import { ZarrStoreWriter } from './zarrStore';
+import { ZarrStoreWriter, type ZarrVersion } from './zarrStore';
 
 export interface RecordCommandOptions {
   model: string;
@@ -52,8 +52,10 @@ export interface RecordCommandOptions {
   tap?: string[];
   streams?: string;
   chunk?: number;
-  /** Also write the streams as a Zarr v3 store in this directory (text mode). */
+  /** Also write the streams as a Zarr store in this directory (text mode). */
   zarr?: string;
+  /** The Zarr format of that store: 3 (default) or 2. */
+  zarrVersion?: ZarrVersion;
 }
 
 export interface OrtNode {
@@ -150,7 +152,9 @@ async function recordText(
   const outputWriters = new Map<string, NpyFileWriter>();
   const lastOutputs = new Map<string, TensorLike>();
   const chunkSize = opts.chunk ?? 4096;
-  const zarr = opts.zarr ? new ZarrStoreWriter(opts.zarr, streams, T, chunkSize) : null;
+  const zarr = opts.zarr
+    ? new ZarrStoreWriter(opts.zarr, streams, T, chunkSize, opts.zarrVersion ?? 3)
+    : null;
   await recordChunks({
     session,
     Tensor: ort.Tensor,

@@ -1,8 +1,9 @@
 /**
- * Scale out: a recording made by the Node command as a Zarr v3 store, served by another server
- * (another origin, with CORS), opened in the explorer by URL and read lazily over HTTP.
+ * Scale out: a recording made by the Node command as a Zarr v3 store (and as Zarr v2, the way
+ * xarray / zarr-python 2 lay one out), served by another server (another origin, with CORS),
+ * opened in the explorer by URL and read lazily over HTTP.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -20,22 +21,27 @@ test.beforeAll(() => {
     join(dir, 'corpus.txt'),
     readFileSync(join(root, 'static/corpora/stb_c_lexer.h.txt'), 'utf8').slice(0, 3000)
   );
-  execFileSync(process.execPath, [
-    join(root, 'node_modules/tsx/dist/cli.mjs'),
-    join(root, 'src/cli/record.ts'),
-    '--model',
-    join(root, 'models/code-lstm.onnx'),
-    '--out',
-    join(dir, 'npy'),
-    '--text',
-    join(dir, 'corpus.txt'),
-    '--streams',
-    'h,c',
-    '--chunk',
-    '1024',
-    '--zarr',
-    join(dir, 'rec.zarr')
-  ]);
+  const record = (zarr: string, version: string) =>
+    execFileSync(process.execPath, [
+      join(root, 'node_modules/tsx/dist/cli.mjs'),
+      join(root, 'src/cli/record.ts'),
+      '--model',
+      join(root, 'models/code-lstm.onnx'),
+      '--out',
+      join(dir, 'npy'),
+      '--text',
+      join(dir, 'corpus.txt'),
+      '--streams',
+      'h,c',
+      '--chunk',
+      '1024',
+      '--zarr',
+      join(dir, zarr),
+      '--zarr-version',
+      version
+    ]);
+  record('rec.zarr', '3');
+  record('rec2.zarr', '2');
   for (const [name, attributes] of [
     ['plain.zarr', {}],
     ['future.zarr', { cellscope: { format: 'cellscope-record/9' } }]
@@ -61,12 +67,8 @@ test.beforeAll(() => {
 });
 test.afterAll(() => server?.close());
 
-test('the explorer opens a Zarr recording by URL and shows exactly its values', async ({
-  page
-}) => {
-  await page.goto(`/explore?src=${encodeURIComponent(`http://127.0.0.1:${PORT}/rec.zarr`)}`);
-  await expect(page.getByTestId('heatmap')).toBeVisible();
-  await expect(page.getByTestId('position')).toContainText('of 3,000');
+/** Hover t = 40: the inspector shows L1.fwd.h at t = 40 as the .npy written alongside has it. */
+async function expectInspectorAt40(page: Page) {
   await page.locator('[data-t="40"]').hover();
   await expect(page.getByTestId('inspector-t')).toHaveText('40');
   const h = readNpy(new Uint8Array(readFileSync(join(dir, 'npy', 'L1.fwd.h.npy'))));
@@ -79,12 +81,31 @@ test('the explorer opens a Zarr recording by URL and shows exactly its values', 
   );
   expect(shown).toHaveLength(20);
   shown.forEach((s) => expect(Math.abs(s.value - row[s.unit])).toBeLessThan(5.1e-5));
+}
+
+test('the explorer opens a Zarr recording by URL and shows exactly its values', async ({
+  page
+}) => {
+  await page.goto(`/explore?src=${encodeURIComponent(`http://127.0.0.1:${PORT}/rec.zarr`)}`);
+  await expect(page.getByTestId('heatmap')).toBeVisible();
+  await expect(page.getByTestId('position')).toContainText('of 3,000');
+  await expectInspectorAt40(page);
   // Another stream, across a chunk boundary (1,024).
   await page.getByRole('combobox', { name: 'Stream', exact: true }).selectOption('L0.fwd.c');
   await page.getByRole('slider', { name: 'Position in the corpus' }).fill('1000');
   await expect(page.getByTestId('position')).toContainText('t 1,000');
   await page.locator('[data-t="1030"]').hover(); // in the second chunk
   await expect(page.getByTestId('inspector-t')).toHaveText('1,030');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('the explorer opens a Zarr v2 recording (.zgroup, .zattrs, .zarray) the same way', async ({
+  page
+}) => {
+  await page.goto(`/explore?src=${encodeURIComponent(`http://127.0.0.1:${PORT}/rec2.zarr`)}`);
+  await expect(page.getByTestId('heatmap')).toBeVisible();
+  await expect(page.getByTestId('position')).toContainText('of 3,000');
+  await expectInspectorAt40(page);
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
 

@@ -1,12 +1,20 @@
 /**
- * Open a recording written by `npm run record -- --zarr DIR` (a Zarr v3 store) over HTTP: the
- * manifest from the group's zarr.json, tiles and tokens fetched lazily, chunk by chunk, through
- * the same reader the explorer uses for IndexedDB recordings.
+ * Open a recording stored as Zarr over HTTP, through zarrita: a v3 store as written by
+ * `npm run record -- --zarr DIR`, or a v2 store (.zgroup/.zattrs/.zarray) with the same arrays and
+ * attributes, as zarr-python 2 / xarray write it (`--zarr-version 2` writes one too). Only the
+ * metadata is read on open; the text once; tiles and tokens lazily, chunk by chunk, through the
+ * same reader the explorer uses for IndexedDB recordings.
+ *
+ * Reads go through zarrita's selection API, so the store's own chunking, byte order, memory order
+ * and codecs (gzip, zlib, blosc, zstd, lz4…) are whatever the writer chose; a chunk file that is
+ * absent reads as the fill value, as Zarr specifies. No origin but the given URL's is contacted.
  */
+import type * as Zarrita from 'zarrita';
 import { planChunks, type StreamSpec } from '../record';
-import type { CorpusRow, RecordingRow } from './db';
+import { lineStarts } from '../tokenize/lines';
+import { corpusPreview, type LoadedCorpus, type RecordingRow } from './db';
 import type { ChunkSource } from './reader';
-import { TILE_UNITS, type Tile } from './tiles';
+import type { Tile } from './tiles';
 
 export class ZarrError extends Error {
   override name = 'ZarrError';
@@ -14,16 +22,45 @@ export class ZarrError extends Error {
 
 const FORMAT = 'cellscope-record/1';
 
-async function get(url: string): Promise<Response> {
+type Store = Zarrita.FetchStore;
+type ZArray = Zarrita.Array<Zarrita.DataType, Store>;
+type ZGroup = Zarrita.Group<Store>;
+type Numbers = ArrayLike<number> | BigInt64Array | BigUint64Array;
+
+/** zarrita, loaded with the first store opened: pages that never open one do not download it. */
+let zarr: typeof Zarrita;
+let loading: Promise<void> | undefined;
+async function loadZarrita(): Promise<void> {
+  loading ??= import('zarrita').then(
+    (m) => {
+      zarr = m;
+    },
+    (e: Error) => {
+      loading = undefined;
+      throw new ZarrError(`Could not load the Zarr reader (${e.message}).`);
+    }
+  );
+  await loading;
+}
+
+const NUMERIC = /^(u?int(8|16|32|64)|float(16|32|64))$/;
+
+/**
+ * fetch for the store: network failures and HTTP errors other than 404 become ZarrErrors that say
+ * what happened (a 404 is a missing key, which zarrita handles: absent metadata, or a chunk that
+ * holds only the fill value).
+ */
+async function guardedFetch(request: Request): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(url, { mode: 'cors' });
+    res = await fetch(request);
   } catch (e) {
     throw new ZarrError(
-      `Cannot reach ${url} (${(e as Error).message}). Check the address, and that the server allows cross-origin requests (CORS).`
+      `Cannot reach ${request.url} (${(e as Error).message}). Check the address, and that the server allows cross-origin requests (CORS).`
     );
   }
-  if (!res.ok) throw new ZarrError(`${url} answered HTTP ${res.status}.`);
+  if (!res.ok && res.status !== 404)
+    throw new ZarrError(`${request.url} answered HTTP ${res.status}.`);
   return res;
 }
 
@@ -40,31 +77,126 @@ function streamSpec(id: string, units: number): StreamSpec {
   };
 }
 
+/** The root group, v3 (zarr.json) first, then v2 (.zgroup + .zattrs). */
+async function openGroup(store: Store, base: string): Promise<{ group: ZGroup; version: 2 | 3 }> {
+  const problems: string[] = [];
+  for (const version of [3, 2] as const) {
+    try {
+      const group =
+        version === 3
+          ? await zarr.open.v3(store, { kind: 'group' })
+          : await zarr.open.v2(store, { kind: 'group' });
+      return { group, version };
+    } catch (e) {
+      if (e instanceof ZarrError) throw e;
+      if (zarr.isZarritaError(e, 'NotFoundError') && e.found === 'array')
+        throw new ZarrError(
+          `${base} is a Zarr array, not a group: give the address of the recording's group.`
+        );
+      if (zarr.isZarritaError(e, 'InvalidMetadataError'))
+        problems.push(
+          `${base}/${version === 3 ? 'zarr.json' : '.zgroup'} is not valid Zarr metadata (${e.message})`
+        );
+      else if (!zarr.isZarritaError(e, 'NotFoundError')) throw e;
+    }
+  }
+  if (problems.length) throw new ZarrError(`${problems.join('; ')}: this is not a Zarr store.`);
+  throw new ZarrError(
+    `${base} answered HTTP 404 for zarr.json (Zarr v3) and .zgroup (Zarr v2): there is no Zarr store at this address.`
+  );
+}
+
+async function openArray(
+  group: ZGroup,
+  version: 2 | 3,
+  name: string,
+  base: string
+): Promise<ZArray> {
+  const at = group.resolve(name);
+  let arr: ZArray;
+  try {
+    arr =
+      version === 3
+        ? await zarr.open.v3(at, { kind: 'array' })
+        : await zarr.open.v2(at, { kind: 'array', attrs: false });
+  } catch (e) {
+    if (e instanceof ZarrError) throw e;
+    if (zarr.isZarritaError(e, 'NotFoundError'))
+      throw new ZarrError(
+        `${base} has no array "${name}" (Zarr v${version}), which the recording needs: the store is incomplete.`
+      );
+    throw new ZarrError(`${base}/${name}: ${(e as Error).message}`);
+  }
+  if (!NUMERIC.test(arr.dtype))
+    throw new ZarrError(`${base}/${name} holds ${arr.dtype}, not numbers.`);
+  return arr;
+}
+
+function checkShape(arr: ZArray, name: string, base: string, expected: number[]) {
+  const ok =
+    arr.shape.length === expected.length &&
+    arr.shape.every((n, i) => (i === 0 ? n >= expected[0] : n === expected[i]));
+  if (!ok)
+    throw new ZarrError(
+      `${base}/${name} has shape [${arr.shape.join(', ')}]; the recording's attributes say [${expected.join(', ')}].`
+    );
+}
+
+/** A [rows, cols] selection as C-order Float32Array, whatever the store's dtype and order. */
+function toFloat32(chunk: Zarrita.Chunk<Zarrita.DataType>): Float32Array {
+  const [rows, cols] = chunk.shape;
+  const [s0, s1] = chunk.stride;
+  const data = chunk.data as Numbers;
+  if (data instanceof Float32Array && s1 === 1 && s0 === cols) return data;
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) out[r * cols + c] = Number(data[r * s0 + c * s1]);
+  return out;
+}
+
+/**
+ * The unit ranges to read for some tiles (blocks of `tileUnits` units): blocks whose units fall in
+ * the same store chunks are read together, so each chunk of the store is fetched once.
+ */
+function unitRuns(blocks: number[], tileUnits: number, units: number, chunkUnits: number) {
+  const runs: { from: number; to: number; lastChunk: number; members: number[] }[] = [];
+  for (const b of [...new Set(blocks)].sort((x, y) => x - y)) {
+    const from = b * tileUnits;
+    const to = Math.min(units, from + tileUnits);
+    if (from >= to) throw new ZarrError(`Tile ${b} is past the last unit (${units}).`);
+    const run = runs.at(-1);
+    if (run && Math.floor(from / chunkUnits) <= run.lastChunk) {
+      run.to = to;
+      run.members.push(b);
+    } else runs.push({ from, to, lastChunk: 0, members: [b] });
+    runs.at(-1)!.lastChunk = Math.floor((to - 1) / chunkUnits);
+  }
+  return runs;
+}
+
+/** Elements [from, to) of a 1-D array. */
+async function read1d(arr: ZArray, from: number, to: number): Promise<Numbers> {
+  return (await zarr.get(arr, [zarr.slice(from, to)])).data as Numbers;
+}
+
 export interface ZarrRecording {
   recording: RecordingRow;
-  corpus: CorpusRow;
+  corpus: LoadedCorpus;
   source: ChunkSource;
 }
 
 export async function openZarrRecording(url: string): Promise<ZarrRecording> {
   const base = url.replace(/\/+$/, '');
-  let group: {
-    zarr_format?: number;
-    node_type?: string;
-    attributes?: { cellscope?: Record<string, unknown> };
-  };
+  let href: string;
   try {
-    group = await (await get(`${base}/zarr.json`)).json();
-  } catch (e) {
-    if (e instanceof ZarrError) throw e;
-    throw new ZarrError(`${base}/zarr.json is not JSON: this is not a Zarr store.`);
+    href = new URL(base, globalThis.location?.href).href;
+  } catch {
+    throw new ZarrError(`"${url}" is not a web address.`);
   }
-  if (group.zarr_format !== 3 || group.node_type !== 'group') {
-    throw new ZarrError(
-      `${base} is not a Zarr v3 group (zarr_format ${group.zarr_format ?? 'missing'}).`
-    );
-  }
-  const m = group.attributes?.cellscope as
+  await loadZarrita();
+  const store = new zarr.FetchStore(href, { fetch: guardedFetch });
+  const { group, version } = await openGroup(store, base);
+  const m = group.attrs.cellscope as
     | {
         format?: string;
         tokens?: number;
@@ -75,7 +207,7 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
     | undefined;
   if (!m || typeof m.format !== 'string' || !m.format.startsWith('cellscope-record/')) {
     throw new ZarrError(
-      `${base} is a Zarr store but not a cellscope recording (no cellscope attributes).`
+      `${base} is a Zarr v${version} store but not a cellscope recording (no cellscope attributes).`
     );
   }
   if (m.format !== FORMAT) {
@@ -84,11 +216,31 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
     );
   }
   const T = m.tokens ?? 0;
-  const rows = m.chunkRows ?? 0;
-  if (!T || !rows || !m.streamSpecs?.length)
+  if (!T || !m.streamSpecs?.length)
     throw new ZarrError(`${base}: the recording's attributes are incomplete.`);
   const streams = m.streamSpecs.map((s) => streamSpec(s.id, s.units));
-  const text = new TextDecoder().decode(await (await get(`${base}/text/c/0`)).arrayBuffer());
+
+  const open = (name: string) => openArray(group, version, name, base);
+  const [arrays, tokenArr, offsetArr, textArr] = await Promise.all([
+    Promise.all(streams.map((s) => open(s.id))),
+    open('tokens'),
+    open('offsets'),
+    open('text')
+  ]);
+  streams.forEach((s, i) => checkShape(arrays[i], s.id, base, [T, s.units]));
+  checkShape(tokenArr, 'tokens', base, [T]);
+  checkShape(offsetArr, 'offsets', base, [T]);
+  const byStream = new Map(streams.map((s, i) => [s.id, arrays[i]]));
+  // Tiles as wide as the store's chunks, so that a tile is one fetch (64 in older stores).
+  const tileUnits = Math.min(arrays[0].chunks[1], Math.max(...streams.map((s) => s.units)));
+  // Recorder chunks as written; a store from another writer may lack chunkRows: its own chunks.
+  const rows = m.chunkRows ?? arrays[0].chunks[0];
+  if (!rows) throw new ZarrError(`${base}: the recording's attributes are incomplete.`);
+
+  const bytes = (await zarr.get(textArr, null)).data as Numbers;
+  const text = new TextDecoder().decode(
+    bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes as ArrayLike<number>)
+  );
   const plan = planChunks(T, rows);
   const now = Date.now();
   const recording: RecordingRow = {
@@ -101,6 +253,7 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
     kinds: [...new Set(streams.map((s) => s.kind))].join(','),
     tokens: T,
     chunkSize: rows,
+    tileUnits,
     documents: [{ name: base, start: 0 }],
     chunkStarts: plan.map((c) => c.start),
     chunks: plan.length,
@@ -112,41 +265,61 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
     createdAt: now,
     updatedAt: now
   };
-  const corpus: CorpusRow = {
+  const corpus: LoadedCorpus = {
     sha256: '',
     name: base,
     text,
+    preview: corpusPreview(text),
     chars: text.length,
+    lines: lineStarts(text).length,
     documents: [{ name: base, start: 0, end: text.length }],
     bundled: false,
     addedAt: now
   };
-  const chunkLength = (c: number) => (c + 1 < plan.length ? plan[c + 1].start : T) - plan[c].start;
+  const span = (c: number) => {
+    if (!plan[c]) throw new ZarrError(`Chunk ${c} is past the end of the recording.`);
+    return [plan[c].start, plan[c].start + plan[c].length] as const;
+  };
   const source: ChunkSource = {
     async tiles(stream, chunk, blocks) {
-      const units = streams.find((s) => s.id === stream)!.units;
-      return Promise.all(
-        blocks.map(async (b): Promise<Tile> => {
-          const all = new Float32Array(
-            await (await get(`${base}/${stream}/c/${chunk}/${b}`)).arrayBuffer()
-          );
-          const n = Math.min(TILE_UNITS, units - b * TILE_UNITS);
-          const len = chunkLength(chunk);
-          // Stored padded to [rows, 64]: keep the real rows and units.
-          const f32 = new Float32Array(len * n);
-          for (let r = 0; r < len; r++)
-            f32.set(all.subarray(r * TILE_UNITS, r * TILE_UNITS + n), r * n);
-          return { rows: len, units: n, q: new Uint8Array(0), f32 };
+      const arr = byStream.get(stream);
+      if (!arr) throw new ZarrError(`Stream ${stream} is not in this recording.`);
+      const units = arr.shape[1];
+      const [t0, t1] = span(chunk);
+      const tiles = new Map<number, Tile>();
+      await Promise.all(
+        unitRuns(blocks, tileUnits, units, arr.chunks[1]).map(async ({ from, to, members }) => {
+          const sel = await zarr.get(arr, [zarr.slice(t0, t1), zarr.slice(from, to)]);
+          const all = toFloat32(sel);
+          const width = to - from;
+          for (const b of members) {
+            const u0 = b * tileUnits;
+            const n = Math.min(tileUnits, units - u0);
+            let f32 = all;
+            if (n !== width) {
+              f32 = new Float32Array((t1 - t0) * n);
+              for (let r = 0; r < t1 - t0; r++)
+                f32.set(all.subarray(r * width + u0 - from, r * width + u0 - from + n), r * n);
+            }
+            tiles.set(b, { rows: t1 - t0, units: n, q: new Uint8Array(0), f32 });
+          }
         })
       );
+      return blocks.map((b) => tiles.get(b)!);
     },
     async tokens(chunk) {
-      const len = chunkLength(chunk);
+      const [t0, t1] = span(chunk);
       const [ids, offsets] = await Promise.all([
-        get(`${base}/tokens/c/${chunk}`).then((r) => r.arrayBuffer()),
-        get(`${base}/offsets/c/${chunk}`).then((r) => r.arrayBuffer())
+        read1d(tokenArr, t0, t1),
+        read1d(offsetArr, t0, t1)
       ]);
-      return { ids: new Int32Array(ids, 0, len), offsets: new Uint32Array(offsets, 0, len) };
+      return {
+        ids: ids instanceof Int32Array ? ids : Int32Array.from(ids as ArrayLike<number>, Number),
+        offsets:
+          offsets instanceof Uint32Array
+            ? offsets
+            : Uint32Array.from(offsets as ArrayLike<number>, Number)
+      };
     }
   };
   return { recording, corpus, source };
