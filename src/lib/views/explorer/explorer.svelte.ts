@@ -115,6 +115,48 @@ export class ExplorerState {
   }
   private starts: Uint32Array | null = null;
 
+  /** Token start offsets of the whole recording, loaded on the first search. */
+  private allOffsets: Uint32Array | null = null;
+
+  /**
+   * Find the next occurrence of a string, or of a regex written /like this/flags, after the
+   * hovered token (wrapping around); move there. Returns a message when nothing is found.
+   */
+  async find(query: string): Promise<string | null> {
+    const m = query.match(/^\/(.+)\/([gimsuy]*)$/);
+    let re: RegExp;
+    try {
+      re = m
+        ? new RegExp(m[1], m[2].replace('g', '') + 'g')
+        : new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g');
+    } catch (e) {
+      return `Not a valid regular expression: ${(e as Error).message}`;
+    }
+    this.allOffsets ??= (await this.reader.tokens(0, this.length)).offsets;
+    const offsets = this.allOffsets;
+    const text = this.corpus.text;
+    const here =
+      this.hoverT !== null && this.hoverT < offsets.length ? offsets[this.hoverT] + 1 : 0;
+    re.lastIndex = here;
+    let hit = re.exec(text);
+    if (!hit || hit[0].length === 0) {
+      re.lastIndex = 0;
+      hit = re.exec(text);
+    }
+    if (!hit) return `"${query}" does not occur in the corpus.`;
+    // The token whose start is the last one at or before the match.
+    let lo = 0;
+    let hi = offsets.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (offsets[mid] <= hit.index) lo = mid;
+      else hi = mid - 1;
+    }
+    this.hoverT = lo;
+    this.setT0(lo - Math.floor(this.cols / 3));
+    return null;
+  }
+
   /** Load the window for the current stream/t0/cols; stale responses are dropped. */
   async load(): Promise<void> {
     const stream = this.stream;

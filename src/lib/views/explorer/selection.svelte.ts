@@ -35,9 +35,9 @@ export class SelectionState {
 
   /** The selected units: the rule's, minus removed, plus added; ascending. */
   get units(): number[] {
-    const out = new Set(this.ruleUnits.filter((u) => !this.removed.includes(u)));
-    for (const u of this.added) out.add(u);
-    return [...out].sort((a, b) => a - b);
+    const kept = this.ruleUnits.filter((u) => !this.removed.includes(u));
+    const extra = this.added.filter((u) => !kept.includes(u));
+    return [...kept, ...extra].sort((a, b) => a - b);
   }
 
   /** The window's values as the select view sees them (normalised per unit). */
