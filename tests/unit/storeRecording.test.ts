@@ -294,3 +294,45 @@ describe('documents', () => {
     expect((await db.loadCorpus(both.sha256))!.text[offsets[0]]).toBe('#');
   });
 });
+
+describe('LM-head predictions stored with a recording', () => {
+  it('equal the top-5 and loss of the unmodified model run once over the whole text', async () => {
+    const { model, corpus } = await setup(sample);
+    const id = await planRecording(db, model, corpus, { chunkSize: 256, kinds: 'h' });
+    await runRecording(db, ortModule, id);
+    const rec = (await db.recordings.get(id))!;
+    expect(rec.logits).toBe('logits');
+    expect(await db.predictions.where('recordingId').equals(id).count()).toBe(rec.chunks);
+    const p = (await new RecordingReader(db, rec).predictions(0, rec.tokens))!;
+
+    // Reference: plain inference of the model as shipped, one run, softmax in float64.
+    const { ids } = await new RecordingReader(db, rec).tokens(0, rec.tokens);
+    const session = await ort.InferenceSession.create(loadDemoModel());
+    const out = await session.run({
+      tokens: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(ids, (v) => BigInt(v)),
+        [1, ids.length]
+      )
+    });
+    const logits = out.logits.data as Float32Array;
+    const V = 98;
+    let sum = 0;
+    for (let t = 0; t < ids.length; t++) {
+      const row = Array.from(logits.subarray(t * V, (t + 1) * V));
+      const max = Math.max(...row);
+      const logZ = max + Math.log(row.reduce((s, x) => s + Math.exp(x - max), 0));
+      const best = row.indexOf(max);
+      expect(p.topIds[t * p.k]).toBe(best);
+      expect(p.topProbs[t * p.k]).toBeCloseTo(Math.exp(max - logZ), 4);
+      if (t + 1 < ids.length) {
+        expect(p.loss[t]).toBeCloseTo(logZ - row[ids[t + 1]], 3); // across chunk borders too
+        sum += p.loss[t];
+      } else expect(p.loss[t]).toBeNaN(); // nothing follows the last token
+    }
+    // The model card's held-out 2.13 bits/char is 1.48 nats: this held-out text is near it.
+    const mean = sum / (ids.length - 1);
+    expect(mean).toBeGreaterThan(0.8);
+    expect(mean).toBeLessThan(2.4);
+  });
+});

@@ -65,7 +65,8 @@ export async function planRecording(
       start
     })),
     unknownTokens: encoded.unknown,
-    unknownExamples: encoded.unknownExamples
+    unknownExamples: encoded.unknownExamples,
+    logits: model.info.logits
   });
 }
 
@@ -128,7 +129,15 @@ export async function runRecording(
     documents: rec.documents.map((d) => d.start),
     kinds,
     tensors: picks,
-    sink: dexieSink(db, id, ids, offsets, rec.streams, rec.tileUnits),
+    sink: dexieSink(
+      db,
+      id,
+      ids,
+      offsets,
+      rec.streams,
+      rec.tileUnits,
+      rec.logits ? { logits: rec.logits, documentStarts: rec.documents.map((d) => d.start) } : null
+    ),
     startChunk: rec.chunksDone,
     state: rec.state,
     shouldStop: opts.shouldStop,

@@ -71,6 +71,8 @@ export interface RecordingRow {
   /** Recurrent state after the last committed chunk. */
   state: CarriedState | null;
   tokensPerSecond: number | null;
+  /** The model's logits output, when it has an LM head: predictions are stored per chunk. */
+  logits?: string | null;
   /** The execution provider of the last run, and why it was chosen (shown in the library). */
   backend?: BackendInfo;
   createdAt: number;
@@ -102,11 +104,12 @@ export const SCHEMA_V1 = {
   tokens: '[recordingId+chunk], recordingId'
 };
 
-/** Schema v2: corpus texts in their own table; tile width per recording; tracks and findings. */
+/** Schema v2: corpus texts in their own table; tile width per recording; LM-head predictions, tracks and findings. */
 export const SCHEMA_V2 = {
   ...SCHEMA_V1,
   corpusTexts: '&sha256',
   tracks: '++id, recordingId',
+  predictions: '[recordingId+chunk], recordingId',
   findings: '++id, createdAt'
 };
 
@@ -130,6 +133,18 @@ export interface TrackRow {
   createdAt: number;
 }
 
+/** What the model's LM head predicted in one chunk (recordings of models with logits). */
+export interface PredictionRow {
+  recordingId: number;
+  chunk: number;
+  /** −ln p(next token) per step (NaN at the end of a document) */
+  loss: Float32Array;
+  /** [steps, k] most probable next token ids and their probabilities */
+  topIds: Int32Array;
+  topProbs: Float32Array;
+  k: number;
+}
+
 /** A saved finding (its JSON document, validated on the way in) with a thumbnail. */
 export interface FindingRow {
   id?: number;
@@ -145,6 +160,7 @@ export class CellscopeDB extends Dexie {
   corpora!: Table<CorpusRow, string>;
   corpusTexts!: Table<CorpusTextRow, string>;
   tracks!: Table<TrackRow, number>;
+  predictions!: Table<PredictionRow, [number, number]>;
   findings!: Table<FindingRow, number>;
   recordings!: Table<RecordingRow, number>;
   tiles!: Table<TileRow, [number, string, number, number]>;

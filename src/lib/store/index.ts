@@ -8,7 +8,8 @@ export type {
   TileRow,
   TokenRow,
   TrackRow,
-  FindingRow
+  FindingRow,
+  PredictionRow
 } from './db';
 export {
   chunkTiles,
@@ -19,7 +20,7 @@ export {
 } from './recordings';
 export type { NewRecording } from './recordings';
 export { RecordingReader } from './reader';
-export type { TokenWindow } from './reader';
+export type { TokenWindow, PredictionWindow } from './reader';
 export {
   addCorpusFiles,
   addModel,

@@ -1,5 +1,5 @@
 /** Reading a recording back: windows of a stream, and the tokens of a window, through an LRU cache. */
-import { CellscopeDB, type RecordingRow } from './db';
+import { CellscopeDB, type PredictionRow, type RecordingRow } from './db';
 import { decodeTile, decodeTileColumn, type Tile } from './tiles';
 
 class Lru<K, V> {
@@ -33,6 +33,15 @@ export interface ChunkSource {
   /** Tiles of one chunk, in the order of `blocks`; throws when one is missing. */
   tiles(stream: string, chunk: number, blocks: number[]): Promise<Tile[]>;
   tokens(chunk: number): Promise<TokenWindow>;
+  /** LM-head predictions of one chunk, when the recording has them. */
+  predictions?(chunk: number): Promise<PredictionRow | undefined>;
+}
+
+export interface PredictionWindow {
+  loss: Float32Array;
+  topIds: Int32Array;
+  topProbs: Float32Array;
+  k: number;
 }
 
 export function dexieSource(db: CellscopeDB, recordingId: number): ChunkSource {
@@ -47,6 +56,7 @@ export function dexieSource(db: CellscopeDB, recordingId: number): ChunkSource {
         return row.tile;
       });
     },
+    predictions: (chunk) => db.predictions.get([recordingId, chunk]),
     async tokens(chunk) {
       const row = await db.tokens.get([recordingId, chunk]);
       if (!row) throw new Error(`Tokens of chunk ${chunk} are missing from the store.`);
@@ -177,6 +187,28 @@ export class RecordingReader {
         });
       });
     }
+  }
+
+  /** LM-head predictions over rows t0..t1-1, or null when the recording has none. */
+  async predictions(t0: number, t1: number): Promise<PredictionWindow | null> {
+    if (!this.recording.logits || !this.source.predictions) return null;
+    [t0, t1] = this.clamp(t0, t1);
+    let out: PredictionWindow | null = null;
+    for (const { c, base, from, to } of this.spans(t0, t1)) {
+      const row = await this.source.predictions(c);
+      if (!row) return null;
+      const k = row.k;
+      out ??= {
+        loss: new Float32Array(t1 - t0),
+        topIds: new Int32Array((t1 - t0) * k),
+        topProbs: new Float32Array((t1 - t0) * k),
+        k
+      };
+      out.loss.set(row.loss.subarray(from - base, to - base), from - t0);
+      out.topIds.set(row.topIds.subarray((from - base) * k, (to - base) * k), (from - t0) * k);
+      out.topProbs.set(row.topProbs.subarray((from - base) * k, (to - base) * k), (from - t0) * k);
+    }
+    return out;
   }
 
   async tokens(t0: number, t1: number): Promise<TokenWindow> {

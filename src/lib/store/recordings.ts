@@ -1,6 +1,7 @@
 /** Writing and deleting recordings: one transaction per chunk, so a stop never leaves half a chunk. */
 import { planChunks, type ChunkResult, type ChunkSink, type StreamSpec } from '../record';
-import type { CellscopeDB, RecordingRow, TileRow } from './db';
+import { predictionsFromLogits } from '../analysis/predictions';
+import type { CellscopeDB, PredictionRow, RecordingRow, TileRow } from './db';
 import { encodeTile, TILE_UNITS } from './tiles';
 
 export interface NewRecording {
@@ -14,6 +15,7 @@ export interface NewRecording {
   documents: { name: string; start: number }[];
   unknownTokens: number;
   unknownExamples: string[];
+  logits?: string | null;
 }
 
 export async function createRecording(db: CellscopeDB, r: NewRecording): Promise<number> {
@@ -65,14 +67,19 @@ export function dexieSink(
   ids: Int32Array,
   offsets: Uint32Array,
   streams: StreamSpec[],
-  tileUnits = TILE_UNITS
+  tileUnits = TILE_UNITS,
+  lm: { logits: string; documentStarts: number[] } | null = null
 ): ChunkSink {
+  const docStarts = new Set(lm?.documentStarts ?? []);
   return {
     async commit(r: ChunkResult) {
       // Encode outside the transaction: it must not idle while we compute.
       const tiles = chunkTiles(recordingId, r, streams, tileUnits);
-      await db.transaction('rw', [db.tiles, db.tokens, db.recordings], async () => {
+      const predictions = lm ? chunkPredictions(recordingId, r, lm.logits, ids, docStarts) : null;
+      const tables = [db.tiles, db.tokens, db.recordings, db.predictions];
+      await db.transaction('rw', tables, async () => {
         await db.tiles.bulkPut(tiles);
+        if (predictions) await db.predictions.put(predictions);
         await db.tokens.put({
           recordingId,
           chunk: r.chunk,
@@ -89,6 +96,27 @@ export function dexieSink(
   };
 }
 
+/** Top-5 next tokens and the loss per step of a chunk, from the model's logits output. */
+function chunkPredictions(
+  recordingId: number,
+  r: ChunkResult,
+  logits: string,
+  ids: Int32Array,
+  docStarts: Set<number>
+): PredictionRow {
+  const out = r.outputs?.[logits];
+  if (!out || !(out.data instanceof Float32Array))
+    throw new Error(`The model's logits output "${logits}" is missing or not float32.`);
+  const vocab = Number(out.dims[out.dims.length - 1]);
+  const next = new Int32Array(r.length);
+  for (let i = 0; i < r.length; i++) {
+    const t = r.start + i + 1;
+    next[i] = t < ids.length && !docStarts.has(t) ? ids[t] : -1;
+  }
+  const p = predictionsFromLogits(out.data.subarray(0, r.length * vocab), r.length, vocab, next);
+  return { recordingId, chunk: r.chunk, ...p };
+}
+
 export async function setRecordingStatus(
   db: CellscopeDB,
   id: number,
@@ -100,9 +128,12 @@ export async function setRecordingStatus(
 
 /** Delete a recording with all its chunks and tokens, in one transaction. */
 export async function deleteRecording(db: CellscopeDB, id: number): Promise<void> {
-  await db.transaction('rw', [db.tiles, db.tokens, db.recordings], async () => {
+  const tables = [db.tiles, db.tokens, db.predictions, db.tracks, db.recordings];
+  await db.transaction('rw', tables, async () => {
     await db.tiles.where('recordingId').equals(id).delete();
     await db.tokens.where('recordingId').equals(id).delete();
+    await db.predictions.where('recordingId').equals(id).delete();
+    await db.tracks.where('recordingId').equals(id).delete();
     await db.recordings.delete(id);
   });
 }

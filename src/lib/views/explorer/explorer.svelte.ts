@@ -3,7 +3,7 @@
  * of the current window, loaded from the store whenever those change. Components read it and draw.
  */
 import { robustExtent, topUnitsByMagnitude, type UnitValue } from '../../analysis';
-import type { LoadedCorpus, RecordingReader } from '../../store';
+import type { LoadedCorpus, PredictionWindow, RecordingReader } from '../../store';
 import { lineCol, lineStarts } from '../../tokenize';
 
 export const ZOOM_LEVELS = [2, 4, 6, 8, 10, 12, 16, 20] as const;
@@ -17,6 +17,8 @@ export interface WindowData {
   /** Display text of each token in the window (from the corpus, by offset). */
   tokens: string[];
   offsets: Uint32Array;
+  /** LM-head predictions of the window (models with logits), else null. */
+  predictions: PredictionWindow | null;
 }
 
 export class ExplorerState {
@@ -34,7 +36,9 @@ export class ExplorerState {
 
   constructor(
     readonly reader: RecordingReader,
-    readonly corpus: LoadedCorpus
+    readonly corpus: LoadedCorpus,
+    /** The model's vocabulary (id → token), to show predicted tokens; null when unknown. */
+    readonly vocab: string[] | null = null
   ) {
     const streams = reader.recording.streams;
     // Start on the top layer's hidden state.
@@ -82,6 +86,20 @@ export class ExplorerState {
     if (!d || t === null || t < d.t0 || t >= d.t0 + d.steps) return null;
     return d.values.subarray((t - d.t0) * d.units, (t - d.t0 + 1) * d.units);
   }
+  /** What the LM head predicted at the hovered step: top tokens, and the loss of the actual one. */
+  get hoverPredictions(): { loss: number; top: { token: string; p: number }[] } | null {
+    const d = this.data;
+    const t = this.hoverT;
+    const p = d?.predictions;
+    if (!d || !p || t === null || t < d.t0 || t >= d.t0 + d.steps) return null;
+    const i = t - d.t0;
+    const top = Array.from({ length: p.k }, (_, j) => {
+      const id = p.topIds[i * p.k + j];
+      return { token: this.vocab?.[id] ?? `#${id}`, p: p.topProbs[i * p.k + j] };
+    });
+    return { loss: p.loss[i], top };
+  }
+
   get topUnits(): UnitValue[] {
     const row = this.hoverRow;
     return row ? topUnitsByMagnitude(row, 20) : [];
@@ -165,9 +183,10 @@ export class ExplorerState {
     const seq = ++this.seq;
     try {
       // One token past the window gives the last token's end offset.
-      const [values, toks] = await Promise.all([
+      const [values, toks, predictions] = await Promise.all([
         this.reader.window(stream, t0, t1),
-        this.reader.tokens(t0, Math.min(this.length, t1 + 1))
+        this.reader.tokens(t0, Math.min(this.length, t1 + 1)),
+        this.reader.predictions(t0, t1)
       ]);
       if (seq !== this.seq) return;
       const text = this.corpus.text;
@@ -183,7 +202,8 @@ export class ExplorerState {
         units: this.reader.units(stream),
         values,
         tokens,
-        offsets: toks.offsets.subarray(0, t1 - t0)
+        offsets: toks.offsets.subarray(0, t1 - t0),
+        predictions
       };
       this.error = null;
       if (!(stream in this.extents)) this.extents[stream] = robustExtent(values);
