@@ -20,6 +20,7 @@ import { chunkTiles, decodeTile, TILE_UNITS, tileBytes } from '../lib/store';
 import { createTokenizer, parseTokenizerSpec } from '../lib/tokenize';
 import { matchBench } from './benchMatch';
 import { readBench } from './benchRead';
+import { uiBench } from './benchUi';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const modelBytes = new Uint8Array(readFileSync(`${root}models/code-lstm.onnx`));
@@ -115,6 +116,7 @@ async function main() {
   memory();
   await matchBench(root, emit);
   if (!process.env.BENCH_SKIP_BROWSER) {
+    await uiBench(root, emit);
     // The app's tile shape first (the baseline), then the alternatives it was chosen against.
     const steps = Number(process.env.BENCH_READ_STEPS ?? 1_000_000);
     await readBench(root, emit, [

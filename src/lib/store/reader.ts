@@ -138,6 +138,15 @@ export class RecordingReader {
     }
   }
 
+  /** Load the tiles and tokens of rows t0..t1-1 into the cache (panning reads them next). */
+  async prefetch(stream: string, t0: number, t1: number): Promise<void> {
+    [t0, t1] = this.clamp(t0, t1);
+    const units = this.units(stream);
+    const blocks = Array.from({ length: Math.ceil(units / this.tileUnits) }, (_, b) => b);
+    for (const { c } of this.spans(t0, t1))
+      await Promise.all([this.tiles(stream, c, blocks), this.tokenChunk(c)]);
+  }
+
   /** Rows t0..t1-1 of a stream, [t1 - t0, units] row-major. */
   async window(stream: string, t0: number, t1: number): Promise<Float32Array> {
     [t0, t1] = this.clamp(t0, t1);

@@ -6,7 +6,7 @@ import { robustExtent, topUnitsByMagnitude, type UnitValue } from '../../analysi
 import type { LoadedCorpus, PredictionWindow, RecordingReader } from '../../store';
 import { lineCol, lineStarts } from '../../tokenize';
 
-export const ZOOM_LEVELS = [2, 4, 6, 8, 10, 12, 16, 20] as const;
+export const ZOOM_LEVELS = [1, 2, 4, 6, 8, 10, 12, 16, 20] as const;
 
 export interface WindowData {
   stream: string;
@@ -56,7 +56,9 @@ export class ExplorerState {
   }
 
   setT0(t: number) {
-    this.t0 = Math.max(0, Math.min(Math.round(t), this.maxT0));
+    const next = Math.max(0, Math.min(Math.round(t), this.maxT0));
+    if (next !== this.t0) performance.mark('cellscope:pan-start');
+    this.t0 = next;
   }
   scrollBy(steps: number) {
     this.setT0(this.t0 + steps);
@@ -64,7 +66,7 @@ export class ExplorerState {
   zoom(direction: 1 | -1) {
     const i = ZOOM_LEVELS.indexOf(this.cellWidth as (typeof ZOOM_LEVELS)[number]);
     const next =
-      ZOOM_LEVELS[Math.max(0, Math.min(ZOOM_LEVELS.length - 1, (i < 0 ? 5 : i) + direction))];
+      ZOOM_LEVELS[Math.max(0, Math.min(ZOOM_LEVELS.length - 1, (i < 0 ? 6 : i) + direction))];
     // Keep the hovered (or centre) timestep in place while zooming.
     const anchor = this.hoverT ?? this.t0 + Math.floor(this.cols / 2);
     const frac = (anchor - this.t0) / this.cols;
@@ -133,8 +135,11 @@ export class ExplorerState {
   }
   private starts: Uint32Array | null = null;
 
-  /** Token start offsets of the whole recording, loaded on the first search. */
-  private allOffsets: Uint32Array | null = null;
+  /** Token start offsets of the whole recording, loaded on first use (search, tracks). */
+  private allOffsets: Promise<Uint32Array> | null = null;
+  allTokenOffsets(): Promise<Uint32Array> {
+    return (this.allOffsets ??= this.reader.tokens(0, this.length).then((t) => t.offsets));
+  }
 
   /**
    * Find the next occurrence of a string, or of a regex written /like this/flags, after the
@@ -150,8 +155,7 @@ export class ExplorerState {
     } catch (e) {
       return `Not a valid regular expression: ${(e as Error).message}`;
     }
-    this.allOffsets ??= (await this.reader.tokens(0, this.length)).offsets;
-    const offsets = this.allOffsets;
+    const offsets = await this.allTokenOffsets();
     const text = this.corpus.text;
     const here =
       this.hoverT !== null && this.hoverT < offsets.length ? offsets[this.hoverT] + 1 : 0;
@@ -207,6 +211,12 @@ export class ExplorerState {
       };
       this.error = null;
       if (!(stream in this.extents)) this.extents[stream] = robustExtent(values);
+      // The neighbouring windows, so the next pan either way reads from memory.
+      const n = t1 - t0;
+      void this.reader
+        .prefetch(stream, t1, t1 + n)
+        .then(() => this.reader.prefetch(stream, t0 - n, t0))
+        .catch(() => undefined);
     } catch (e) {
       if (seq === this.seq) this.error = (e as Error).message;
     }

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { lineDensity } from './lineDensity';
+
+describe('line density', () => {
+  it('rasterises each unit as a connected line, skipping the given units', () => {
+    // 3 steps × 2 units; unit 0 goes 0 → 4 → 4, unit 1 is flat at 2 and skipped.
+    const values = Float32Array.from([0, 2, 4, 2, 4, 2]);
+    for (const cw of [4, 6]) {
+      const width = 3 * cw;
+      const counts = lineDensity(values, 3, 2, new Set([1]), cw, width, 5, 1, 0);
+      const col = (x: number) => Array.from({ length: 5 }, (_, y) => counts[y * width + x]);
+      // Every column of the line is covered once, and no pixel of unit 1's row y=2 is extra.
+      const total = counts.reduce((s, c) => s + c, 0);
+      expect(total).toBeGreaterThanOrEqual(5 + 1); // the 0→4 rise spans 5 rows, then flat
+      expect(col(Math.floor(0.5 * cw))[0]).toBe(1);
+      expect(col(Math.floor(2.5 * cw))[4]).toBe(1);
+      expect(counts.every((c) => c <= 1)).toBe(true);
+    }
+  });
+});
+
+describe('line density, zoomed out', () => {
+  it('plots each step as a point per pixel column', () => {
+    const values = Float32Array.from([0, 4, 4]);
+    const counts = lineDensity(values, 3, 1, new Set(), 1, 3, 5, 1, 0);
+    expect(Array.from(counts)).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
+  });
+});
