@@ -32,6 +32,30 @@ export class SelectionState {
   /** Why the rule selected nothing (or the brush is out of view), for the user. */
   message = $state<string | null>(null);
   hoverUnit = $state<number | null>(null);
+  /** The brush was restored (URL, finding): apply the rule when its window has loaded. */
+  pending = $state(false);
+
+  /** Take a view's selection fields (from the URL or a finding). */
+  restore(v: {
+    brush: [number, number] | null;
+    padLeft: number;
+    padRight: number;
+    threshold: number;
+    normalization: Normalization;
+    added: number[];
+    removed: number[];
+  }): void {
+    this.brush = v.brush;
+    this.padLeft = v.padLeft;
+    this.padRight = v.padRight;
+    this.threshold = v.threshold;
+    this.normalization = v.normalization;
+    this.added = v.added;
+    this.removed = v.removed;
+    this.ruleUnits = [];
+    this.message = null;
+    this.pending = v.brush !== null;
+  }
 
   /** The selected units: the rule's, minus removed, plus added; ascending. */
   get units(): number[] {
