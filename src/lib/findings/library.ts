@@ -17,7 +17,7 @@ export function readFindingFile(text: string, fileName: string): Finding[] {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${fileName} is not valid JSON (${(e as Error).message}).`);
+    throw new Error(`${fileName} is not valid JSON (${(e as Error).message}).`, { cause: e });
   }
   const bundle = data as { format?: unknown; findings?: unknown };
   if (bundle?.format === BUNDLE_FORMAT) {

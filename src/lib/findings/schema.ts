@@ -66,7 +66,7 @@ export function parseFinding(json: string, fileName = 'the file'): Finding {
   try {
     data = JSON.parse(json);
   } catch (e) {
-    throw new Error(`${fileName} is not valid JSON (${(e as Error).message}).`);
+    throw new Error(`${fileName} is not valid JSON (${(e as Error).message}).`, { cause: e });
   }
   const format = (data as { format?: unknown } | null)?.format;
   if (
