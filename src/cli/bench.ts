@@ -167,7 +167,7 @@ function memory() {
  * Recording the demo in headless Chromium (the built app, 2 WASM threads, into IndexedDB): the
  * recorder's own tokens/s for a fresh recording of the given stream kinds.
  */
-async function browserRecordRate(kinds: string): Promise<number> {
+export async function browserRecordRate(kinds: string): Promise<number> {
   const port = 4188;
   const server = spawn(
     process.execPath,
@@ -268,4 +268,4 @@ async function codec(Tensor: TensorCtor, ids: Int32Array) {
   emit('max_abs_error_c', maxErr.c, 'abs', null);
 }
 
-await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
