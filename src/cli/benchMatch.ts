@@ -61,17 +61,19 @@ export async function matchBench(root: string, emit: Emit, steps = 1_000_000, un
   };
   const cold = await run();
   const warm = [await run(), await run(), await run()].sort((a, b) => a.ms - b.ms)[1];
-  const py = spawnSync(
-    '/usr/bin/python3',
-    [
-      join(root, 'tests/fixtures/lstmvis/match_ref.py'),
-      '--bench',
-      String(steps),
-      String(units),
-      '10'
-    ],
-    { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } }
-  );
+  const py = process.env.BENCH_SKIP_LSTMVIS
+    ? { stdout: '{}' }
+    : spawnSync(
+        '/usr/bin/python3',
+        [
+          join(root, 'tests/fixtures/lstmvis/match_ref.py'),
+          '--bench',
+          String(steps),
+          String(units),
+          '10'
+        ],
+        { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } }
+      );
   const lstmvis = Number(JSON.parse(py.stdout.trim().split('\n').pop() ?? '{}').value) || null;
   console.error(
     `# match: ${warm.r.candidates} candidates, ${warm.r.matches.length} ranked; warm read ${warm.r.ms.read.toFixed(0)} ms, scan ${warm.r.ms.scan.toFixed(0)} ms, rank ${warm.r.ms.rank.toFixed(0)} ms`

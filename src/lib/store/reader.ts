@@ -94,7 +94,15 @@ export class RecordingReader {
     return s.units;
   }
 
-  private async tiles(stream: string, chunk: number, blocks: number[]): Promise<Tile[]> {
+  private async tiles(
+    stream: string,
+    chunk: number,
+    blocks: number[],
+    cache = true
+  ): Promise<Tile[]> {
+    // Long scans (a few units over the whole corpus) bypass the cache: they would only evict the
+    // windows the views are about to read again.
+    if (!cache) return this.source.tiles(stream, chunk, blocks);
     const keys = blocks.map((b) => `${stream}/${chunk}/${b}`);
     const out: (Tile | undefined)[] = keys.map((k) => this.tileCache.get(k));
     const missing = blocks.filter((_, i) => !out[i]);
@@ -174,7 +182,9 @@ export class RecordingReader {
     const spans = [...this.spans(t0, t1)];
     for (let b0 = 0; b0 < spans.length; b0 += READ_AHEAD) {
       const batch = spans.slice(b0, b0 + READ_AHEAD);
-      const fetched = await Promise.all(batch.map((s) => this.tiles(stream, s.c, blocks)));
+      const fetched = await Promise.all(
+        batch.map((s) => this.tiles(stream, s.c, blocks, spans.length <= 32))
+      );
       batch.forEach(({ base, from, to }, n) => decodeColumns(fetched[n], base, from, to));
     }
     return out;
