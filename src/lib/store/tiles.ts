@@ -142,4 +142,3 @@ export function decodeTileColumn(
     : [tile.lo![u], tile.step![u]];
   for (let r = r0; r < r1; r++) out[offset + (r - r0) * stride] = lo + q[r * units + u] * k;
 }
-
