@@ -93,6 +93,22 @@ test('PNG figure, JSON finding, link: re-imported into a fresh profile it shows 
   expect(red[0]).toBeGreaterThan(red[2] + 40);
   expect(Math.min(...mid)).toBeGreaterThan(200);
 
+  // The select view as SVG (a line per unit, the selected on top) and as PNG.
+  const views = page.getByRole('region', { name: 'Finding' });
+  const [svg] = await Promise.all([
+    page.waitForEvent('download'),
+    views.getByRole('button', { name: 'SVG' }).first().click()
+  ]);
+  const svgText = readFileSync((await svg.path())!, 'utf8');
+  expect(svgText.startsWith('<svg')).toBe(true);
+  expect(svgText.match(/<polyline/g)!.length).toBe(256);
+  expect(svgText).toContain('a &lt;b&gt;quote&lt;/b&gt; unit');
+  const [selectPng] = await Promise.all([
+    page.waitForEvent('download'),
+    views.getByRole('button', { name: 'PNG', exact: true }).first().click()
+  ]);
+  expect(decodePng(readFileSync((await selectPng.path())!)).width).toBeGreaterThan(1000);
+
   // Save the finding (library + JSON file).
   const [json] = await Promise.all([
     page.waitForEvent('download'),
