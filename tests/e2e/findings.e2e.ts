@@ -108,6 +108,14 @@ test('PNG figure, JSON finding, link: re-imported into a fresh profile it shows 
     views.getByRole('button', { name: 'PNG', exact: true }).first().click()
   ]);
   expect(decodePng(readFileSync((await selectPng.path())!)).width).toBeGreaterThan(1000);
+  // The inspector at a hovered token, as SVG: 20 units with bars.
+  await page.locator(`[data-t="${STRING_AT + 3}"]`).hover();
+  const [inspector] = await Promise.all([
+    page.waitForEvent('download'),
+    views.getByRole('button', { name: 'SVG' }).nth(2).click()
+  ]);
+  const inspectorText = readFileSync((await inspector.path())!, 'utf8');
+  expect(inspectorText.match(/>(● )?unit \d+</g)).toHaveLength(20);
 
   // Save the finding (library + JSON file).
   const [json] = await Promise.all([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesSvg, selectViewSvg } from './vectorViews';
+import { inspectorSvg, matchesSvg, selectViewSvg } from './vectorViews';
 
 describe('vector views', () => {
   it('the select view has a line per unit, the selected ones on top, and escaped text', () => {
@@ -51,5 +51,23 @@ describe('vector views', () => {
     );
     expect(svg.match(/fill="#e69f00"/g)).toHaveLength(2);
     expect(svg.match(/fill="#d55e00"/g)).toHaveLength(2);
+  });
+
+  it('the inspector lists units with bars on both sides, selected ones marked', () => {
+    const svg = inspectorSvg(
+      't',
+      '"',
+      5,
+      [
+        { unit: 3, value: -0.5 },
+        { unit: 7, value: 1 }
+      ],
+      [7],
+      1,
+      () => '#123456'
+    );
+    expect(svg.match(/<rect x=/g)).toHaveLength(2);
+    expect(svg).toContain('● unit 7');
+    expect(svg).toContain('&quot;');
   });
 });

@@ -121,6 +121,42 @@ export function matchesSvg(title: string, rows: MatchRowSvg[], context: number, 
   return parts.join('\n');
 }
 
+/** The inspector at one token: its units by |value| as bars, selected ones marked. */
+export function inspectorSvg(
+  title: string,
+  token: string,
+  t: number,
+  top: { unit: number; value: number }[],
+  selected: number[],
+  extent: number,
+  colour: (v: number) => string
+): string {
+  const rowH = 16;
+  const width = 360;
+  const height = 56 + top.length * rowH + 8;
+  const mid = 220;
+  const half = 110;
+  const picked = new Set(selected);
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    `<text x="8" y="20" font-size="14" font-weight="600">${esc(title)}</text>`,
+    `<text x="8" y="40" font-size="12">token <tspan font-family="monospace">${esc(visibleToken(token))}</tspan> at t = ${t}</text>`,
+    `<line x1="${mid}" x2="${mid}" y1="48" y2="${height - 8}" stroke="#7a8191"/>`
+  ];
+  top.forEach(({ unit, value }, i) => {
+    const y = 52 + i * rowH;
+    const w = num((half * Math.min(Math.abs(value), extent)) / extent);
+    parts.push(
+      `<text x="8" y="${y + 11}" font-size="11"${picked.has(unit) ? ' fill="#8f3f00" font-weight="600"' : ''}>${picked.has(unit) ? '● ' : ''}unit ${unit}</text>`,
+      `<text x="150" y="${y + 11}" font-size="11" text-anchor="end">${value.toFixed(4)}</text>`,
+      `<rect x="${value < 0 ? num(mid - w) : mid}" y="${y + 2}" width="${w}" height="${rowH - 5}" fill="${colour(value)}"/>`
+    );
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
 /** Rasterise an SVG document to a PNG-ready canvas at a pixel ratio (DOM). */
 export async function svgToCanvas(svg: string, ratio: number): Promise<HTMLCanvasElement> {
   const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
