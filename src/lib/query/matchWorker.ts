@@ -2,13 +2,15 @@
 /** The match worker: reads a recording (IndexedDB or a Zarr URL) and runs match queries off the UI thread. */
 import * as Comlink from 'comlink';
 import { database, openZarrRecording, RecordingReader } from '../store';
-import { runMatch, type MatchProgress, type MatchQuery } from './runMatch';
+import { ColumnCache, runMatch, type MatchProgress, type MatchQuery } from './runMatch';
 
 export type RecordingSource = { kind: 'idb'; id: number } | { kind: 'zarr'; url: string };
 
 let readerKey = '';
 let reader: RecordingReader | null = null;
 let running: AbortController | null = null;
+/** Columns read by earlier queries (keyed by recording, stream and unit). */
+const cache = new ColumnCache(32);
 
 async function open(source: RecordingSource): Promise<RecordingReader> {
   const key = JSON.stringify(source);
@@ -34,7 +36,7 @@ const api = {
     if (source.kind === 'idb') readerKey = '';
     const r = await open(source);
     try {
-      return await runMatch(r, query, { onProgress, signal: controller.signal });
+      return await runMatch(r, query, { onProgress, signal: controller.signal, cache });
     } finally {
       if (running === controller) running = null;
     }

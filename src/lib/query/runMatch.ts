@@ -51,6 +51,27 @@ export interface MatchProgress {
   total: number;
 }
 
+/**
+ * Raw columns of units already read, by recording, stream and unit (a finished recording never
+ * changes): re-running a match with another θ or padding skips storage entirely. LRU by unit.
+ */
+export class ColumnCache {
+  private map = new Map<string, Float32Array>();
+  constructor(private capacity = 32) {}
+  get(key: string): Float32Array | undefined {
+    const v = this.map.get(key);
+    if (v) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, v: Float32Array): void {
+    this.map.set(key, v);
+    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
+  }
+}
+
 export class MatchError extends Error {
   override name = 'MatchError';
 }
@@ -58,7 +79,7 @@ export class MatchError extends Error {
 export async function runMatch(
   reader: RecordingReader,
   q: MatchQuery,
-  opts: { onProgress?: (p: MatchProgress) => void; signal?: AbortSignal } = {}
+  opts: { onProgress?: (p: MatchProgress) => void; signal?: AbortSignal; cache?: ColumnCache } = {}
 ): Promise<MatchResult> {
   const rec = reader.recording;
   if (rec.status !== 'complete' || reader.length < rec.tokens)
@@ -69,12 +90,23 @@ export async function runMatch(
   const T = reader.length;
   const t0 = performance.now();
   const cols = new Float32Array(T * k);
-  for (let a = 0; a < T && k > 0; a += SLICE) {
+  const keyOf = (u: number) => `${rec.id ?? rec.name}/${q.stream}/${u}`;
+  const have = q.units.map((u) => opts.cache?.get(keyOf(u)));
+  const missing = q.units.filter((_, j) => !have[j]);
+  const fresh = missing.map(() => new Float32Array(T));
+  const m = missing.length;
+  for (let a = 0; a < T && m > 0; a += SLICE) {
     if (opts.signal?.aborted) throw new DOMException('The match was cancelled.', 'AbortError');
     const b = Math.min(T, a + SLICE);
-    cols.set(await reader.columns(q.stream, q.units, a, b), a * k);
+    const block = await reader.columns(q.stream, missing, a, b);
+    for (let t = a; t < b; t++) for (let j = 0; j < m; j++) fresh[j][t] = block[(t - a) * m + j];
     opts.onProgress?.({ phase: 'read', done: b, total: T });
   }
+  q.units.forEach((u, j) => {
+    const col = have[j] ?? fresh[missing.indexOf(u)];
+    for (let t = 0; t < T; t++) cols[t * k + j] = col[t];
+  });
+  missing.forEach((u, j) => opts.cache?.set(keyOf(u), fresh[j]));
   applyTransform(cols, q.units, q.transform);
   const t1 = performance.now();
   const cons = constraintsFromPadding(q.padLeft, q.padRight);
