@@ -7,7 +7,7 @@
  *              on the bundled model over the demo corpus, onnxruntime-web WASM in Node, against
  *              plain inference of the unmodified model on the same ids and runtime.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { parseKinds, planStreams, recordChunks, tokenTensor, type TensorCtor } f
 import { chunkTiles, decodeTile, TILE_UNITS, tileBytes } from '../lib/store';
 import { createTokenizer, parseTokenizerSpec } from '../lib/tokenize';
 import { matchBench } from './benchMatch';
+import { chromiumOptions, previewServer } from './benchBrowser';
 import { readBench } from './benchRead';
 import { uiBench } from './benchUi';
 
@@ -168,49 +169,12 @@ function memory() {
  * recorder's own tokens/s for a fresh recording of the given stream kinds.
  */
 export async function browserRecordRate(kinds: string): Promise<number> {
-  const port = 4188;
-  const server = spawn(
-    process.execPath,
-    [
-      join(root, 'node_modules/vite/bin/vite.js'),
-      'preview',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--strictPort'
-    ],
-    {
-      cwd: root,
-      stdio: 'ignore',
-      detached: true
-    }
-  );
+  const server = await previewServer(root, 4188);
   try {
     const { chromium } = await import('playwright-core');
-    for (let i = 0; i < 50; i++) {
-      if (
-        await fetch(`http://127.0.0.1:${port}/`).then(
-          () => true,
-          () => false
-        )
-      )
-        break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync'
-      ]
-    });
+    const browser = await chromium.launch(chromiumOptions());
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(server.url);
     await page.getByRole('combobox', { name: 'Streams to record' }).selectOption(kinds);
     await page.getByRole('button', { name: 'Record', exact: true }).click();
     const item = page.locator('[data-status="complete"]').first();
@@ -219,7 +183,7 @@ export async function browserRecordRate(kinds: string): Promise<number> {
     await browser.close();
     return Number(text.match(/([\d,]+) tokens\/s/)?.[1].replace(/,/g, ''));
   } finally {
-    process.kill(-server.pid!);
+    server.stop();
   }
 }
 

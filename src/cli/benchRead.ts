@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromiumOptions } from './benchBrowser';
 
 type Emit = (name: string, value: number, unit: string, baseline: number | null) => void;
 interface Shape {
@@ -16,15 +17,6 @@ interface Shape {
   chunk: number;
   width: number;
 }
-
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync'
-];
 
 export async function readBench(root: string, emit: Emit, shapes: Shape[]): Promise<void> {
   const { createServer } = await import('vite');
@@ -39,10 +31,7 @@ export async function readBench(root: string, emit: Emit, shapes: Shape[]): Prom
   const profile = mkdtempSync(join(tmpdir(), 'cellscope-read-'));
   const url = 'http://127.0.0.1:4189/tests/bench/read.html';
   const open = async () => {
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ARGS
-    });
+    const context = await chromium.launchPersistentContext(profile, chromiumOptions());
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(600_000);
     await page.goto(url);

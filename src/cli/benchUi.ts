@@ -6,8 +6,7 @@
  * window read from IndexedDB and every view — heatmap, tokens, line plot, histogram — painted).
  * Target: 16 ms (one frame).
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { chromiumOptions, previewServer } from './benchBrowser';
 
 type Emit = (name: string, value: number, unit: string, baseline: number | null) => void;
 
@@ -15,46 +14,15 @@ const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 export async function uiBench(root: string, emit: Emit): Promise<void> {
-  const port = 4190;
-  const server = spawn(
-    process.execPath,
-    [
-      join(root, 'node_modules/vite/bin/vite.js'),
-      'preview',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--strictPort'
-    ],
-    { cwd: root, stdio: 'ignore', detached: true }
-  );
+  const server = await previewServer(root, 4190);
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync'
-    ]
-  });
+  const browser = await chromium.launch(chromiumOptions());
   try {
-    for (let i = 0; i < 50; i++) {
-      const up = await fetch(`http://127.0.0.1:${port}/`).then(
-        () => true,
-        () => false
-      );
-      if (up) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     page.setDefaultTimeout(300_000);
     page.on('pageerror', (e) => console.error(`# page error: ${e.message}`));
     page.on('crash', () => console.error('# page crashed'));
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(server.url);
     await page.getByRole('combobox', { name: 'Streams to record' }).selectOption('h');
     await page.getByRole('button', { name: 'Record', exact: true }).click();
     const item = page.locator('[data-status="complete"]').first();
@@ -127,6 +95,6 @@ export async function uiBench(root: string, emit: Emit): Promise<void> {
     emit('pan_redraw_ms_p95', quantile(pan, 0.95), 'ms', 16);
   } finally {
     await browser.close();
-    process.kill(-server.pid!);
+    server.stop();
   }
 }

@@ -1,15 +1,5 @@
 import { defineConfig } from '@playwright/test';
-
-// Debian's Chromium (never a downloaded browser); flags keep it off the network.
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic'
-];
+import { launchOptions } from './chromium';
 
 export default defineConfig({
   testDir: '.',
@@ -21,10 +11,7 @@ export default defineConfig({
   use: {
     baseURL: 'http://127.0.0.1:4179',
     viewport: { width: 1280, height: 800 },
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: chromiumArgs
-    }
+    launchOptions: launchOptions()
   },
   webServer: {
     command:

@@ -5,23 +5,10 @@
  */
 import { expect, test } from '@playwright/test';
 import { storedRow } from './idb';
+import { launchOptions } from './chromium';
 import { corpus, recordTiny } from './recordTiny';
 
-test.use({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      '--disable-quic',
-      '--enable-unsafe-webgpu'
-    ]
-  }
-});
+test.use({ launchOptions: launchOptions(['--enable-unsafe-webgpu']) });
 
 test('auto keeps WASM (software adapter); forced WebGPU records the same values', async ({
   page

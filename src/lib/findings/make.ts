@@ -1,7 +1,7 @@
 /** Build a finding from what the explorer shows, and find where a finding can be opened. */
 import type { CellscopeDB, RecordingRow } from '../store';
 import { FINDING_FORMAT, type Finding } from './schema';
-import { writeViewState, type ViewState } from '../views/explorer/urlState';
+import { selectionOf, writeViewState, type ViewState } from '../views/explorer/urlState';
 import type { Match } from '../analysis';
 
 export const APP_VERSION = '0.2.0';
@@ -132,7 +132,11 @@ export async function locateFinding(
 /** The explorer URL's query for a finding (recording, stream, window and selection). */
 export function findingQuery(recordingId: number, f: Finding): URLSearchParams {
   const p = new URLSearchParams({ rec: String(recordingId) });
-  const { units: _units, ...selection } = f.selection;
-  writeViewState(p, { stream: f.stream.id, t: f.view.t0, zoom: f.view.zoom, ...selection });
+  writeViewState(p, {
+    stream: f.stream.id,
+    t: f.view.t0,
+    zoom: f.view.zoom,
+    ...selectionOf(f.selection)
+  });
   return p;
 }

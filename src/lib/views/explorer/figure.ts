@@ -119,12 +119,3 @@ export function canvasBlob(canvas: HTMLCanvasElement): Promise<Blob> {
     )
   );
 }
-
-/** Save a blob as a file the browser downloads (no request leaves the page). */
-export function download(blob: Blob, name: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}

@@ -15,6 +15,7 @@ import {
   type Normalization
 } from '../../analysis';
 import type { WindowData } from './explorer.svelte';
+import type { SelectionFields } from './urlState';
 
 export const DEFAULT_THRESHOLD = 0.3;
 
@@ -36,15 +37,7 @@ export class SelectionState {
   pending = $state(false);
 
   /** Take a view's selection fields (from the URL or a finding). */
-  restore(v: {
-    brush: [number, number] | null;
-    padLeft: number;
-    padRight: number;
-    threshold: number;
-    normalization: Normalization;
-    added: number[];
-    removed: number[];
-  }): void {
+  restore(v: SelectionFields): void {
     this.brush = v.brush;
     this.padLeft = v.padLeft;
     this.padRight = v.padRight;

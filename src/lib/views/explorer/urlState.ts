@@ -17,6 +17,17 @@ export interface ViewState {
   removed: number[];
 }
 
+/** The selection part of a view (what a brush, θ and hand-picked units make). */
+export type SelectionFields = Pick<
+  ViewState,
+  'brush' | 'padLeft' | 'padRight' | 'threshold' | 'normalization' | 'added' | 'removed'
+>;
+
+export function selectionOf(v: SelectionFields): SelectionFields {
+  const { brush, padLeft, padRight, threshold, normalization, added, removed } = v;
+  return { brush, padLeft, padRight, threshold, normalization, added, removed };
+}
+
 export const DEFAULT_VIEW: ViewState = {
   stream: null,
   t: 0,
@@ -76,26 +87,7 @@ export function writeViewState(p: URLSearchParams, v: ViewState): void {
 /** The view state of an explorer and its selection. */
 export function currentView(
   ex: { stream: string; t0: number; cellWidth: number },
-  sel: {
-    brush: [number, number] | null;
-    padLeft: number;
-    padRight: number;
-    threshold: number;
-    normalization: Normalization;
-    added: number[];
-    removed: number[];
-  }
+  sel: SelectionFields
 ): ViewState {
-  return {
-    stream: ex.stream,
-    t: ex.t0,
-    zoom: ex.cellWidth,
-    brush: sel.brush,
-    padLeft: sel.padLeft,
-    padRight: sel.padRight,
-    threshold: sel.threshold,
-    normalization: sel.normalization,
-    added: sel.added,
-    removed: sel.removed
-  };
+  return { stream: ex.stream, t: ex.t0, zoom: ex.cellWidth, ...selectionOf(sel) };
 }

@@ -1,0 +1,57 @@
+/** Headless Debian Chromium and the built app's preview server, for the browser benchmarks. */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/** Flags that keep Chromium off the network and GPU-free (as in tests/e2e/playwright.config.ts). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync'
+];
+
+export const chromiumOptions = () => ({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: CHROMIUM_ARGS
+});
+
+/** `vite preview` of the built app on a port, ready when this resolves; stop() ends it. */
+export async function previewServer(
+  root: string,
+  port: number
+): Promise<{ url: string; stop: () => void }> {
+  const server = spawn(
+    process.execPath,
+    [
+      join(root, 'node_modules/vite/bin/vite.js'),
+      'preview',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort'
+    ],
+    { cwd: root, stdio: 'ignore', detached: true }
+  );
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 50; i++) {
+    const up = await fetch(url).then(
+      () => true,
+      () => false
+    );
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    stop: () => {
+      try {
+        process.kill(-server.pid!);
+      } catch {
+        // already gone
+      }
+    }
+  };
+}
