@@ -62,7 +62,9 @@ export async function storedRow(
               (a: { block: number }, b: { block: number }) => a.block - b.block
             )) {
               for (let u = 0; u < tile.units; u++) {
-                const code = tile.q[local * tile.units + u];
+                const code = tile.unitMajor
+                  ? tile.q[u * tile.rows + local]
+                  : tile.q[local * tile.units + u];
                 row.push(
                   tile.range
                     ? tile.range[0] + (code * (tile.range[1] - tile.range[0])) / 255

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTile, encodeTile, tileBytes } from '../../src/lib/store/tiles';
+import {
+  decodeTile,
+  decodeTileColumn,
+  encodeTile,
+  tileBytes,
+  type Tile
+} from '../../src/lib/store/tiles';
 
 function random(n: number, lo: number, hi: number, seed = 1) {
   let s = seed;
@@ -63,5 +69,37 @@ describe('tile codec (8-bit)', () => {
       for (let u = 0; u < 3; u++)
         expect(out[r * 5 + 1 + u]).toBeCloseTo(wide[(r + 3) * 8 + 2 + u], 2);
     expect(out[0]).toBeNaN();
+  });
+});
+
+describe('tile layout', () => {
+  it('writes unit-major codes; row-major tiles written before 0.3 decode to the same values', () => {
+    const rows = 37;
+    const units = 5;
+    const src = random(rows * units, -1, 1, 7);
+    for (const range of [[-1, 1] as [number, number], null]) {
+      const tile = encodeTile(src, rows, units, units, 0, range);
+      expect(tile.unitMajor).toBe(true);
+      // Unit u's steps are contiguous.
+      const out = new Float32Array(rows * units);
+      decodeTile(tile, 0, rows, out, units, 0);
+      const k = tile.range ? 2 / 255 : tile.step![2];
+      const lo = tile.range ? -1 : tile.lo![2];
+      for (let r = 0; r < rows; r++)
+        expect(lo + tile.q[2 * rows + r] * k).toBeCloseTo(out[r * units + 2], 6);
+      // The same tile in the old layout.
+      const q = new Uint8Array(rows * units);
+      for (let r = 0; r < rows; r++)
+        for (let u = 0; u < units; u++) q[r * units + u] = tile.q[u * rows + r];
+      const legacy: Tile = { ...tile, q, unitMajor: undefined };
+      const again = new Float32Array(rows * units);
+      decodeTile(legacy, 0, rows, again, units, 0);
+      expect(again).toEqual(out);
+      for (const t of [tile, legacy]) {
+        const col = new Float32Array(10);
+        decodeTileColumn(t, 3, 20, 30, col, 1, 0);
+        expect(col).toEqual(Float32Array.from({ length: 10 }, (_, i) => out[(20 + i) * units + 3]));
+      }
+    }
   });
 });

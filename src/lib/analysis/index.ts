@@ -5,6 +5,8 @@ export { selectUnits, onCounts, valueRange, thresholdWarning, explainSelection }
 export type { SelectQuery } from './select';
 export {
   findCandidates,
+  candidatesFromCounts,
+  countActive,
   noMatchReason,
   rankMatches,
   scoreCandidate,

@@ -141,7 +141,7 @@ class LevelScan {
   private nextDoc: number;
   private sharp: [number, number, number]; // sharpness = a·k - b·left - c·right
   constructor(
-    private counts: Uint16Array,
+    private counts: Uint8Array | Uint16Array,
     private K: number,
     private docStarts: ArrayLike<number>,
     cons: MatchConstraints,
@@ -245,27 +245,42 @@ export function findCandidates(
   threshold: number,
   opts: CandidateOptions = {}
 ): CandidateScan {
+  const T = k > 0 ? Math.floor(cols.length / k) : 0;
+  const tick = (done: number) => {
+    checkAbort(opts.signal);
+    opts.onProgress?.(done, 2 * T);
+  };
+  const counts = countActive(cols, k, threshold, tick);
+  return candidatesFromCounts(counts, k, {
+    ...opts,
+    onProgress: opts.onProgress && ((done) => opts.onProgress!(T + done, 2 * T))
+  });
+}
+
+/**
+ * Phase 1 from the counts alone: counts[t] = how many of the k selected units are on at t
+ * (countActive, or a sum of on-masks). One pass over the steps.
+ */
+export function candidatesFromCounts(
+  counts: Uint8Array | Uint16Array,
+  k: number,
+  opts: CandidateOptions = {}
+): CandidateScan {
   const cons = { constrainLeft: opts.constrainLeft ?? true, constrainRight: !!opts.constrainRight };
   const docStarts = opts.docStarts ?? [];
   const phraseLength = opts.phraseLength ?? 0;
   const maxCandidates = opts.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
-  const T = k > 0 ? Math.floor(cols.length / k) : 0;
-  let base = 0;
-  const tick = (done: number) => {
-    checkAbort(opts.signal);
-    opts.onProgress?.(base + done, 2 * T);
-  };
-  const counts = countActive(cols, k, threshold, tick);
-  base = T;
+  const T = counts.length;
   const levels = new LevelScan(counts, k, docStarts, cons, phraseLength, maxCandidates);
   for (let c0 = 0; c0 < T; c0 += CHUNK) {
-    tick(c0);
+    checkAbort(opts.signal);
+    opts.onProgress?.(c0, T);
     levels.raiseFloor();
     levels.scan(c0, Math.min(T, c0 + CHUNK));
   }
   levels.finish();
   checkAbort(opts.signal);
-  opts.onProgress?.(2 * T, 2 * T);
+  opts.onProgress?.(T, T);
   const { out } = levels;
   const { order, found } = selectAndOrder(out, k, maxCandidates);
   const edges = new Set<number>(Array.from(docStarts));

@@ -9,20 +9,20 @@
  */
 import {
   applyTransform,
+  candidatesFromCounts,
   compareMatches,
   constraintsFromPadding,
-  findCandidates,
   noMatchReason,
   runSpan,
   scoreCandidate,
   type Candidate,
+  transformValue,
   type Match,
   type UnitTransform
 } from '../analysis';
-import type { RecordingReader } from '../store';
+import { countOn, OnTest, type CodeColumn, type RecordingReader } from '../store';
 
 export const RANK_TOP = 200;
-const SLICE = 131_072;
 
 export interface MatchQuery {
   stream: string;
@@ -52,13 +52,14 @@ export interface MatchProgress {
 }
 
 /**
- * Raw columns of units already read, by recording, stream and unit (a finished recording never
- * changes): re-running a match with another θ or padding skips storage entirely. LRU by unit.
+ * Columns of units already read, as stored (codes, 1 byte per step), by recording, stream and
+ * unit (a finished recording never changes): re-running a match with another θ, padding or
+ * normalisation skips storage entirely. LRU by unit.
  */
 export class ColumnCache {
-  private map = new Map<string, Float32Array>();
-  constructor(private capacity = 32) {}
-  get(key: string): Float32Array | undefined {
+  private map = new Map<string, CodeColumn>();
+  constructor(private capacity = 64) {}
+  get(key: string): CodeColumn | undefined {
     const v = this.map.get(key);
     if (v) {
       this.map.delete(key);
@@ -66,7 +67,7 @@ export class ColumnCache {
     }
     return v;
   }
-  set(key: string, v: Float32Array): void {
+  set(key: string, v: CodeColumn): void {
     this.map.set(key, v);
     while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
   }
@@ -75,6 +76,8 @@ export class ColumnCache {
 export class MatchError extends Error {
   override name = 'MatchError';
 }
+
+const cancelled = () => new DOMException('The match was cancelled.', 'AbortError');
 
 export async function runMatch(
   reader: RecordingReader,
@@ -89,28 +92,24 @@ export async function runMatch(
   const k = q.units.length;
   const T = reader.length;
   const t0 = performance.now();
-  const cols = new Float32Array(T * k);
   const keyOf = (u: number) => `${rec.id ?? rec.name}/${q.stream}/${u}`;
   const have = q.units.map((u) => opts.cache?.get(keyOf(u)));
   const missing = q.units.filter((_, j) => !have[j]);
-  const fresh = missing.map(() => new Float32Array(T));
-  const m = missing.length;
-  for (let a = 0; a < T && m > 0; a += SLICE) {
-    if (opts.signal?.aborted) throw new DOMException('The match was cancelled.', 'AbortError');
-    const b = Math.min(T, a + SLICE);
-    const block = await reader.columns(q.stream, missing, a, b);
-    for (let t = a; t < b; t++) for (let j = 0; j < m; j++) fresh[j][t] = block[(t - a) * m + j];
-    opts.onProgress?.({ phase: 'read', done: b, total: T });
-  }
-  q.units.forEach((u, j) => {
-    const col = have[j] ?? fresh[missing.indexOf(u)];
-    for (let t = 0; t < T; t++) cols[t * k + j] = col[t];
-  });
+  const fresh = missing.length
+    ? await reader.codeColumns(q.stream, missing, 0, T, (done) => {
+        if (opts.signal?.aborted) throw cancelled();
+        opts.onProgress?.({ phase: 'read', done, total: T });
+      })
+    : [];
   missing.forEach((u, j) => opts.cache?.set(keyOf(u), fresh[j]));
-  applyTransform(cols, q.units, q.transform);
+  const columns = q.units.map((u, j) => have[j] ?? fresh[missing.indexOf(u)]);
   const t1 = performance.now();
+
+  // "On" is tested on the codes: one lookup table per chunk (see store/codeColumn.ts).
+  const tests = columns.map((col, j) => new OnTest(col, isOnFor(q, q.units[j])));
+  const counts = countOn(tests, T);
   const cons = constraintsFromPadding(q.padLeft, q.padRight);
-  const scan = findCandidates(cols, k, q.threshold, {
+  const scan = candidatesFromCounts(counts, k, {
     ...cons,
     docStarts: rec.documents.map((d) => d.start),
     signal: opts.signal,
@@ -127,13 +126,13 @@ export async function runMatch(
       ms: { read: t1 - t0, scan: t2 - t1, rank: 0 }
     };
 
-  const top = preRank(scan.candidates, cols, k, q.threshold, cons).slice(0, RANK_TOP);
+  const top = preRank(scan.candidates, tests, cons).slice(0, RANK_TOP);
   top.sort((a, b) => a.start - b.start); // sequential reads: each chunk is fetched once
   const units = reader.units(q.stream);
   const all = Array.from({ length: units }, (_, u) => u);
   const scored: Match[] = [];
   for (const [i, c] of top.entries()) {
-    if (opts.signal?.aborted) throw new DOMException('The match was cancelled.', 'AbortError');
+    if (opts.signal?.aborted) throw cancelled();
     const [from, to] = runSpan(c, cons);
     const rows = applyTransform(await reader.window(q.stream, from, to), all, q.transform);
     scored.push(scoreCandidate(c, rows, units, q.units, q.threshold, cons));
@@ -149,21 +148,26 @@ export async function runMatch(
   };
 }
 
+/** Whether a stored value of unit u is on (≥ θ after the select view's normalisation). */
+function isOnFor(q: MatchQuery, u: number): (v: number) => boolean {
+  const { threshold: th, transform: tf } = q;
+  // Math.fround: the select view compares normalised values held in a Float32Array.
+  return tf.mode === 'raw' ? (v) => v >= th : (v) => Math.fround(transformValue(tf, u, v)) >= th;
+}
+
 /** Candidates by |S∩A| (selected units on over the whole run, off at constrained borders), desc. */
 function preRank(
   candidates: Candidate[],
-  cols: Float32Array,
-  k: number,
-  threshold: number,
+  tests: OnTest[],
   cons: { constrainLeft: boolean; constrainRight: boolean }
 ): Candidate[] {
   const score = candidates.map((c) => {
     let n = 0;
-    for (let j = 0; j < k; j++) {
-      let on = !(cons.constrainLeft && c.hasLeft) || !(cols[(c.start - 1) * k + j] >= threshold);
-      for (let t = c.start; on && t < c.end; t++) on = cols[t * k + j] >= threshold;
-      if (on && cons.constrainRight && c.hasRight) on = !(cols[c.end * k + j] >= threshold);
-      if (on) n++;
+    for (const on of tests) {
+      let ok = !(cons.constrainLeft && c.hasLeft) || !on.at(c.start - 1);
+      for (let t = c.start; ok && t < c.end; t++) ok = on.at(t);
+      if (ok && cons.constrainRight && c.hasRight) ok = !on.at(c.end);
+      if (ok) n++;
     }
     return n;
   });

@@ -33,6 +33,8 @@ export {
 export type { DocumentMode } from './library';
 export { TILE_UNITS, encodeTile, decodeTile, tileBytes } from './tiles';
 export type { Tile } from './tiles';
+export { OnTest, countOn, codeColumnBytes } from './codeColumn';
+export type { CodeColumn } from './codeColumn';
 export { storageEstimate, requestPersistence, isQuotaError } from './quota';
 export type { SpaceEstimate } from './quota';
 export { openZarrRecording, ZarrError } from './zarrSource';

@@ -1,5 +1,6 @@
 /** Reading a recording back: windows of a stream, and the tokens of a window, through an LRU cache. */
 import { CellscopeDB, type PredictionRow, type RecordingRow } from './db';
+import { appendTileColumn, emptyCodeColumn, type CodeColumn } from './codeColumn';
 import { decodeTile, decodeTileColumn, type Tile } from './tiles';
 
 class Lru<K, V> {
@@ -19,6 +20,8 @@ class Lru<K, V> {
     while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
   }
 }
+
+type TileVisit = (tile: Tile, u: number, j: number, r0: number, r1: number, at: number) => void;
 
 /** Chunks fetched concurrently by a column read. */
 const READ_AHEAD = 16;
@@ -175,9 +178,44 @@ export class RecordingReader {
   async columns(stream: string, columns: number[], t0: number, t1: number): Promise<Float32Array> {
     [t0, t1] = this.clamp(t0, t1);
     const k = columns.length;
+    const out = new Float32Array((t1 - t0) * k);
+    await this.columnTiles(stream, columns, t0, t1, (tile, u, j, r0, r1, at) =>
+      decodeTileColumn(tile, u, r0, r1, out, k, at * k + j)
+    );
+    return out;
+  }
+
+  /** A few units over rows t0..t1-1 as stored (8-bit codes and their decode), one per unit. */
+  async codeColumns(
+    stream: string,
+    columns: number[],
+    t0: number,
+    t1: number,
+    onRows?: (done: number) => void
+  ): Promise<CodeColumn[]> {
+    [t0, t1] = this.clamp(t0, t1);
+    const out = columns.map(() => emptyCodeColumn(t1 - t0));
+    const visit: TileVisit = (tile, u, j, r0, r1, at) =>
+      appendTileColumn(out[j], tile, u, r0, r1, at);
+    await this.columnTiles(stream, columns, t0, t1, visit, onRows);
+    return out;
+  }
+
+  /**
+   * Visit the tiles holding `columns` over rows t0..t1-1 in step order: for column j (unit
+   * columns[j], column u of the tile), the tile's rows r0..r1-1 are rows at.. of the read.
+   * `onRows` hears the rows done after each batch of chunks (and may throw to stop the read).
+   */
+  private async columnTiles(
+    stream: string,
+    columns: number[],
+    t0: number,
+    t1: number,
+    visit: TileVisit,
+    onRows?: (done: number) => void
+  ): Promise<void> {
     const width = this.tileUnits;
     const blocks = [...new Set(columns.map((u) => Math.floor(u / width)))];
-    const out = new Float32Array((t1 - t0) * k);
     // Many chunks: fetch a batch of them concurrently (IndexedDB round trips dominate otherwise).
     const spans = [...this.spans(t0, t1)];
     for (let b0 = 0; b0 < spans.length; b0 += READ_AHEAD) {
@@ -185,26 +223,16 @@ export class RecordingReader {
       const fetched = await Promise.all(
         batch.map((s) => this.tiles(stream, s.c, blocks, spans.length <= 32))
       );
-      batch.forEach(({ base, from, to }, n) => decodeColumns(fetched[n], base, from, to));
-    }
-    return out;
-
-    function decodeColumns(tiles: Tile[], base: number, from: number, to: number) {
-      tiles.forEach((tile, i) => {
-        const block = blocks[i];
-        columns.forEach((u, j) => {
-          if (Math.floor(u / width) !== block) return;
-          decodeTileColumn(
-            tile,
-            u - block * width,
-            from - base,
-            to - base,
-            out,
-            k,
-            (from - t0) * k + j
-          );
-        });
-      });
+      batch.forEach(({ base, from, to }, n) =>
+        fetched[n].forEach((tile, i) =>
+          columns.forEach((u, j) => {
+            const block = Math.floor(u / width);
+            if (block === blocks[i])
+              visit(tile, u - block * width, j, from - base, to - base, from - t0);
+          })
+        )
+      );
+      onRows?.(batch[batch.length - 1].to - t0);
     }
   }
 
