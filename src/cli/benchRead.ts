@@ -10,6 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumOptions } from './benchBrowser';
 
+interface MatchTimes {
+  ms: number;
+  read: number;
+  scan: number;
+  rank: number;
+  candidates: number;
+}
 type Emit = (name: string, value: number, unit: string, baseline: number | null) => void;
 interface Shape {
   steps: number;
@@ -42,11 +49,17 @@ export async function readBench(root: string, emit: Emit, shapes: Shape[]): Prom
     benchRead: {
       write(s: Shape): Promise<{ ms: number; bytes: number }>;
       read(s: Shape, p: 'window' | 'columns', fresh: boolean): Promise<{ ms: number }>;
+      match(s: Shape, first: boolean): Promise<MatchTimes>;
       remove(s: Shape): Promise<void>;
     };
   };
   try {
-    const results: { shape: Shape; window: number[]; columns: number[] }[] = [];
+    const results: {
+      shape: Shape;
+      window: number[];
+      columns: number[];
+      matches: MatchTimes[] | null;
+    }[] = [];
     for (const shape of shapes) {
       let { context, page } = await open();
       const w = await page.evaluate((s) => (window as unknown as Api).benchRead.write(s), shape);
@@ -59,9 +72,16 @@ export async function readBench(root: string, emit: Emit, shapes: Shape[]): Prom
         );
       const windowMs = [await read('window', true), await read('window', false)];
       const columns = [await read('columns', true), await read('columns', false)];
+      // The app's match on this recording (the shape the app uses only: it is slow on others).
+      const match = (first: boolean) =>
+        page.evaluate(([s, f]) => (window as unknown as Api).benchRead.match(s, f), [
+          shape,
+          first
+        ] as const);
+      const matches = shape === shapes[0] ? [await match(true), await match(false)] : null;
       await page.evaluate((s) => (window as unknown as Api).benchRead.remove(s), shape);
       await context.close();
-      results.push({ shape, window: windowMs, columns });
+      results.push({ shape, window: windowMs, columns, matches });
       const tag = `c${shape.chunk}_w${shape.width}`;
       console.error(
         `# read ${tag}: wrote ${(w.bytes / 1e6).toFixed(0)} MB in ${(w.ms / 1000).toFixed(1)} s; window ${windowMs.map((x) => x.toFixed(1))} ms, columns ${columns.map((x) => x.toFixed(0))} ms (cold, warm)`
@@ -75,6 +95,18 @@ export async function readBench(root: string, emit: Emit, shapes: Shape[]): Prom
       emit(`column_read_ms_cold${tag}`, r.columns[0], 'ms', r === base ? null : base.columns[0]);
       emit(`column_read_ms_warm${tag}`, r.columns[1], 'ms', r === base ? null : base.columns[1]);
     }
+    const [first, again] = base.matches!;
+    for (const [name, m] of [
+      ['first', first],
+      ['again', again]
+    ] as const)
+      console.error(
+        `# match from IndexedDB (${name}): ${m.candidates} candidates; read ${m.read.toFixed(0)} ms, scan ${m.scan.toFixed(0)} ms, rank ${m.rank.toFixed(0)} ms`
+      );
+    // Baseline: the same query on tiles already in memory would be match_ms_warm; here the
+    // baseline is the first query, so "again" shows what the worker's column cache saves.
+    emit('match_idb_ms_first', first.ms, 'ms', null);
+    emit('match_idb_ms_again', again.ms, 'ms', first.ms);
   } finally {
     await server.close();
     rmSync(profile, { recursive: true, force: true });

@@ -5,6 +5,8 @@
  */
 import { CellscopeDB, RecordingReader, chunkTiles, type RecordingRow } from '../../src/lib/store';
 import type { StreamSpec } from '../../src/lib/record';
+import { unitTransform } from '../../src/lib/analysis';
+import { ColumnCache, matchTileBudget, runMatch } from '../../src/lib/query/runMatch';
 
 const STREAM = 'L0.fwd.h';
 const dbName = (shape: string) => `bench-read-${shape}`;
@@ -117,9 +119,40 @@ async function read(
   return { ms, checksum };
 }
 
+const matchCache = new ColumnCache();
+let matchReader: RecordingReader | null = null;
+
+/**
+ * A match query as the app's worker runs it, straight from IndexedDB: `first` with a new reader
+ * (a user's first match), else the same query again at another θ (the worker keeps its reader
+ * and column cache between queries).
+ */
+async function match(
+  s: Shape,
+  first: boolean
+): Promise<{ ms: number; read: number; scan: number; rank: number; candidates: number }> {
+  if (first) {
+    const db = new CellscopeDB(dbName(key(s)));
+    const rec = (await db.recordings.get(1))!;
+    matchReader = new RecordingReader(db, rec, matchTileBudget(rec, 1));
+  }
+  const query = {
+    stream: STREAM,
+    units: [3, 70, 141, 200, 255, 300, 333, 401, 470, 511],
+    threshold: first ? 0.3 : 0.35,
+    padLeft: 1,
+    padRight: 0,
+    transform: unitTransform(new Float32Array(0), s.units, 'raw')
+  };
+  const t0 = performance.now();
+  const res = await runMatch(matchReader!, query, { cache: matchCache });
+  const ms = performance.now() - t0;
+  return { ms, ...res.ms, candidates: res.candidates };
+}
+
 async function remove(s: Shape): Promise<void> {
   await new CellscopeDB(dbName(key(s))).delete();
 }
 
-Object.assign(window, { benchRead: { write, read, remove } });
+Object.assign(window, { benchRead: { write, read, match, remove } });
 document.getElementById('ready')!.textContent = 'ready';

@@ -124,4 +124,14 @@ describe('match query over a stored recording', () => {
     expect(none.reason).toMatch(/never ≥ θ/);
     expect(none.matches).toEqual([]);
   });
+
+  it('concurrent reads of one chunk (ranking a batch of candidates) fetch its tiles once', async () => {
+    const { reader, reads } = recording();
+    const [a, b] = await Promise.all([reader.window('s', 10, 20), reader.window('s', 30, 40)]);
+    expect(reads.tiles).toBe(3); // chunk 0, 3 blocks of 16 units, once
+    expect(a.length).toBe(10 * U);
+    expect(b.length).toBe(10 * U);
+    await reader.window('s', 50, 60);
+    expect(reads.tiles).toBe(3); // and it stays cached
+  });
 });

@@ -2,7 +2,13 @@
 /** The match worker: reads a recording (IndexedDB or a Zarr URL) and runs match queries off the UI thread. */
 import * as Comlink from 'comlink';
 import { database, openZarrRecording, RecordingReader } from '../store';
-import { ColumnCache, runMatch, type MatchProgress, type MatchQuery } from './runMatch';
+import {
+  ColumnCache,
+  matchTileBudget,
+  runMatch,
+  type MatchProgress,
+  type MatchQuery
+} from './runMatch';
 
 export type RecordingSource = { kind: 'idb'; id: number } | { kind: 'zarr'; url: string };
 
@@ -10,20 +16,23 @@ let readerKey = '';
 let reader: RecordingReader | null = null;
 let running: AbortController | null = null;
 /** Columns read by earlier queries (keyed by recording, stream and unit). */
-const cache = new ColumnCache(32);
-
+const cache = new ColumnCache(64);
 async function open(source: RecordingSource): Promise<RecordingReader> {
-  const key = JSON.stringify(source);
-  if (reader && readerKey === key) return reader;
   if (source.kind === 'idb') {
+    // Re-read the row: the recording may have completed since the reader was opened.
     const rec = await database().recordings.get(source.id);
     if (!rec) throw new Error('This recording is no longer in the library.');
-    reader = new RecordingReader(database(), rec);
+    const key = `idb/${source.id}/${rec.updatedAt}/${rec.chunksDone}`;
+    if (reader && readerKey === key) return reader;
+    reader = new RecordingReader(database(), rec, matchTileBudget(rec, 1));
+    readerKey = key;
   } else {
+    const key = `zarr/${source.url}`;
+    if (reader && readerKey === key) return reader;
     const { recording, source: chunks } = await openZarrRecording(source.url);
-    reader = new RecordingReader(chunks, recording);
+    reader = new RecordingReader(chunks, recording, matchTileBudget(recording, 4));
+    readerKey = key;
   }
-  readerKey = key;
   return reader;
 }
 
@@ -32,8 +41,6 @@ const api = {
     running?.abort();
     const controller = new AbortController();
     running = controller;
-    // Re-read the row: the recording may have completed since the reader was opened.
-    if (source.kind === 'idb') readerKey = '';
     const r = await open(source);
     try {
       return await runMatch(r, query, { onProgress, signal: controller.signal, cache });

@@ -20,9 +20,16 @@ import {
   type Match,
   type UnitTransform
 } from '../analysis';
-import { countOn, OnTest, type CodeColumn, type RecordingReader } from '../store';
+import {
+  countOn,
+  OnTest,
+  type CodeColumn,
+  type RecordingReader,
+  type RecordingRow
+} from '../store';
 
 export const RANK_TOP = 200;
+const RANK_BATCH = 8;
 
 export interface MatchQuery {
   stream: string;
@@ -71,6 +78,16 @@ export class ColumnCache {
     this.map.set(key, v);
     while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
   }
+}
+
+/**
+ * Tiles a match reader should keep: ranking reads the chunks of the best candidates at full
+ * width (about 170 MB for a 1M × 512 stream), so with 256 MB re-running a match with another θ
+ * finds most of them in memory instead of storage. 1 byte per value for stored tiles, 4 for
+ * float (Zarr) tiles.
+ */
+export function matchTileBudget(rec: RecordingRow, bytesPerValue: number): number {
+  return Math.max(512, Math.floor(256e6 / (bytesPerValue * rec.chunkSize * rec.tileUnits)));
 }
 
 export class MatchError extends Error {
@@ -131,12 +148,19 @@ export async function runMatch(
   const units = reader.units(q.stream);
   const all = Array.from({ length: units }, (_, u) => u);
   const scored: Match[] = [];
-  for (const [i, c] of top.entries()) {
+  // A batch of candidates at a time: concurrent reads hide storage latency (the reader shares
+  // one fetch between candidates in the same chunk).
+  for (let i = 0; i < top.length; i += RANK_BATCH) {
     if (opts.signal?.aborted) throw cancelled();
-    const [from, to] = runSpan(c, cons);
-    const rows = applyTransform(await reader.window(q.stream, from, to), all, q.transform);
-    scored.push(scoreCandidate(c, rows, units, q.units, q.threshold, cons));
-    if ((i & 15) === 0) opts.onProgress?.({ phase: 'rank', done: i, total: top.length });
+    const batch = top.slice(i, i + RANK_BATCH);
+    const windows = await Promise.all(
+      batch.map((c) => reader.window(q.stream, ...runSpan(c, cons)))
+    );
+    batch.forEach((c, j) => {
+      const rows = applyTransform(windows[j], all, q.transform);
+      scored.push(scoreCandidate(c, rows, units, q.units, q.threshold, cons));
+    });
+    opts.onProgress?.({ phase: 'rank', done: i + batch.length, total: top.length });
   }
   scored.sort(compareMatches);
   return {

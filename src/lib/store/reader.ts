@@ -69,14 +69,18 @@ export function dexieSource(db: CellscopeDB, recordingId: number): ChunkSource {
 }
 
 export class RecordingReader {
-  private tileCache = new Lru<string, Tile>(512);
+  private tileCache: Lru<string, Tile>;
+  private inFlight = new Map<string, Promise<Tile>>();
   private tokenCache = new Lru<number, TokenWindow>(48);
   private source: ChunkSource;
 
+  /** `cacheTiles`: how many tiles the LRU keeps (512 = 16 MB of 2,048 × 16 tiles). */
   constructor(
     source: CellscopeDB | ChunkSource,
-    readonly recording: RecordingRow
+    readonly recording: RecordingRow,
+    cacheTiles = 512
   ) {
+    this.tileCache = new Lru(cacheTiles);
     this.source = source instanceof CellscopeDB ? dexieSource(source, recording.id!) : source;
   }
 
@@ -107,16 +111,26 @@ export class RecordingReader {
     // windows the views are about to read again.
     if (!cache) return this.source.tiles(stream, chunk, blocks);
     const keys = blocks.map((b) => `${stream}/${chunk}/${b}`);
-    const out: (Tile | undefined)[] = keys.map((k) => this.tileCache.get(k));
+    const out: (Tile | Promise<Tile> | undefined)[] = keys.map(
+      (k) => this.tileCache.get(k) ?? this.inFlight.get(k)
+    );
     const missing = blocks.filter((_, i) => !out[i]);
     if (missing.length) {
-      const tiles = await this.source.tiles(stream, chunk, missing);
-      tiles.forEach((tile, i) => {
-        this.tileCache.set(`${stream}/${chunk}/${missing[i]}`, tile);
-        out[blocks.indexOf(missing[i])] = tile;
+      // Concurrent reads of the same chunk (a match ranking runs, a prefetch) share one fetch.
+      const fetch = this.source.tiles(stream, chunk, missing);
+      missing.forEach((b, i) => {
+        const key = `${stream}/${chunk}/${b}`;
+        const one = fetch.then((tiles) => {
+          this.tileCache.set(key, tiles[i]);
+          return tiles[i];
+        });
+        const forget = () => this.inFlight.delete(key);
+        one.then(forget, forget);
+        this.inFlight.set(key, one);
+        out[blocks.indexOf(b)] = one;
       });
     }
-    return out as Tile[];
+    return Promise.all(out as (Tile | Promise<Tile>)[]);
   }
 
   private async tokenChunk(index: number): Promise<TokenWindow> {
