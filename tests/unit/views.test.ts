@@ -18,15 +18,18 @@ describe('diverging colour scale', () => {
     expect(s.index(-5)).toBe(0);
     expect(s.index(0)).toBe(128);
   });
-  it('paints units as rows and timesteps as columns', () => {
+  it('paints in the order of the window (a row per step, a column per unit), as index() says', () => {
     // 2 steps x 3 units, row-major by step
-    const win = new Float32Array([1, 0, -1, -1, 0, NaN]);
+    const win = new Float32Array([1, 0, -1, -1, 0.3, NaN]);
     const out = new Uint8ClampedArray(2 * 3 * 4);
     paintHeatmap(win, 2, 3, s, out);
-    const px = (x: number, y: number) =>
-      Array.from(out.subarray((y * 2 + x) * 4, (y * 2 + x) * 4 + 4));
+    const px = (step: number, unit: number) =>
+      Array.from(out.subarray((step * 3 + unit) * 4, (step * 3 + unit) * 4 + 4));
     expect(px(0, 0)).toEqual(Array.from(s.lut.subarray(255 * 4, 256 * 4)));
     expect(px(1, 0)).toEqual(Array.from(s.lut.subarray(0, 4)));
+    const i = s.index(0.3);
+    expect(i).toBe(166); // 0.3 → (0.3 + 1) / 2 · 255 = 165.75
+    expect(px(1, 1)).toEqual(Array.from(s.lut.subarray(i * 4, i * 4 + 4)));
     expect(px(1, 2)[3]).toBe(0);
   });
 });

@@ -15,8 +15,15 @@ export {
   constraintsFromPadding
 } from './match';
 export type { Candidate, CandidateScan, Match, MatchConstraints } from './match';
-export { normalize, histogram, suggestThreshold } from './threshold';
-export type { Normalization } from './threshold';
+export {
+  normalize,
+  histogram,
+  suggestThreshold,
+  valueHistogram,
+  otsuThreshold,
+  coarsen
+} from './threshold';
+export type { Normalization, ValueHistogram } from './threshold';
 export {
   charClassTrack,
   positionInLineTrack,

@@ -84,6 +84,26 @@ function finiteExtent(values: ArrayLike<number>): [number, number] {
   return [lo, hi];
 }
 
+/** Histogram of the finite values over their own range [lo, hi]; null when none is finite. */
+export interface ValueHistogram {
+  lo: number;
+  hi: number;
+  counts: Uint32Array;
+}
+
+export function valueHistogram(values: ArrayLike<number>, bins = 256): ValueHistogram | null {
+  const [lo, hi] = finiteExtent(values);
+  if (!(lo <= hi)) return null;
+  return { lo, hi, counts: histogram(values, bins, [lo, hi]) };
+}
+
+/** Sum groups of `factor` adjacent bins (256 bins → 64 for display). */
+export function coarsen(counts: Uint32Array, factor: number): Uint32Array {
+  const out = new Uint32Array(Math.ceil(counts.length / factor));
+  for (let b = 0; b < counts.length; b++) out[Math.floor(b / factor)] += counts[b];
+  return out;
+}
+
 /**
  * A θ for the select view: Otsu's method on a 256-bin histogram of the values, i.e. the cut that
  * maximises the between-class variance of "off" and "on". It lands in the gap of bimodal data
@@ -92,10 +112,14 @@ function finiteExtent(values: ArrayLike<number>): [number, number] {
  * cuts through an empty gap tie), so "on" is v >= θ; the value itself for constant data, and null when nothing is finite.
  */
 export function suggestThreshold(values: ArrayLike<number>, bins = 256): number | null {
-  const [lo, hi] = finiteExtent(values);
-  if (!(lo <= hi)) return null;
+  const h = valueHistogram(values, bins);
+  return h && otsuThreshold(h);
+}
+
+/** suggestThreshold from a histogram already taken (valueHistogram). */
+export function otsuThreshold({ lo, hi, counts }: ValueHistogram): number {
   if (lo === hi) return lo;
-  const counts = histogram(values, bins, [lo, hi]);
+  const bins = counts.length;
   let total = 0;
   let sumAll = 0;
   for (let b = 0; b < bins; b++) {

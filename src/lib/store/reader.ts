@@ -14,6 +14,9 @@ class Lru<K, V> {
     }
     return v;
   }
+  delete(key: K): void {
+    this.map.delete(key);
+  }
   set(key: K, value: V): void {
     this.map.delete(key);
     this.map.set(key, value);
@@ -72,6 +75,7 @@ export class RecordingReader {
   private tileCache: Lru<string, Tile>;
   private inFlight = new Map<string, Promise<Tile>>();
   private tokenCache = new Lru<number, TokenWindow>(48);
+  private predictionCache = new Lru<number, Promise<PredictionRow | undefined>>(48);
   private source: ChunkSource;
 
   /** `cacheTiles`: how many tiles the LRU keeps (512 = 16 MB of 2,048 × 16 tiles). */
@@ -133,6 +137,17 @@ export class RecordingReader {
     return Promise.all(out as (Tile | Promise<Tile>)[]);
   }
 
+  /** One chunk's LM predictions, cached (a pan reads them with the window). */
+  private predictionChunk(index: number): Promise<PredictionRow | undefined> {
+    let hit = this.predictionCache.get(index);
+    if (!hit) {
+      hit = this.source.predictions!(index);
+      this.predictionCache.set(index, hit);
+      hit.catch(() => this.predictionCache.delete(index));
+    }
+    return hit;
+  }
+
   private async tokenChunk(index: number): Promise<TokenWindow> {
     const hit = this.tokenCache.get(index);
     if (hit) return hit;
@@ -163,13 +178,18 @@ export class RecordingReader {
     }
   }
 
-  /** Load the tiles and tokens of rows t0..t1-1 into the cache (panning reads them next). */
+  /** Load the tiles, tokens and predictions of rows t0..t1-1 into the cache (panning reads them next). */
   async prefetch(stream: string, t0: number, t1: number): Promise<void> {
     [t0, t1] = this.clamp(t0, t1);
     const units = this.units(stream);
     const blocks = Array.from({ length: Math.ceil(units / this.tileUnits) }, (_, b) => b);
+    const lm = this.recording.logits && this.source.predictions;
     for (const { c } of this.spans(t0, t1))
-      await Promise.all([this.tiles(stream, c, blocks), this.tokenChunk(c)]);
+      await Promise.all([
+        this.tiles(stream, c, blocks),
+        this.tokenChunk(c),
+        lm ? this.predictionChunk(c) : null
+      ]);
   }
 
   /** Rows t0..t1-1 of a stream, [t1 - t0, units] row-major. */
@@ -256,7 +276,7 @@ export class RecordingReader {
     [t0, t1] = this.clamp(t0, t1);
     let out: PredictionWindow | null = null;
     for (const { c, base, from, to } of this.spans(t0, t1)) {
-      const row = await this.source.predictions(c);
+      const row = await this.predictionChunk(c);
       if (!row) return null;
       const k = row.k;
       out ??= {

@@ -26,10 +26,8 @@ export function divergingScale(extent = 1): ColourScale {
     const [r, g, b] = parseRgb(interpolateRdBu(1 - i / 255));
     lut.set([r, g, b, 255], i * 4);
   }
-  const index = (v: number) => {
-    const t = (v / extent + 1) / 2;
-    return t <= 0 ? 0 : t >= 1 ? 255 : Math.round(t * 255);
-  };
+  const k = 127.5 / extent;
+  const index = (v: number) => lutIndex(v, k);
   return {
     extent,
     lut,
@@ -42,8 +40,10 @@ export function divergingScale(extent = 1): ColourScale {
 }
 
 /**
- * Fill an RGBA image of `units` rows × `steps` columns from a [steps, units] row-major window:
- * pixel (x = step, y = unit). NaN (no data) stays transparent.
+ * Fill an RGBA image of `steps` rows × `units` columns from a [steps, units] row-major window:
+ * pixel (x = unit, y = step), i.e. the window's own order, so the fill reads and writes in step
+ * (it runs on every pan; transposing here cost 7× more). Views draw it with the axes swapped
+ * (drawTransposed). NaN (no data) stays transparent.
  */
 export function paintHeatmap(
   window: Float32Array,
@@ -52,21 +52,17 @@ export function paintHeatmap(
   scale: ColourScale,
   out: Uint8ClampedArray
 ): void {
-  const { lut } = scale;
-  for (let t = 0; t < steps; t++) {
-    const row = t * units;
-    for (let u = 0; u < units; u++) {
-      const v = window[row + u];
-      const p = (u * steps + t) * 4;
-      if (Number.isNaN(v)) {
-        out[p + 3] = 0;
-        continue;
-      }
-      const i = scale.index(v) * 4;
-      out[p] = lut[i];
-      out[p + 1] = lut[i + 1];
-      out[p + 2] = lut[i + 2];
-      out[p + 3] = 255;
-    }
+  const lut = new Uint32Array(scale.lut.buffer, scale.lut.byteOffset, 256);
+  const px = new Uint32Array(out.buffer, out.byteOffset, steps * units);
+  const k = 127.5 / scale.extent;
+  for (let i = 0; i < steps * units; i++) {
+    const v = window[i];
+    px[i] = v !== v ? 0 : lut[lutIndex(v, k)];
   }
+}
+
+/** LUT entry of v for a scale of extent 127.5 / k: 0 at -extent, 255 at +extent, rounded. */
+function lutIndex(v: number, k: number): number {
+  const f = v * k + 127.5;
+  return f <= 0 ? 0 : f >= 255 ? 255 : (f + 0.5) | 0;
 }

@@ -8,7 +8,7 @@ describe('line density', () => {
     for (const cw of [4, 6]) {
       const width = 3 * cw;
       const counts = lineDensity(values, 3, 2, new Set([1]), cw, width, 5, 1, 0);
-      const col = (x: number) => Array.from({ length: 5 }, (_, y) => counts[y * width + x]);
+      const col = (x: number) => Array.from({ length: 5 }, (_, y) => counts[x * 5 + y]);
       // Every column of the line is covered once, and no pixel of unit 1's row y=2 is extra.
       const total = counts.reduce((s, c) => s + c, 0);
       expect(total).toBeGreaterThanOrEqual(5 + 1); // the 0→4 rise spans 5 rows, then flat
@@ -23,6 +23,16 @@ describe('line density, zoomed out', () => {
   it('plots each step as a point per pixel column', () => {
     const values = Float32Array.from([0, 4, 4]);
     const counts = lineDensity(values, 3, 1, new Set(), 1, 3, 5, 1, 0);
-    expect(Array.from(counts)).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
+    // Column-major: x = 0 has the point at y = 0, x = 1 and x = 2 at y = 4.
+    expect(Array.from(counts)).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+  });
+});
+
+describe('line density, skipped units', () => {
+  it('zoomed out, leaves the skipped units out exactly (NaN plots nowhere)', () => {
+    // 2 steps × 3 units: unit 1 is skipped, unit 2 is NaN at step 1.
+    const values = Float32Array.from([1, 3, 2, 4, 3, NaN]);
+    const counts = lineDensity(values, 2, 3, new Set([1]), 1, 2, 5, 1, 0);
+    expect(Array.from(counts)).toEqual([0, 1, 1, 0, 0, 0, 0, 0, 0, 1]);
   });
 });

@@ -4,6 +4,7 @@
  * a chosen pixel ratio (1×, 2×, 4×) so it stays crisp in a paper.
  */
 import { paintHeatmap, type ColourScale } from '../colour';
+import { bitmapOf, drawTransposed } from '../transposed';
 import { visibleToken } from '../format';
 import type { WindowData } from './explorer.svelte';
 
@@ -47,13 +48,9 @@ export function drawFigure(o: FigureOptions): HTMLCanvasElement {
   ctx.fillText(o.subtitle, 12, 40);
 
   // Heatmap: one pixel per cell, scaled up without smoothing.
-  const img = new ImageData(data.steps, data.units);
+  const img = new ImageData(data.units, data.steps);
   paintHeatmap(data.values, data.steps, data.units, scale, img.data);
-  const bitmap = document.createElement('canvas');
-  [bitmap.width, bitmap.height] = [data.steps, data.units];
-  bitmap.getContext('2d')!.putImageData(img, 0, 0);
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(bitmap, left, top, heatW, heatH);
+  drawTransposed(ctx, bitmapOf(img), left, top, heatW, heatH);
   ctx.strokeStyle = '#7a8191';
   ctx.strokeRect(left - 0.5, top - 0.5, heatW + 1, heatH + 1);
 

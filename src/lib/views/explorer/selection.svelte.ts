@@ -9,13 +9,12 @@ import {
   normalize,
   onCounts,
   selectUnits,
-  suggestThreshold,
   thresholdWarning,
-  valueRange,
   type Normalization
 } from '../../analysis';
 import type { WindowData } from './explorer.svelte';
 import type { SelectionFields } from './urlState';
+import { valueStats } from './valueStats';
 
 export const DEFAULT_THRESHOLD = 0.3;
 
@@ -86,7 +85,7 @@ export class SelectionState {
     };
     this.ruleUnits = selectUnits(values, data.units, data.t0, query);
     this.message =
-      thresholdWarning(valueRange(values), this.threshold) ??
+      thresholdWarning(rangeOf(values), this.threshold) ??
       explainSelection(values, data.units, data.t0, query);
   }
 
@@ -114,8 +113,9 @@ export class SelectionState {
     if (!data || !values || units.length === 0) return null;
     return onCounts(values, data.units, units, this.threshold);
   }
+}
 
-  suggest(values: Float32Array | null): number | null {
-    return values ? suggestThreshold(values) : null;
-  }
+function rangeOf(values: Float32Array): { min: number; max: number } {
+  const s = valueStats(values);
+  return s ? { min: s.lo, max: s.hi } : { min: NaN, max: NaN };
 }
