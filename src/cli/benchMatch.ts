@@ -1,9 +1,8 @@
 /**
  * match_ms (part of npm run bench): the whole match query (runMatch: read the selected columns,
  * scan every step, rank) over 1M steps × 512 units with 10 selected units, on tiles encoded with
- * the app's codec and held in memory: this isolates the query's own cost from storage. In the app,
- * a 1M-step recording's columns come from IndexedDB (column_read_ms, about 1 s) and phase 2 reads
- * each ranked candidate's chunk, so a first query there takes seconds.
+ * the app's codec and held in memory: this isolates the query's own cost from storage. The same
+ * query straight from IndexedDB in Chromium is match_idb_ms (benchRead.ts).
  * Baseline: the LSTMVis algorithm in numpy (tests/fixtures/lstmvis/match_ref.py) on the same
  * kind of data (each value 0.8 with probability 0.3, else 0.1), scoring all its candidates.
  */
