@@ -36,3 +36,5 @@ export {
 export type { Track } from './tracks';
 export { unitTransform, applyTransform, transformValue } from './transform';
 export type { UnitTransform } from './transform';
+export { trackTarget, UnitCorrelation, rankByCorrelation } from './unitRanking';
+export type { RankedUnit } from './unitRanking';

@@ -1,5 +1,8 @@
 /// <reference lib="webworker" />
-/** The match worker: reads a recording (IndexedDB or a Zarr URL) and runs match queries off the UI thread. */
+/**
+ * The query worker: reads a recording (IndexedDB or a Zarr URL) and runs match queries and unit
+ * rankings off the UI thread, one at a time (a new one cancels the running one).
+ */
 import * as Comlink from 'comlink';
 import { database, openZarrRecording, RecordingReader } from '../store';
 import {
@@ -9,6 +12,7 @@ import {
   type MatchProgress,
   type MatchQuery
 } from './runMatch';
+import { runRank } from './runRank';
 
 export type RecordingSource = { kind: 'idb'; id: number } | { kind: 'zarr'; url: string };
 
@@ -44,6 +48,23 @@ const api = {
     const r = await open(source);
     try {
       return await runMatch(r, query, { onProgress, signal: controller.signal, cache });
+    } finally {
+      if (running === controller) running = null;
+    }
+  },
+  /** Pearson r of every unit of `stream` with `target` over the whole recording. */
+  async rank(
+    source: RecordingSource,
+    stream: string,
+    target: Float32Array,
+    onProgress: (done: number, total: number) => void
+  ) {
+    running?.abort();
+    const controller = new AbortController();
+    running = controller;
+    const r = await open(source);
+    try {
+      return await runRank(r, stream, target, { onProgress, signal: controller.signal });
     } finally {
       if (running === controller) running = null;
     }
