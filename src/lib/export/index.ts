@@ -1,3 +1,3 @@
 export { readNpy, writeNpy, npyHeader, NpyError } from './npy';
 export type { Npy, NpyArray } from './npy';
-export { unitStatsCsv, matchesCsv } from './tables';
+export { unitStatsCsv, matchesCsv, rankingCsv } from './tables';

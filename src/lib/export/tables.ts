@@ -1,4 +1,4 @@
-/** CSV exports: per-unit statistics of a window, and match results. Pure code. */
+/** CSV exports: per-unit statistics of a window, match results, a unit ranking. Pure code. */
 import type { Match } from '../analysis';
 
 const csvCell = (v: string | number) => {
@@ -49,4 +49,11 @@ export function matchesCsv(matches: Match[], textOf: (m: Match) => string): stri
       textOf(m)
     ])
   ]);
+}
+
+/** unit and its Pearson r with a track (empty where undefined), by unit. */
+export function rankingCsv(r: ArrayLike<number>): string {
+  const rows: (string | number)[][] = [['unit', 'r']];
+  for (let u = 0; u < r.length; u++) rows.push([u, Number.isFinite(r[u]) ? +r[u].toFixed(6) : '']);
+  return csv(rows);
 }
