@@ -50,6 +50,7 @@ export async function readBench(root: string, emit: Emit, shapes: Shape[]): Prom
       write(s: Shape): Promise<{ ms: number; bytes: number }>;
       read(s: Shape, p: 'window' | 'columns', fresh: boolean): Promise<{ ms: number }>;
       match(s: Shape, first: boolean): Promise<MatchTimes>;
+      rank(s: Shape): Promise<{ ms: number }>;
       remove(s: Shape): Promise<void>;
     };
   };
@@ -59,6 +60,7 @@ export async function readBench(root: string, emit: Emit, shapes: Shape[]): Prom
       window: number[];
       columns: number[];
       matches: MatchTimes[] | null;
+      rank: number | null;
     }[] = [];
     for (const shape of shapes) {
       let { context, page } = await open();
@@ -79,9 +81,13 @@ export async function readBench(root: string, emit: Emit, shapes: Shape[]): Prom
           first
         ] as const);
       const matches = shape === shapes[0] ? [await match(true), await match(false)] : null;
+      const rankMs =
+        shape === shapes[0]
+          ? await page.evaluate((s) => (window as unknown as Api).benchRead.rank(s), shape)
+          : null;
       await page.evaluate((s) => (window as unknown as Api).benchRead.remove(s), shape);
       await context.close();
-      results.push({ shape, window: windowMs, columns, matches });
+      results.push({ shape, window: windowMs, columns, matches, rank: rankMs?.ms ?? null });
       const tag = `c${shape.chunk}_w${shape.width}`;
       console.error(
         `# read ${tag}: wrote ${(w.bytes / 1e6).toFixed(0)} MB in ${(w.ms / 1000).toFixed(1)} s; window ${windowMs.map((x) => x.toFixed(1))} ms, columns ${columns.map((x) => x.toFixed(0))} ms (cold, warm)`
@@ -107,6 +113,8 @@ export async function readBench(root: string, emit: Emit, shapes: Shape[]): Prom
     // baseline is the first query, so "again" shows what the worker's column cache saves.
     emit('match_idb_ms_first', first.ms, 'ms', null);
     emit('match_idb_ms_again', again.ms, 'ms', first.ms);
+    // Ranking reads every unit at every step: its baseline is reading 10 of them (column read).
+    emit('rank_idb_ms', base.rank!, 'ms', base.columns[0]);
   } finally {
     await server.close();
     rmSync(profile, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { CellscopeDB, RecordingReader, chunkTiles, type RecordingRow } from '../
 import type { StreamSpec } from '../../src/lib/record';
 import { unitTransform } from '../../src/lib/analysis';
 import { ColumnCache, matchTileBudget, runMatch } from '../../src/lib/query/runMatch';
+import { runRank } from '../../src/lib/query/runRank';
 
 const STREAM = 'L0.fwd.h';
 const dbName = (shape: string) => `bench-read-${shape}`;
@@ -150,9 +151,25 @@ async function match(
   return { ms, ...res.ms, candidates: res.candidates };
 }
 
+/**
+ * Rank all units by a per-step target over the whole recording, as the worker does (a new
+ * reader: every tile read from IndexedDB). The target is a made-up 0/1 track.
+ */
+async function rank(s: Shape): Promise<{ ms: number; top: number }> {
+  const db = new CellscopeDB(dbName(key(s)));
+  const rec = (await db.recordings.get(1))!;
+  const r = new RecordingReader(db, rec, matchTileBudget(rec, 1));
+  const target = Float32Array.from({ length: s.steps }, (_, t) => (t % 97 < 20 ? 1 : 0));
+  const t0 = performance.now();
+  const res = await runRank(r, STREAM, target);
+  const ms = performance.now() - t0;
+  db.close();
+  return { ms, top: Math.max(...Array.from(res.r, (x) => Math.abs(x) || 0)) };
+}
+
 async function remove(s: Shape): Promise<void> {
   await new CellscopeDB(dbName(key(s))).delete();
 }
 
-Object.assign(window, { benchRead: { write, read, match, remove } });
+Object.assign(window, { benchRead: { write, read, match, rank, remove } });
 document.getElementById('ready')!.textContent = 'ready';

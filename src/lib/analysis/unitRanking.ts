@@ -4,9 +4,9 @@
  * cells this way). A categorical track becomes a 0/1 target for one category (point-biserial r).
  *
  * The data arrive in windows, so the statistics are merged window by window (Chan et al.'s
- * pairwise update): each window's means and co-moments are taken in two passes, then combined,
- * which stays exact where running sums of x², xy would cancel catastrophically over a million
- * steps. Steps where the target or the value is not finite are left out. Pure code.
+ * pairwise update): each window's co-moments are summed in one pass around a shift near the mean,
+ * then combined, which stays exact where running sums of x², xy over a million steps would cancel
+ * catastrophically. Steps where the target or the value is not finite are left out. Pure code.
  */
 import type { Track } from './tracks';
 
@@ -44,36 +44,44 @@ export class UnitCorrelation {
     const U = this.units;
     if (values.length < steps * U || target.length < steps)
       throw new RangeError(`expected ${steps} steps of ${U} units and ${steps} targets`);
-    // Window statistics per unit (only steps where both are finite count).
-    const n = new Float64Array(U);
+    // One pass over the window with shifted data (x − K, y − Ky; K near the mean keeps the
+    // sums small), then the window's statistics are merged in (Chan et al.).
+    const ky = firstFinite(target, steps);
+    const K = new Float64Array(U);
+    for (let u = 0; u < U; u++)
+      K[u] = this.n[u] ? this.mx[u] : firstValue(values, steps, U, u, target);
     const sx = new Float64Array(U);
-    const sy = new Float64Array(U);
+    const sxx = new Float64Array(U);
+    const sxy = new Float64Array(U);
+    // y sums are shared by the units; a unit's missing values (rare) are taken out of its copy.
+    let [ny, sy, syy] = [0, 0, 0];
+    const miss = { n: new Float64Array(U), sy: new Float64Array(U), syy: new Float64Array(U) };
     for (let t = 0; t < steps; t++) {
-      const y = target[t];
-      if (!Number.isFinite(y)) continue;
-      sumRow(values, t * U, U, y, n, sx, sy);
-    }
-    const mx = sx.map((s, u) => (n[u] ? s / n[u] : 0));
-    const my = sy.map((s, u) => (n[u] ? s / n[u] : 0));
-    const cxx = new Float64Array(U);
-    const cyy = new Float64Array(U);
-    const cxy = new Float64Array(U);
-    for (let t = 0; t < steps; t++) {
-      const y = target[t];
-      if (!Number.isFinite(y)) continue;
-      deviationRow(values, t * U, U, y, mx, my, cxx, cyy, cxy);
+      const dy = target[t] - ky;
+      if (dy - dy !== 0) continue; // no target here
+      ny++;
+      sy += dy;
+      syy += dy * dy;
+      if (!accumulateRow(values, t * U, U, dy, K, sx, sxx, sxy))
+        markMissing(values, t * U, U, dy, miss);
     }
     for (let u = 0; u < U; u++) {
-      const nb = n[u];
+      const nb = ny - miss.n[u];
       if (!nb) continue;
+      const [dys, dyys] = [sy - miss.sy[u], syy - miss.syy[u]];
+      const mxb = K[u] + sx[u] / nb;
+      const myb = ky + dys / nb;
+      const cxx = sxx[u] - (sx[u] * sx[u]) / nb;
+      const cyy = dyys - (dys * dys) / nb;
+      const cxy = sxy[u] - (sx[u] * dys) / nb;
       const na = this.n[u];
       const nn = na + nb;
-      const dx = mx[u] - this.mx[u];
-      const dy = my[u] - this.my[u];
+      const dx = mxb - this.mx[u];
+      const dy = myb - this.my[u];
       const w = (na * nb) / nn;
-      this.sxx[u] += cxx[u] + dx * dx * w;
-      this.syy[u] += cyy[u] + dy * dy * w;
-      this.sxy[u] += cxy[u] + dx * dy * w;
+      this.sxx[u] += cxx + dx * dx * w;
+      this.syy[u] += cyy + dy * dy * w;
+      this.sxy[u] += cxy + dx * dy * w;
       this.mx[u] += (dx * nb) / nn;
       this.my[u] += (dy * nb) / nn;
       this.n[u] = nn;
@@ -89,45 +97,67 @@ export class UnitCorrelation {
   }
 }
 
-// Hot loops in their own functions: V8 optimises them once (see match.ts countChunk).
-function sumRow(
+// Hot loop in its own function: V8 optimises it once (see match.ts countChunk).
+/** Add one row; false if some value in it is not finite (those units are then fixed up). */
+function accumulateRow(
   values: Float32Array,
   base: number,
   U: number,
-  y: number,
-  n: Float64Array,
+  dy: number,
+  K: Float64Array,
   sx: Float64Array,
-  sy: Float64Array
+  sxx: Float64Array,
+  sxy: Float64Array
+): boolean {
+  let ok = true;
+  for (let u = 0; u < U; u++) {
+    const x = values[base + u];
+    if (x - x !== 0) {
+      ok = false; // NaN or ±Infinity
+      continue;
+    }
+    const dx = x - K[u];
+    sx[u] += dx;
+    sxx[u] += dx * dx;
+    sxy[u] += dx * dy;
+  }
+  return ok;
+}
+
+function markMissing(
+  values: Float32Array,
+  base: number,
+  U: number,
+  dy: number,
+  miss: { n: Float64Array; sy: Float64Array; syy: Float64Array }
 ) {
   for (let u = 0; u < U; u++) {
     const x = values[base + u];
-    if (x - x !== 0) continue; // NaN or ±Infinity
-    n[u]++;
-    sx[u] += x;
-    sy[u] += y;
+    if (x - x === 0) continue;
+    miss.n[u]++;
+    miss.sy[u] += dy;
+    miss.syy[u] += dy * dy;
   }
 }
 
-function deviationRow(
+function firstFinite(a: ArrayLike<number>, n: number): number {
+  for (let i = 0; i < n; i++) if (Number.isFinite(a[i])) return a[i];
+  return 0;
+}
+
+/** Unit u's first finite value at a step with a finite target (0 if none). */
+function firstValue(
   values: Float32Array,
-  base: number,
+  steps: number,
   U: number,
-  y: number,
-  mx: Float64Array,
-  my: Float64Array,
-  cxx: Float64Array,
-  cyy: Float64Array,
-  cxy: Float64Array
-) {
-  for (let u = 0; u < U; u++) {
-    const x = values[base + u];
-    if (x - x !== 0) continue;
-    const dx = x - mx[u];
-    const dy = y - my[u];
-    cxx[u] += dx * dx;
-    cyy[u] += dy * dy;
-    cxy[u] += dx * dy;
+  u: number,
+  target: ArrayLike<number>
+): number {
+  for (let t = 0; t < steps; t++) {
+    const x = values[t * U + u];
+    if (Number.isFinite(x) && Number.isFinite(target[t])) return x;
   }
+  return 0;
 }
 
 export interface RankedUnit {

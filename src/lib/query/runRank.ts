@@ -35,10 +35,16 @@ export async function runRank(
   const t0 = performance.now();
   const units = reader.units(stream);
   const acc = new UnitCorrelation(units);
+  // Read the next slice while this one is being added: storage and arithmetic overlap.
+  const read = (a: number) => reader.window(stream, a, Math.min(T, a + SLICE));
+  let next = T > 0 ? read(0) : null;
   for (let a = 0; a < T; a += SLICE) {
+    const values = await next!;
     if (opts.signal?.aborted) throw new DOMException('The ranking was cancelled.', 'AbortError');
     const b = Math.min(T, a + SLICE);
-    acc.add(await reader.window(stream, a, b), b - a, target.subarray(a, b));
+    next = b < T ? read(b) : null;
+    next?.catch(() => undefined); // reported when awaited
+    acc.add(values, b - a, target.subarray(a, b));
     opts.onProgress?.(b, T);
   }
   let steps = 0;

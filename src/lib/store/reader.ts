@@ -199,12 +199,14 @@ export class RecordingReader {
     const width = this.tileUnits;
     const blocks = Array.from({ length: Math.ceil(units / width) }, (_, b) => b);
     const out = new Float32Array((t1 - t0) * units);
-    for (const { c, base, from, to } of this.spans(t0, t1)) {
-      const tiles = await this.tiles(stream, c, blocks);
-      tiles.forEach((tile, b) =>
+    // All chunks of the window fetched at once (a window often spans two).
+    const spans = [...this.spans(t0, t1)];
+    const fetched = await Promise.all(spans.map(({ c }) => this.tiles(stream, c, blocks)));
+    spans.forEach(({ base, from, to }, i) =>
+      fetched[i].forEach((tile, b) =>
         decodeTile(tile, from - base, to - base, out, units, (from - t0) * units + b * width)
-      );
-    }
+      )
+    );
     return out;
   }
 
