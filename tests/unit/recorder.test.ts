@@ -125,6 +125,24 @@ describe('recorder core on the bundled model (onnxruntime-web WASM in Node)', ()
         );
       }
     }
+    // Asked for h and c only (the default), c comes from a shorter loop without the o gate:
+    // bit for bit the same values, and no gate streams.
+    const hc: ChunkResult[] = [];
+    await recordChunks({
+      session: s,
+      Tensor,
+      taps: full.taps,
+      tokenInput: full.info.tokenInput!,
+      ids,
+      chunkSize: 512,
+      kinds: parseKinds('h,c'),
+      sink: { commit: async (r) => void hc.push(r) }
+    });
+    expect(Object.keys(hc[0].streams).sort()).toEqual(
+      ['L0.fwd.c', 'L0.fwd.h', 'L1.fwd.c', 'L1.fwd.h'].sort()
+    );
+    for (const l of ['L0', 'L1'])
+      expect(concat(hc, `${l}.fwd.c`)).toEqual(concat(results, `${l}.fwd.c`));
   });
 
   it('chunked recording equals a single run, and a stopped recording resumes to the same values', async () => {

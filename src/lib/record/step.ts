@@ -233,18 +233,22 @@ function extractStreams(
         const xw = asFloat32(out[taps.xw], taps.xw);
         const hr = asFloat32(out[taps.hr], taps.hr);
         const h0r = asFloat32(out[taps.h0r], taps.h0r);
-        const cells = computeCellStreams(params, {
-          steps: len,
-          reverse: dir === 'bwd',
-          xw: { data: xw, base: b * GH, stride: B * GH },
-          hr: { data: hr, base: b * GH, stride: B * GH },
-          h0r: h0r.subarray(b * GH, (b + 1) * GH),
-          h: { data: y, base: (d * B + b) * H, stride: D * B * H },
-          h0: stateIn[tap.initialH].subarray((d * B + b) * H, (d * B + b + 1) * H),
-          c0: tap.initialC
-            ? stateIn[tap.initialC].subarray((d * B + b) * H, (d * B + b + 1) * H)
-            : null
-        });
+        const cells = computeCellStreams(
+          params,
+          {
+            steps: len,
+            reverse: dir === 'bwd',
+            xw: { data: xw, base: b * GH, stride: B * GH },
+            hr: { data: hr, base: b * GH, stride: B * GH },
+            h0r: h0r.subarray(b * GH, (b + 1) * GH),
+            h: { data: y, base: (d * B + b) * H, stride: D * B * H },
+            h0: stateIn[tap.initialH].subarray((d * B + b) * H, (d * B + b + 1) * H),
+            c0: tap.initialC
+              ? stateIn[tap.initialC].subarray((d * B + b) * H, (d * B + b + 1) * H)
+              : null
+          },
+          kinds
+        );
         for (const [kind, data] of Object.entries(cells)) {
           if (kinds.has(kind as StreamKind)) perBatch[b][id(kind as StreamKind)] = data;
         }
