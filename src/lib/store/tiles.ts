@@ -43,50 +43,67 @@ export function encodeTile(
   range: [number, number] | null
 ): Tile {
   const q = new Uint8Array(rows * units);
-  if (range && inRange(src, rows, units, stride, offset, range)) {
+  if (range) {
     const [lo, hi] = range;
-    const k = 255 / (hi - lo);
-    for (let r = 0; r < rows; r++) {
-      const base = offset + r * stride;
-      for (let u = 0; u < units; u++) q[u * rows + r] = Math.round((src[base + u] - lo) * k);
-    }
-    return { rows, units, q, range, unitMajor: true };
+    // Codes and the range check in one pass; a value outside the range (rare) falls through.
+    let ok = true;
+    for (let u = 0; u < units && ok; u++)
+      ok = encodeFixed(src, rows, stride, offset + u, lo, 255 / (hi - lo), hi, q, u * rows);
+    if (ok) return { rows, units, q, range, unitMajor: true };
   }
-  const lo = new Float32Array(units).fill(Infinity);
-  const hi = new Float32Array(units).fill(-Infinity);
-  for (let r = 0; r < rows; r++) {
-    const base = offset + r * stride;
-    for (let u = 0; u < units; u++) {
-      const v = src[base + u];
-      if (v < lo[u]) lo[u] = v;
-      if (v > hi[u]) hi[u] = v;
-    }
-  }
+  const lo = new Float32Array(units);
   const step = new Float32Array(units);
-  for (let u = 0; u < units; u++) step[u] = hi[u] > lo[u] ? (hi[u] - lo[u]) / 255 : 1;
-  for (let r = 0; r < rows; r++) {
-    const base = offset + r * stride;
-    for (let u = 0; u < units; u++) q[u * rows + r] = Math.round((src[base + u] - lo[u]) / step[u]);
+  for (let u = 0; u < units; u++) {
+    const [min, max] = extentOf(src, rows, stride, offset + u);
+    lo[u] = min;
+    step[u] = max > min ? (max - min) / 255 : 1;
+    encodeAffine(src, rows, stride, offset + u, lo[u], 1 / step[u], q, u * rows);
   }
   return { rows, units, q, lo, step, unitMajor: true };
 }
 
-function inRange(
+// Hot loops, one unit at a time (codes written in order), each in its own function so V8
+// optimises it once. Rounding is floor(x + 0.5): Math.round for the non-negative x here.
+function encodeFixed(
   src: Float32Array,
   rows: number,
-  units: number,
   stride: number,
-  offset: number,
-  [lo, hi]: [number, number]
-) {
-  for (let r = 0; r < rows; r++) {
-    const base = offset + r * stride;
-    for (let u = 0; u < units; u++) {
-      const v = src[base + u];
-      if (!(v >= lo && v <= hi)) return false;
-    }
+  at: number,
+  lo: number,
+  k: number,
+  hi: number,
+  q: Uint8Array,
+  to: number
+): boolean {
+  for (let r = 0, i = at; r < rows; r++, i += stride) {
+    const v = src[i];
+    if (!(v >= lo && v <= hi)) return false;
+    q[to + r] = ((v - lo) * k + 0.5) | 0;
   }
   return true;
+}
+
+function extentOf(src: Float32Array, rows: number, stride: number, at: number): [number, number] {
+  let [min, max] = [Infinity, -Infinity];
+  for (let r = 0, i = at; r < rows; r++, i += stride) {
+    const v = src[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return [Math.fround(min), Math.fround(max)];
+}
+
+function encodeAffine(
+  src: Float32Array,
+  rows: number,
+  stride: number,
+  at: number,
+  lo: number,
+  inv: number,
+  q: Uint8Array,
+  to: number
+) {
+  for (let r = 0, i = at; r < rows; r++, i += stride) q[to + r] = ((src[i] - lo) * inv + 0.5) | 0;
 }
 
 /** Where code (r, u) of a tile is: q[r * rowStride + u * unitStride]. */
