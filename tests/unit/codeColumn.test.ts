@@ -1,15 +1,7 @@
 /** Columns as stored (codes) and the on-tests the match runs on them: same answers as decoding. */
 import { describe, expect, it } from 'vitest';
 import { countActive, transformValue, unitTransform } from '../../src/lib/analysis';
-import {
-  countOn,
-  encodeTile,
-  OnTest,
-  RecordingReader,
-  type ChunkSource,
-  type RecordingRow,
-  type Tile
-} from '../../src/lib/store';
+import { countOn, memoryRecording, OnTest } from '../../src/lib/store';
 
 const U = 20;
 const WIDTH = 8; // tiles of 8 units: 3 blocks, the last one 4 wide
@@ -21,48 +13,30 @@ function recording() {
   let seed = 5;
   const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const values = Float32Array.from({ length: T * U }, () => rand() * 2 - 1);
-  const chunks = Math.ceil(T / CHUNK);
   for (let i = 0; i < U; i++) values[(3 * CHUNK + 2) * U + i] = 4 * (rand() - 0.5); // chunk 3: c-like
-  const tiles = new Map<string, Tile>();
-  for (let c = 0; c < chunks; c++) {
-    const rows = Math.min(CHUNK, T - c * CHUNK);
-    const data = values.subarray(c * CHUNK * U, (c * CHUNK + rows) * U);
-    for (let b = 0; b * WIDTH < U; b++) {
-      const n = Math.min(WIDTH, U - b * WIDTH);
-      let tile = encodeTile(data, rows, n, U, b * WIDTH, [-1, 1]);
+  return memoryRecording({
+    steps: T,
+    units: U,
+    chunkSize: CHUNK,
+    tileUnits: WIDTH,
+    chunkValues: (_c, start, rows) => values.subarray(start * U, (start + rows) * U),
+    tile: (tile, c, b, data) => {
+      const { rows, units: n } = tile;
       if (c === 5) {
         const f32 = new Float32Array(rows * n);
         for (let r = 0; r < rows; r++)
           for (let u = 0; u < n; u++) f32[r * n + u] = data[r * U + b * WIDTH + u];
-        tile = { rows, units: n, q: new Uint8Array(0), f32 };
+        return { rows, units: n, q: new Uint8Array(0), f32 };
       }
       if (c === 7) {
         const q = new Uint8Array(rows * n);
         for (let r = 0; r < rows; r++)
           for (let u = 0; u < n; u++) q[r * n + u] = tile.q[u * rows + r];
-        tile = { ...tile, q, unitMajor: undefined };
+        return { ...tile, q, unitMajor: undefined };
       }
-      tiles.set(`${c}/${b}`, tile);
+      return tile;
     }
-  }
-  const source: ChunkSource = {
-    tiles: async (_s, c, blocks) => blocks.map((b) => tiles.get(`${c}/${b}`)!),
-    tokens: async () => ({ ids: new Int32Array(0), offsets: new Uint32Array(0) })
-  };
-  const rec = {
-    id: 1,
-    name: 'r',
-    status: 'complete',
-    streams: [{ id: 's', layer: 0, dir: 'fwd', kind: 'h', units: U, range: [-1, 1] }],
-    tokens: T,
-    chunkSize: CHUNK,
-    tileUnits: WIDTH,
-    documents: [{ name: 'a', start: 0 }],
-    chunkStarts: Array.from({ length: chunks }, (_, c) => c * CHUNK),
-    chunks,
-    chunksDone: chunks
-  } as unknown as RecordingRow;
-  return new RecordingReader(source, rec);
+  }).reader;
 }
 
 describe('code columns', () => {

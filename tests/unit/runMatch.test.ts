@@ -9,14 +9,7 @@ import {
   unitTransform
 } from '../../src/lib/analysis';
 import { ColumnCache, MatchError, runMatch } from '../../src/lib/query/runMatch';
-import {
-  encodeTile,
-  RecordingReader,
-  TILE_UNITS,
-  type ChunkSource,
-  type RecordingRow,
-  type Tile
-} from '../../src/lib/store';
+import { memoryRecording } from '../../src/lib/store';
 
 const T = 5000;
 const U = 40;
@@ -27,42 +20,16 @@ function recording(status: 'complete' | 'recording' = 'complete') {
   const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const values = new Float32Array(T * U);
   for (let i = 0; i < values.length; i++) values[i] = rand() < 0.35 ? 0.8 : -0.2;
-  const chunks = Math.ceil(T / CHUNK);
-  const tiles = new Map<string, Tile>();
-  for (let c = 0; c < chunks; c++) {
-    const rows = Math.min(CHUNK, T - c * CHUNK);
-    const data = values.subarray(c * CHUNK * U, (c * CHUNK + rows) * U);
-    for (let b = 0; b * TILE_UNITS < U; b++)
-      tiles.set(
-        `${c}/${b}`,
-        encodeTile(data, rows, Math.min(TILE_UNITS, U - b * TILE_UNITS), U, b * TILE_UNITS, [-1, 1])
-      );
-  }
-  const reads = { tiles: 0 };
-  const source: ChunkSource = {
-    tiles: async (_s, c, blocks) => {
-      reads.tiles += blocks.length;
-      return blocks.map((b) => tiles.get(`${c}/${b}`)!);
-    },
-    tokens: async () => ({ ids: new Int32Array(0), offsets: new Uint32Array(0) })
-  };
-  const rec = {
-    id: 1,
-    name: 'r',
-    status,
-    streams: [{ id: 's', layer: 0, dir: 'fwd', kind: 'h', units: U, range: [-1, 1] }],
-    tokens: T,
+  const { reader, reads } = memoryRecording({
+    steps: T,
+    units: U,
     chunkSize: CHUNK,
-    tileUnits: TILE_UNITS,
-    documents: [
-      { name: 'a', start: 0 },
-      { name: 'b', start: 2500 }
-    ],
-    chunkStarts: Array.from({ length: chunks }, (_, c) => c * CHUNK),
-    chunks,
-    chunksDone: status === 'complete' ? chunks : 2
-  } as unknown as RecordingRow;
-  return { reader: new RecordingReader(source, rec), values, reads };
+    chunkValues: (_c, start, rows) => values.subarray(start * U, (start + rows) * U),
+    documentStarts: [0, 2500],
+    status,
+    chunksDone: 2
+  });
+  return { reader, values, reads };
 }
 
 const query = {

@@ -2,14 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnitCorrelation } from '../../src/lib/analysis';
 import { RankError, runRank } from '../../src/lib/query/runRank';
-import {
-  encodeTile,
-  RecordingReader,
-  TILE_UNITS,
-  type ChunkSource,
-  type RecordingRow,
-  type Tile
-} from '../../src/lib/store';
+import { memoryRecording } from '../../src/lib/store';
 
 const [T, U, CHUNK] = [20_000, 24, 2048];
 
@@ -21,35 +14,13 @@ function recording() {
   for (let t = 0; t < T; t++)
     for (let u = 0; u < U; u++)
       values[t * U + u] = u === 19 ? 0.9 * target[t] - 0.45 + 0.1 * rand() : rand() * 2 - 1;
-  const chunks = Math.ceil(T / CHUNK);
-  const tiles = new Map<string, Tile>();
-  for (let c = 0; c < chunks; c++) {
-    const rows = Math.min(CHUNK, T - c * CHUNK);
-    const data = values.subarray(c * CHUNK * U, (c * CHUNK + rows) * U);
-    for (let b = 0; b * TILE_UNITS < U; b++)
-      tiles.set(
-        `${c}/${b}`,
-        encodeTile(data, rows, Math.min(TILE_UNITS, U - b * TILE_UNITS), U, b * TILE_UNITS, [-1, 1])
-      );
-  }
-  const source: ChunkSource = {
-    tiles: async (_s, c, blocks) => blocks.map((b) => tiles.get(`${c}/${b}`)!),
-    tokens: async () => ({ ids: new Int32Array(0), offsets: new Uint32Array(0) })
-  };
-  const rec = {
-    id: 1,
-    name: 'r',
-    status: 'complete',
-    streams: [{ id: 's', layer: 0, dir: 'fwd', kind: 'h', units: U, range: [-1, 1] }],
-    tokens: T,
+  const { reader } = memoryRecording({
+    steps: T,
+    units: U,
     chunkSize: CHUNK,
-    tileUnits: TILE_UNITS,
-    documents: [{ name: 'a', start: 0 }],
-    chunkStarts: Array.from({ length: chunks }, (_, c) => c * CHUNK),
-    chunks,
-    chunksDone: chunks
-  } as unknown as RecordingRow;
-  return { reader: new RecordingReader(source, rec), values, target };
+    chunkValues: (_c, start, rows) => values.subarray(start * U, (start + rows) * U)
+  });
+  return { reader, values, target };
 }
 
 describe('ranking units by a track over a stored recording', () => {

@@ -40,3 +40,5 @@ export type { SpaceEstimate } from './quota';
 export { openZarrRecording, ZarrError } from './zarrSource';
 export { dexieSource } from './reader';
 export type { ChunkSource } from './reader';
+export { memoryRecording } from './memoryRecording';
+export type { MemoryRecordingOptions } from './memoryRecording';
