@@ -94,17 +94,21 @@ describe('recorder core on the bundled model (onnxruntime-web WASM in Node)', ()
   it('records c_t and every gate of both layers equal to the reference, chunked, within 1e-5', async () => {
     const full = prepareForRecording(decodeModel(loadDemoModel()), { internals: true });
     const s = await ort.InferenceSession.create(full.bytes);
-    const results: ChunkResult[] = [];
-    const outcome = await recordChunks({
-      session: s,
-      Tensor,
-      taps: full.taps,
-      tokenInput: full.info.tokenInput!,
-      ids,
-      chunkSize: 512,
-      kinds: parseKinds('all'),
-      sink: { commit: async (r) => void results.push(r) }
-    });
+    const record = async (kinds: string) => {
+      const results: ChunkResult[] = [];
+      const outcome = await recordChunks({
+        session: s,
+        Tensor,
+        taps: full.taps,
+        tokenInput: full.info.tokenInput!,
+        ids,
+        chunkSize: 512,
+        kinds: parseKinds(kinds),
+        sink: { commit: async (r) => void results.push(r) }
+      });
+      return { outcome, results };
+    };
+    const { outcome, results } = await record('all');
     expect(outcome.streams.map((x) => x.id)).toEqual(
       ['L0', 'L1'].flatMap((l) => ['h', 'c', 'i', 'f', 'o', 'g'].map((k) => `${l}.fwd.${k}`))
     );
@@ -127,17 +131,7 @@ describe('recorder core on the bundled model (onnxruntime-web WASM in Node)', ()
     }
     // Asked for h and c only (the default), c comes from a shorter loop without the o gate:
     // bit for bit the same values, and no gate streams.
-    const hc: ChunkResult[] = [];
-    await recordChunks({
-      session: s,
-      Tensor,
-      taps: full.taps,
-      tokenInput: full.info.tokenInput!,
-      ids,
-      chunkSize: 512,
-      kinds: parseKinds('h,c'),
-      sink: { commit: async (r) => void hc.push(r) }
-    });
+    const { results: hc } = await record('h,c');
     expect(Object.keys(hc[0].streams).sort()).toEqual(
       ['L0.fwd.c', 'L0.fwd.h', 'L1.fwd.c', 'L1.fwd.h'].sort()
     );
