@@ -33,6 +33,8 @@ export class ExplorerState {
   /** Colour-scale extent per stream, fixed when the stream is first shown so panning keeps it. */
   extents = $state<Record<string, number>>({});
   private seq = 0;
+  /** t0 of the last window loaded (which way the user is paging) */
+  private loadedT0 = 0;
 
   constructor(
     readonly reader: RecordingReader,
@@ -211,11 +213,19 @@ export class ExplorerState {
       };
       this.error = null;
       if (!(stream in this.extents)) this.extents[stream] = robustExtent(values);
-      // The neighbouring windows, so the next pan either way reads from memory.
+      // The neighbouring windows, so the next pan either way reads from memory: two ahead in
+      // the direction of travel (paging quickly, the next one is then already in), one behind.
       const n = t1 - t0;
-      void this.reader
-        .prefetch(stream, t1, t1 + n)
-        .then(() => this.reader.prefetch(stream, t0 - n, t0))
+      const back = t0 < this.loadedT0;
+      this.loadedT0 = t0;
+      const ahead = back
+        ? () => this.reader.prefetch(stream, t0 - 2 * n, t0)
+        : () => this.reader.prefetch(stream, t1, t1 + 2 * n);
+      const behind = back
+        ? () => this.reader.prefetch(stream, t1, t1 + n)
+        : () => this.reader.prefetch(stream, t0 - n, t0);
+      void ahead()
+        .then(behind)
         .catch(() => undefined);
     } catch (e) {
       if (seq === this.seq) this.error = (e as Error).message;
