@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineDensity } from './lineDensity';
+import { lineDensity, paintDensity } from './lineDensity';
 
 describe('line density', () => {
   it('rasterises each unit as a connected line, skipping the given units', () => {
@@ -34,5 +34,19 @@ describe('line density, skipped units', () => {
     const values = Float32Array.from([1, 3, 2, 4, 3, NaN]);
     const counts = lineDensity(values, 2, 3, new Set([1]), 1, 2, 5, 1, 0);
     expect(Array.from(counts)).toEqual([0, 1, 1, 0, 0, 0, 0, 0, 0, 1]);
+  });
+});
+
+describe('density to pixels', () => {
+  it('leaves empty pixels transparent; more lines are more opaque, capped at 0.85', () => {
+    const counts = Uint16Array.from([0, 1, 2, 1000]);
+    const out = new Uint8ClampedArray(4 * 4).fill(7);
+    paintDensity(counts, [10, 20, 30], 0.1, out);
+    expect(Array.from(out.subarray(0, 4))).toEqual([0, 0, 0, 0]);
+    expect(Array.from(out.subarray(4, 7))).toEqual([10, 20, 30]);
+    const alpha = (i: number) => out[i * 4 + 3] / 255;
+    expect(alpha(1)).toBeCloseTo(0.1, 2);
+    expect(alpha(2)).toBeCloseTo(0.19, 2); // 1 − 0.9²
+    expect(alpha(3)).toBeCloseTo(0.85, 2);
   });
 });
