@@ -1,7 +1,7 @@
 /**
  * A match query over a whole recording (LSTMVis match view): read the selected units' columns,
  * apply the select view's normalisation, find candidate runs (analysis/match.ts), then score the
- * most promising candidates against every unit of the stream. Runs in the match worker, or in Node.
+ * most promising candidates against every unit of the stream. Runs in the query worker, or in Node.
  *
  * Phase 2 needs full-width rows of each candidate's run. Candidates are pre-ranked by how many
  * selected units stay on over the run (|S∩A|, known from the columns alone), and only the best

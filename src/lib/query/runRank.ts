@@ -1,7 +1,7 @@
 /**
  * Rank every unit of a stream by how closely it follows a per-step target (an annotation
  * track) over the whole recording: the recording is read window by window at full width and
- * the correlations merged (analysis/unitRanking.ts). Runs in the match worker, or in Node.
+ * the correlations merged (analysis/unitRanking.ts). Runs in the query worker, or in Node.
  */
 import { UnitCorrelation } from '../analysis';
 import type { RecordingReader } from '../store';

@@ -1,8 +1,8 @@
-/** The match view's state: one query at a time in the match worker, with progress and cancel. */
+/** The match view's state: one query at a time in the query worker, with progress and cancel. */
 import * as Comlink from 'comlink';
 import { applyTransform, unitTransform, type Match, type UnitTransform } from '../../analysis';
-import { matcher } from '../../query/matchClient';
-import type { RecordingSource } from '../../query/matchWorker';
+import { queryWorker } from '../../query/queryClient';
+import type { RecordingSource } from '../../query/queryWorker';
 import type { MatchProgress, MatchResult } from '../../query/runMatch';
 import type { ExplorerState } from './explorer.svelte';
 import type { SelectionState } from './selection.svelte';
@@ -57,7 +57,7 @@ export class MatchState {
     this.query = { units, threshold: sel.threshold, stream: ex.stream };
     this.rows = [];
     try {
-      this.result = await matcher().match(
+      this.result = await queryWorker().match(
         this.source,
         query,
         Comlink.proxy((p: MatchProgress) => (this.progress = p))
@@ -109,6 +109,6 @@ export class MatchState {
   }
 
   cancel(): void {
-    void matcher().cancel();
+    void queryWorker().cancel();
   }
 }

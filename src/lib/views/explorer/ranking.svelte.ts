@@ -1,8 +1,8 @@
 /** The unit ranking's state: rank a stream's units by a shown track, in the query worker. */
 import * as Comlink from 'comlink';
 import { rankByCorrelation, trackTarget, type RankedUnit } from '../../analysis';
-import { matcher } from '../../query/matchClient';
-import type { RecordingSource } from '../../query/matchWorker';
+import { queryWorker } from '../../query/queryClient';
+import type { RecordingSource } from '../../query/queryWorker';
 import type { ExplorerState } from './explorer.svelte';
 import type { ShownTrack } from './tracks.svelte';
 
@@ -36,7 +36,7 @@ export class RankState {
       const category = track.kind === 'categorical' ? this.category : undefined;
       const target = trackTarget(track, category);
       const stream = ex.stream;
-      const res = await matcher().rank(
+      const res = await queryWorker().rank(
         this.source,
         stream,
         target,
@@ -54,6 +54,6 @@ export class RankState {
   }
 
   cancel(): void {
-    void matcher().cancel();
+    void queryWorker().cancel();
   }
 }

@@ -74,5 +74,5 @@ const api = {
   }
 };
 
-export type MatchApi = typeof api;
+export type QueryApi = typeof api;
 Comlink.expose(api);
