@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { predictionsFromLogits } from '../lib/analysis/predictions';
 import { readNpy, writeNpy, type NpyArray } from '../lib/export';
 import {
   checkNoExternalData,
@@ -22,6 +23,7 @@ import {
   planStreams,
   recordChunks,
   probeTensors,
+  type ChunkResult,
   runStep,
   tokenTensor,
   type SessionLike,
@@ -125,6 +127,33 @@ function tokenizerSpec(opts: RecordCommandOptions, graph: RecordingGraph): Token
   return opts.tokenizer ? { ...spec, type: opts.tokenizer } : spec;
 }
 
+const PREDICTION_K = 5;
+
+/** What the Zarr store says of the LM head: its output, k, and the vocabulary to show tokens. */
+interface ZarrLm {
+  logits: string;
+  k: number;
+  vocab: string[];
+}
+
+/** Top-k next tokens and the loss of each step of a chunk (the text is one document). */
+function chunkPredictions(r: ChunkResult, logits: string, ids: Int32Array) {
+  const out = r.outputs?.[logits];
+  if (!out || !(out.data instanceof Float32Array))
+    throw new Error(`The model's logits output "${logits}" is missing or not float32.`);
+  const vocab = Number(out.dims[out.dims.length - 1]);
+  const next = Int32Array.from({ length: r.length }, (_, i) =>
+    r.start + i + 1 < ids.length ? ids[r.start + i + 1] : -1
+  );
+  return predictionsFromLogits(
+    out.data.subarray(0, r.length * vocab),
+    r.length,
+    vocab,
+    next,
+    PREDICTION_K
+  );
+}
+
 async function recordText(
   opts: RecordCommandOptions,
   ort: OrtNode,
@@ -155,6 +184,8 @@ async function recordText(
   const zarr = opts.zarr
     ? new ZarrStoreWriter(opts.zarr, streams, T, chunkSize, opts.zarrVersion ?? 3)
     : null;
+  // The LM head's predictions go into the Zarr store (the explorer's inspector and loss track).
+  const lm = graph.info.logits;
   await recordChunks({
     session,
     Tensor: ort.Tensor,
@@ -167,6 +198,8 @@ async function recordText(
       commit: async (r) => {
         for (const [id, data] of Object.entries(r.streams)) writers.get(id)!.append(data);
         zarr?.writeChunk(r.chunk, r.length, r.streams);
+        if (zarr && lm)
+          zarr.writePredictions(r.chunk, r.length, chunkPredictions(r, lm, encoded.ids));
         for (const o of savedTensors(graph, opts)) {
           const t = r.outputs![o.name];
           if (!t) continue;
@@ -200,6 +233,7 @@ async function recordText(
   for (const [name, t] of lastOutputs) outputs.push(writeTensor(opts.out, name, t, stem.get(name)));
   return {
     zarr,
+    lm: zarr && lm ? ({ logits: lm, k: PREDICTION_K, vocab: spec.vocab } as ZarrLm) : null,
     mode: 'text',
     tokens: T,
     batch: 1,
@@ -362,10 +396,14 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
     streamKinds: [...kinds],
     ...result
   };
-  const { zarr, ...written } = manifest as typeof manifest & { zarr?: ZarrStoreWriter | null };
+  const { zarr, lm, ...written } = manifest as typeof manifest & {
+    zarr?: ZarrStoreWriter | null;
+    lm?: ZarrLm | null;
+  };
   writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify(written, null, 2));
   zarr?.finish({
     ...written,
+    ...(lm ? { lm } : {}),
     chunkRows: opts.chunk ?? 4096,
     streamSpecs: (written.streams as FileEntry[]).map((f) => ({ id: f.name, units: f.shape[1] }))
   });

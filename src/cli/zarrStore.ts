@@ -3,6 +3,8 @@
  * attributes hold the cellscope manifest) and one float32 array per stream, [T, units], chunked
  * like the browser's tiles (recorder chunk × 64 units), raw little-endian, uncompressed.
  *
+ * Models with an LM head also get their predictions (lm_loss, lm_top_ids, lm_top_probs).
+ *
  * Zarr v3 by default (zarr.json per node, chunk keys c/<row>/<block>). Version 2 writes the same
  * arrays and attributes the way zarr-python 2 / xarray do (.zgroup, .zattrs, .zarray, chunk keys
  * <row>.<block>, `_ARRAY_DIMENSIONS`), so the reader can be tested on both. Any Zarr reader
@@ -128,6 +130,57 @@ export class ZarrStoreWriter {
         this.writeChunkFile(s.id, [index, block], new Uint8Array(tile.buffer));
       }
     }
+  }
+
+  private lmK = 0;
+
+  /**
+   * The LM head's predictions for recorder chunk `index`: per step the loss (lm_loss, [T]) and
+   * the top-k next tokens and their probabilities (lm_top_ids, lm_top_probs, [T, k]).
+   */
+  writePredictions(
+    index: number,
+    rows: number,
+    p: { loss: Float32Array; topIds: Int32Array; topProbs: Float32Array; k: number }
+  ): void {
+    if (!this.lmK) {
+      this.lmK = p.k;
+      const meta = (dataType: DataType, k?: number): ArraySpec => ({
+        shape: k ? [this.steps, k] : [this.steps],
+        chunks: k ? [this.chunkRows, k] : [this.chunkRows],
+        dataType,
+        dimensions: k ? ['time', 'rank'] : ['time']
+      });
+      this.writeArrayMeta('lm_loss', meta('float32'));
+      this.writeArrayMeta('lm_top_ids', meta('int32', p.k));
+      this.writeArrayMeta('lm_top_probs', meta('float32', p.k));
+    }
+    const k = this.lmK;
+    // Edge chunks padded to full size, as Zarr requires.
+    const padded = <A extends Float32Array | Int32Array>(
+      data: A,
+      width: number,
+      make: (n: number) => A
+    ) => {
+      const out = make(this.chunkRows * width);
+      out.set(data.subarray(0, rows * width));
+      return new Uint8Array(out.buffer);
+    };
+    this.writeChunkFile(
+      'lm_loss',
+      [index],
+      padded(p.loss, 1, (n) => new Float32Array(n))
+    );
+    this.writeChunkFile(
+      'lm_top_ids',
+      [index, 0],
+      padded(p.topIds, k, (n) => new Int32Array(n))
+    );
+    this.writeChunkFile(
+      'lm_top_probs',
+      [index, 0],
+      padded(p.topProbs, k, (n) => new Float32Array(n))
+    );
   }
 
   /** Token ids (int32) and text offsets (uint32) per step, and the corpus text as UTF-8 bytes. */

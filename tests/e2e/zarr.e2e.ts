@@ -90,6 +90,16 @@ test('the explorer opens a Zarr recording by URL and shows exactly its values', 
   await expect(page.getByTestId('heatmap')).toBeVisible();
   await expect(page.getByTestId('position')).toContainText('of 3,000');
   await expectInspectorAt40(page);
+  // The LM head's predictions stored with it: top-5 next tokens shown as characters (the
+  // vocabulary comes with the store), the loss, and the LM loss track.
+  const predictions = page.getByTestId('predictions').locator('.pred');
+  await expect(predictions).toHaveCount(5);
+  await expect(predictions.first()).not.toContainText('#');
+  await expect(page.getByRole('complementary', { name: 'Inspector' })).toContainText(
+    /loss \d+\.\d\d nats/
+  );
+  await page.getByRole('checkbox', { name: 'LM loss per token' }).check();
+  await expect(page.locator('[data-track="loss"]')).toBeVisible();
   // Another stream, across a chunk boundary (1,024).
   await page.getByRole('combobox', { name: 'Stream', exact: true }).selectOption('L0.fwd.c');
   await page.getByRole('slider', { name: 'Position in the corpus' }).fill('1000');

@@ -21,6 +21,7 @@ import { join, normalize, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { predictionsFromLogits } from '../../src/lib/analysis/predictions';
 import { decodeModel, prepareForRecording } from '../../src/lib/onnx';
 import { RecordingReader } from '../../src/lib/store/reader';
 import { TILE_UNITS } from '../../src/lib/store/tiles';
@@ -179,7 +180,7 @@ describe('openZarrRecording', () => {
     ['Zarr v2 with its own chunks, gzip and Fortran order', 'f2.zarr', '2']
   ] as const) {
     it(`reads a recording stored as ${what} exactly`, async () => {
-      const { recording, corpus, source } = await openZarrRecording(`${base}/${store}/`);
+      const { recording, corpus, source, vocab } = await openZarrRecording(`${base}/${store}/`);
       expect(recording.tokens).toBe(manifest.tokens);
       expect(recording.chunkSize).toBe(manifest.chunkSize);
       expect(recording.chunkStarts).toEqual([0, 256, 512]);
@@ -215,6 +216,19 @@ describe('openZarrRecording', () => {
       expectSame(tokens.ids, ids, 'token ids');
       expectSame(tokens.offsets, offsets, 'token offsets');
       expectSame((await reader.tokens(300, 305)).ids, ids.subarray(300, 305), 'ids 300..305');
+
+      // The LM head's predictions: what the app computes from the logits the CLI also saved.
+      const logits = loadNpy(join(dir, `npy${version}`, 'logits.npy')).data as Float32Array;
+      const next = Int32Array.from({ length: T }, (_, t) => (t + 1 < T ? ids[t + 1] : -1));
+      const lm = predictionsFromLogits(logits, T, 98, next);
+      const p = (await reader.predictions(0, T))!;
+      expect(recording.logits).toBe('logits');
+      expect(p.k).toBe(5);
+      expectSame(p.loss, lm.loss, 'LM loss');
+      expectSame(p.topIds, lm.topIds, 'top-5 ids');
+      expectSame(p.topProbs, lm.topProbs, 'top-5 probabilities');
+      expect(vocab).toHaveLength(98);
+      expect(vocab![ids[10]]).toBe(text[10]); // a char model: token id → its character
     });
   }
 

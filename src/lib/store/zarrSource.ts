@@ -183,6 +183,8 @@ export interface ZarrRecording {
   recording: RecordingRow;
   corpus: LoadedCorpus;
   source: ChunkSource;
+  /** the model's vocabulary (id → token), when the store has LM predictions */
+  vocab: string[] | null;
 }
 
 export async function openZarrRecording(url: string): Promise<ZarrRecording> {
@@ -203,6 +205,7 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
         chunkRows?: number;
         streamSpecs?: { id: string; units: number }[];
         model?: { file?: string; sha256?: string };
+        lm?: { logits?: string; k?: number; vocab?: string[] };
       }
     | undefined;
   if (!m || typeof m.format !== 'string' || !m.format.startsWith('cellscope-record/')) {
@@ -228,6 +231,7 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
     open('text')
   ]);
   streams.forEach((s, i) => checkShape(arrays[i], s.id, base, [T, s.units]));
+  const lm = m.lm?.logits && m.lm.k ? await openPredictions(open, base, T, m.lm.k) : null;
   checkShape(tokenArr, 'tokens', base, [T]);
   checkShape(offsetArr, 'offsets', base, [T]);
   const byStream = new Map(streams.map((s, i) => [s.id, arrays[i]]));
@@ -254,6 +258,7 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
     tokens: T,
     chunkSize: rows,
     tileUnits,
+    logits: lm ? m.lm!.logits : null,
     documents: [{ name: base, start: 0 }],
     chunkStarts: plan.map((c) => c.start),
     chunks: plan.length,
@@ -307,6 +312,12 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
       );
       return blocks.map((b) => tiles.get(b)!);
     },
+    predictions: lm
+      ? async (chunk) => {
+          const [t0, t1] = span(chunk);
+          return { recordingId: -1, chunk, ...(await lm.read(t0, t1)) };
+        }
+      : undefined,
     async tokens(chunk) {
       const [t0, t1] = span(chunk);
       const [ids, offsets] = await Promise.all([
@@ -322,5 +333,42 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
       };
     }
   };
-  return { recording, corpus, source };
+  return {
+    recording,
+    corpus,
+    source,
+    vocab: lm && Array.isArray(m.lm?.vocab) ? m.lm.vocab.map(String) : null
+  };
+}
+
+/** The LM head's predictions stored with the recording (lm_loss, lm_top_ids, lm_top_probs). */
+async function openPredictions(
+  open: (name: string) => Promise<ZArray>,
+  base: string,
+  T: number,
+  k: number
+) {
+  const [loss, ids, probs] = await Promise.all(
+    ['lm_loss', 'lm_top_ids', 'lm_top_probs'].map((n) => open(n))
+  );
+  checkShape(loss, 'lm_loss', base, [T]);
+  checkShape(ids, 'lm_top_ids', base, [T, k]);
+  checkShape(probs, 'lm_top_probs', base, [T, k]);
+  const rows = async (arr: ZArray, t0: number, t1: number) =>
+    toFloat32(await zarr.get(arr, [zarr.slice(t0, t1), null]));
+  return {
+    async read(t0: number, t1: number) {
+      const [l, i, p] = await Promise.all([
+        read1d(loss, t0, t1),
+        rows(ids, t0, t1),
+        rows(probs, t0, t1)
+      ]);
+      return {
+        loss: l instanceof Float32Array ? l : Float32Array.from(l as ArrayLike<number>, Number),
+        topIds: Int32Array.from(i),
+        topProbs: p,
+        k
+      };
+    }
+  };
 }
