@@ -179,3 +179,16 @@ test('PNG figure, JSON finding, link: re-imported into a fresh profile it shows 
   await expect(p2.getByRole('list', { name: 'Findings' }).locator('b')).toHaveCount(0);
   await fresh.close();
 });
+
+test('a finding imported the moment the library opens finds the bundled demo model and corpus', async ({
+  page
+}) => {
+  // First start: the demo is still being put into the library when the import arrives.
+  await page.goto('/');
+  await page
+    .getByLabel('Import finding…')
+    .setInputFiles('tests/fixtures/findings/quote-unit.finding.json');
+  const problems = page.getByRole('alert');
+  await expect(problems).toContainText('has not been recorded here yet');
+  await expect(problems).not.toContainText('is not in this library');
+});
