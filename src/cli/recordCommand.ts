@@ -3,10 +3,9 @@
  * as the graph expects them, and write one float32 .npy per stream plus the model's own outputs and
  * a manifest. Shares the recorder core with the browser worker.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { predictionsFromLogits } from '../lib/analysis/predictions';
-import { readNpy, writeNpy, type NpyArray } from '../lib/export';
+import { writeNpy, type NpyArray } from '../lib/export';
 import {
   checkNoExternalData,
   checkVocabularyFits,
@@ -23,7 +22,6 @@ import {
   planStreams,
   recordChunks,
   probeTensors,
-  type ChunkResult,
   runStep,
   tokenTensor,
   type SessionLike,
@@ -31,15 +29,19 @@ import {
   type TensorLike
 } from '../lib/record';
 import { sha256 } from '../lib/store/hash';
+import { chunkPredictions } from '../lib/store/recordings';
 import {
   createTokenizer,
-  parseFeatureCsv,
   parseTokenizerSpec,
   parseVocabFile,
   type TokenizerSpec
 } from '../lib/tokenize';
+import { csvFeed, readFeeds } from './feedInputs';
+import { InputError, readFile } from './inputFiles';
 import { NpyFileWriter } from './npyFile';
 import { ZarrStoreWriter, type ZarrVersion } from './zarrStore';
+
+export { InputError } from './inputFiles';
 
 export interface RecordCommandOptions {
   model: string;
@@ -65,11 +67,6 @@ export interface OrtNode {
   Tensor: TensorCtor;
 }
 
-/** A problem with what the user gave us: printed as one line, exit code 1. */
-export class InputError extends Error {
-  override name = 'InputError';
-}
-
 interface FileEntry {
   name: string;
   file: string;
@@ -77,26 +74,7 @@ interface FileEntry {
   dtype: string;
 }
 
-const NPY_TO_ORT: Record<string, string> = {
-  f4: 'float32',
-  f8: 'float64',
-  i8: 'int64',
-  i4: 'int32',
-  i2: 'int16',
-  i1: 'int8',
-  u1: 'uint8',
-  b1: 'bool'
-};
-
 const fileName = (name: string) => `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.npy`;
-
-function readFile(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch {
-    throw new InputError(`Cannot read the ${what} file ${path}.`);
-  }
-}
 
 async function openSession(ort: OrtNode, graph: RecordingGraph): Promise<SessionLike> {
   try {
@@ -127,31 +105,11 @@ function tokenizerSpec(opts: RecordCommandOptions, graph: RecordingGraph): Token
   return opts.tokenizer ? { ...spec, type: opts.tokenizer } : spec;
 }
 
-const PREDICTION_K = 5;
-
 /** What the Zarr store says of the LM head: its output, k, and the vocabulary to show tokens. */
 interface ZarrLm {
   logits: string;
   k: number;
   vocab: string[];
-}
-
-/** Top-k next tokens and the loss of each step of a chunk (the text is one document). */
-function chunkPredictions(r: ChunkResult, logits: string, ids: Int32Array) {
-  const out = r.outputs?.[logits];
-  if (!out || !(out.data instanceof Float32Array))
-    throw new Error(`The model's logits output "${logits}" is missing or not float32.`);
-  const vocab = Number(out.dims[out.dims.length - 1]);
-  const next = Int32Array.from({ length: r.length }, (_, i) =>
-    r.start + i + 1 < ids.length ? ids[r.start + i + 1] : -1
-  );
-  return predictionsFromLogits(
-    out.data.subarray(0, r.length * vocab),
-    r.length,
-    vocab,
-    next,
-    PREDICTION_K
-  );
 }
 
 async function recordText(
@@ -199,7 +157,7 @@ async function recordText(
         for (const [id, data] of Object.entries(r.streams)) writers.get(id)!.append(data);
         zarr?.writeChunk(r.chunk, r.length, r.streams);
         if (zarr && lm)
-          zarr.writePredictions(r.chunk, r.length, chunkPredictions(r, lm, encoded.ids));
+          zarr.writePredictions(r.chunk, r.length, chunkPredictions(r, lm, encoded.ids, new Set()));
         for (const o of savedTensors(graph, opts)) {
           const t = r.outputs![o.name];
           if (!t) continue;
@@ -233,7 +191,7 @@ async function recordText(
   for (const [name, t] of lastOutputs) outputs.push(writeTensor(opts.out, name, t, stem.get(name)));
   return {
     zarr,
-    lm: zarr && lm ? ({ logits: lm, k: PREDICTION_K, vocab: spec.vocab } as ZarrLm) : null,
+    lm: zarr?.lmK ? ({ logits: lm!, k: zarr.lmK, vocab: spec.vocab } as ZarrLm) : null,
     mode: 'text',
     tokens: T,
     batch: 1,
@@ -263,68 +221,16 @@ function writeTensor(out: string, name: string, t: TensorLike, stem = name): Fil
   return { name, file, shape, dtype: data.constructor.name.replace('Array', '').toLowerCase() };
 }
 
-/** The CSV's rows as the sequence input: [T, F] placed on the input's time axis, batch 1. */
-function csvFeed(opts: RecordCommandOptions, ort: OrtNode, graph: RecordingGraph) {
-  const seq = graph.info.sequenceInput;
-  const input = graph.info.inputs.find((i) => i.name === seq?.name);
-  if (!seq || !input)
-    throw new InputError('Could not find the model input that carries the sequence.');
-  if (input.elemType !== 'float') {
-    throw new InputError(
-      `Input ${input.name} takes ${input.elemType}, not float features; use --text or --feed.`
-    );
-  }
-  const name = basename(opts.csv!);
-  const table = parseFeatureCsv(readFile(opts.csv!, 'CSV').toString('utf8'), name);
-  const rank = input.dims.length;
-  const featureAxis = [...Array(rank).keys()].find((a) => a !== seq.seqAxis && a !== seq.batchAxis);
-  const want = featureAxis !== undefined ? input.dims[featureAxis] : 1;
-  if (typeof want === 'number' && want > 0 && want !== table.cols) {
-    throw new InputError(
-      `${name} has ${table.cols} columns but input ${input.name} takes ${want} features per step.`
-    );
-  }
-  // With the feature axis after the time axis, the row-major table is already in place.
-  if (featureAxis !== undefined && featureAxis < seq.seqAxis) {
-    throw new InputError(
-      `Input ${input.name} puts features before time; give it with --feed instead.`
-    );
-  }
-  const dims = Array<number>(rank).fill(1);
-  dims[seq.seqAxis] = table.rows;
-  if (featureAxis !== undefined) dims[featureAxis] = table.cols;
-  return {
-    [input.name]: new ort.Tensor('float32', table.data, dims) as TensorLike & { type: string }
-  };
-}
-
-/** --feed NAME=file.npy arguments as tensors, dtype kept as stored. */
-function readFeeds(
-  opts: RecordCommandOptions,
-  ort: OrtNode
-): Record<string, TensorLike & { type: string }> {
-  const feeds: Record<string, TensorLike & { type: string }> = {};
-  type Ctor = new (t: string, d: unknown, s: number[]) => TensorLike & { type: string };
-  for (const f of opts.feeds ?? []) {
-    const eq = f.indexOf('=');
-    if (eq <= 0) throw new InputError(`--feed needs NAME=file.npy, got "${f}".`);
-    const name = f.slice(0, eq);
-    const npy = readNpy(readFile(f.slice(eq + 1), 'feed'), f.slice(eq + 1));
-    const type = NPY_TO_ORT[npy.dtype];
-    if (!type)
-      throw new InputError(`Feed ${name} has dtype ${npy.dtype}, which onnxruntime cannot take.`);
-    feeds[name] = new (ort.Tensor as unknown as Ctor)(type, npy.data, npy.shape);
-  }
-  return feeds;
-}
-
 async function recordFeeds(
   opts: RecordCommandOptions,
   ort: OrtNode,
   graph: RecordingGraph,
   session: SessionLike
 ) {
-  const feeds = { ...(opts.csv ? csvFeed(opts, ort, graph) : {}), ...readFeeds(opts, ort) };
+  const feeds = {
+    ...(opts.csv ? csvFeed(opts.csv, ort, graph) : {}),
+    ...readFeeds(opts.feeds ?? [], ort)
+  };
   checkFeeds(graph.info, feeds);
   const kinds = parseKinds(opts.streams ?? 'all');
   const input = planFeedRun(graph.info, graph.taps, feeds);
@@ -426,7 +332,10 @@ export async function listTensorsCommand(opts: RecordCommandOptions, ort: OrtNod
         const ids = createTokenizer(tokenizerSpec(opts, graph)).encode(text).ids;
         return { [tokenInput.name]: tokenTensor(ort.Tensor, tokenInput, ids.subarray(0, 64)) };
       }
-      return { ...(opts.csv ? csvFeed(opts, ort, graph) : {}), ...readFeeds(opts, ort) };
+      return {
+        ...(opts.csv ? csvFeed(opts.csv, ort, graph) : {}),
+        ...readFeeds(opts.feeds ?? [], ort)
+      };
     });
   } catch (e) {
     if (e instanceof ModelFormatError) throw new InputError(e.message);

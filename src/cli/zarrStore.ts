@@ -132,7 +132,8 @@ export class ZarrStoreWriter {
     }
   }
 
-  private lmK = 0;
+  /** k of the LM predictions written (0: none) */
+  lmK = 0;
 
   /**
    * The LM head's predictions for recorder chunk `index`: per step the loss (lm_loss, [T]) and

@@ -8,13 +8,11 @@ export {
   candidatesFromCounts,
   countActive,
   noMatchReason,
-  rankMatches,
-  scoreCandidate,
-  compareMatches,
-  runSpan,
   constraintsFromPadding
 } from './match';
-export type { Candidate, CandidateScan, Match, MatchConstraints } from './match';
+export type { Candidate, CandidateScan, MatchConstraints } from './match';
+export { rankMatches, scoreCandidate, compareMatches, runSpan } from './matchScore';
+export type { Match } from './matchScore';
 export {
   normalize,
   histogram,

@@ -1,6 +1,6 @@
 /** Writing and deleting recordings: one transaction per chunk, so a stop never leaves half a chunk. */
 import { planChunks, type ChunkResult, type ChunkSink, type StreamSpec } from '../record';
-import { predictionsFromLogits } from '../analysis/predictions';
+import { predictionsFromLogits, type Predictions } from '../analysis/predictions';
 import type { CellscopeDB, PredictionRow, RecordingRow, TileRow } from './db';
 import { encodeTile, TILE_UNITS } from './tiles';
 
@@ -75,7 +75,9 @@ export function dexieSink(
     async commit(r: ChunkResult) {
       // Encode outside the transaction: it must not idle while we compute.
       const tiles = chunkTiles(recordingId, r, streams, tileUnits);
-      const predictions = lm ? chunkPredictions(recordingId, r, lm.logits, ids, docStarts) : null;
+      const predictions: PredictionRow | null = lm
+        ? { recordingId, chunk: r.chunk, ...chunkPredictions(r, lm.logits, ids, docStarts) }
+        : null;
       const tables = [db.tiles, db.tokens, db.recordings, db.predictions];
       await db.transaction('rw', tables, async () => {
         await db.tiles.bulkPut(tiles);
@@ -96,14 +98,17 @@ export function dexieSink(
   };
 }
 
-/** Top-5 next tokens and the loss per step of a chunk, from the model's logits output. */
-function chunkPredictions(
-  recordingId: number,
+/**
+ * Top-5 next tokens and the loss per step of a chunk, from the model's logits output. The step
+ * before a document start (or the end) has no next token. Used by the browser's store and by the
+ * record command's Zarr writer.
+ */
+export function chunkPredictions(
   r: ChunkResult,
   logits: string,
   ids: Int32Array,
-  docStarts: Set<number>
-): PredictionRow {
+  docStarts: ReadonlySet<number>
+): Predictions {
   const out = r.outputs?.[logits];
   if (!out || !(out.data instanceof Float32Array))
     throw new Error(`The model's logits output "${logits}" is missing or not float32.`);
@@ -113,8 +118,7 @@ function chunkPredictions(
     const t = r.start + i + 1;
     next[i] = t < ids.length && !docStarts.has(t) ? ids[t] : -1;
   }
-  const p = predictionsFromLogits(out.data.subarray(0, r.length * vocab), r.length, vocab, next);
-  return { recordingId, chunk: r.chunk, ...p };
+  return predictionsFromLogits(out.data.subarray(0, r.length * vocab), r.length, vocab, next);
 }
 
 export async function setRecordingStatus(

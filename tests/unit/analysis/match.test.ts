@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  compareMatches,
   constraintsFromPadding,
   findCandidates,
   noMatchReason,
-  rankMatches,
   type Candidate
 } from '../../../src/lib/analysis/match';
+import { compareMatches, rankMatches } from '../../../src/lib/analysis/matchScore';
 
 interface FixtureCase {
   name: string;
