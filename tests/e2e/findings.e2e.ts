@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { recordDemoH } from './recordDemo';
 
 const STRING_AT = 1694;
 
@@ -47,21 +48,12 @@ function decodePng(buf: Buffer): { width: number; height: number; rgba: Uint8Arr
   return { width, height, rgba };
 }
 
-async function recordAndSelect(page: Page) {
-  await page.goto('/');
-  await page.getByRole('combobox', { name: 'Streams to record' }).selectOption('h');
-  await page.getByRole('button', { name: 'Record', exact: true }).click();
-  const item = page.getByRole('list', { name: 'Recordings' }).locator('li').first();
-  await expect(item).toHaveAttribute('data-status', 'complete', { timeout: 120_000 });
-  return item.getByRole('link', { name: 'Open' }).getAttribute('href');
-}
-
 test('PNG figure, JSON finding, link: re-imported into a fresh profile it shows the same units', async ({
   browser
 }) => {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
-  const href = await recordAndSelect(page);
+  const href = await recordDemoH(page);
   // The selection comes from the URL: brush, θ — the link is the view.
   await page.goto(
     `${href}&stream=L1.fwd.h&t=${STRING_AT - 10}&theta=0.2&brush=${STRING_AT + 1},${STRING_AT + 11}`
@@ -143,7 +135,7 @@ test('PNG figure, JSON finding, link: re-imported into a fresh profile it shows 
   };
   await p2.getByLabel('Import finding…').setInputFiles(file);
   await expect(p2.getByRole('alert')).toContainText('has not been recorded here yet');
-  await recordAndSelect(p2);
+  await recordDemoH(p2);
   await p2
     .getByRole('list', { name: 'Findings' })
     .getByRole('button', { name: 'Open' })

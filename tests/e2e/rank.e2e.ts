@@ -5,18 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { recordDemoH } from './recordDemo';
 
 test('rank units by a regex track and by a category, select the best, export r', async ({
   page
 }) => {
-  await page.goto('/');
-  await page.getByRole('combobox', { name: 'Streams to record' }).selectOption('h');
-  await page.getByRole('button', { name: 'Record', exact: true }).click();
-  const item = page.getByRole('list', { name: 'Recordings' }).locator('li').first();
-  await expect(item).toHaveAttribute('data-status', 'complete', { timeout: 120_000 });
-  await page.goto(
-    `${await item.getByRole('link', { name: 'Open' }).getAttribute('href')}&stream=L1.fwd.h`
-  );
+  await page.goto(`${await recordDemoH(page)}&stream=L1.fwd.h`);
   const panel = page.getByRole('region', { name: 'Rank units by a track' });
   // No track shown yet: the panel says what to do.
   await expect(panel).toContainText('Show a track above');

@@ -3,17 +3,9 @@
  * units that switch on there, match them over the whole recording, and land on other strings.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { recordDemoH } from './recordDemo';
 
 const STRING_AT = 1694; // "CLEX_parse_error" in the demo corpus (one char = one token)
-
-async function recordDemo(page: Page) {
-  await page.goto('/');
-  await page.getByRole('combobox', { name: 'Streams to record' }).selectOption('h');
-  await page.getByRole('button', { name: 'Record', exact: true }).click();
-  const item = page.getByRole('list', { name: 'Recordings' }).locator('li').first();
-  await expect(item).toHaveAttribute('data-status', 'complete', { timeout: 120_000 });
-  return item.getByRole('link', { name: 'Open' }).getAttribute('href');
-}
 
 /** Drag across tokens [from, to] of the select view's plot (12 px cells, window starts at t0). */
 async function brush(page: Page, t0: number, from: number, to: number) {
@@ -27,7 +19,7 @@ async function brush(page: Page, t0: number, from: number, to: number) {
 }
 
 test('brush a string, select its units, match them across the recording', async ({ page }) => {
-  const href = await recordDemo(page);
+  const href = await recordDemoH(page);
   const t0 = STRING_AT - 10;
   await page.goto(`${href}&stream=L1.fwd.h&t=${t0}`);
   await expect(page.locator('.select-plot canvas')).toBeVisible();
@@ -74,7 +66,7 @@ test('brush a string, select its units, match them across the recording', async 
 test('a brush that selects nothing says why; search jumps; a bad regex is reported', async ({
   page
 }) => {
-  const href = await recordDemo(page);
+  const href = await recordDemoH(page);
   await page.goto(`${href}&stream=L1.fwd.h&t=0`);
   await expect(page.locator('.select-plot canvas')).toBeVisible();
   await page.getByLabel('Threshold θ', { exact: true }).fill('5');
