@@ -8,9 +8,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { unitTransform } from '../lib/analysis';
+import { unitTransform } from '../lib/analysis/transform';
 import { runMatch } from '../lib/query/runMatch';
-import { memoryRecording, RecordingReader } from '../lib/store';
+import { memoryRecording } from '../lib/store/memoryRecording';
+import { RecordingReader } from '../lib/store/reader';
 
 type Emit = (name: string, value: number, unit: string, baseline: number | null) => void;
 

@@ -3,10 +3,10 @@
  * tensors given as .npy files (--feed NAME=file.npy).
  */
 import { basename } from 'node:path';
-import { readNpy } from '../lib/export';
-import type { RecordingGraph } from '../lib/onnx';
-import type { TensorLike } from '../lib/record';
-import { parseFeatureCsv } from '../lib/tokenize';
+import { readNpy } from '../lib/export/npy';
+import type { RecordingGraph } from '../lib/onnx/surgery';
+import type { TensorLike } from '../lib/record/step';
+import { parseFeatureCsv } from '../lib/tokenize/csv';
 import { InputError, readFile } from './inputFiles';
 import type { OrtNode } from './recordCommand';
 

@@ -1,6 +1,6 @@
 /** Write a float32 .npy of known shape to disk block by block, so memory stays flat. */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { npyHeader } from '../lib/export';
+import { npyHeader } from '../lib/export/npy';
 
 export class NpyFileWriter {
   private fd: number;

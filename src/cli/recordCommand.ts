@@ -5,37 +5,19 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeNpy, type NpyArray } from '../lib/export';
-import {
-  checkNoExternalData,
-  checkVocabularyFits,
-  decodeModel,
-  ModelFormatError,
-  prepareForRecording,
-  type RecordingGraph
-} from '../lib/onnx';
-import {
-  checkFeeds,
-  needsInternals,
-  parseKinds,
-  planFeedRun,
-  planStreams,
-  recordChunks,
-  probeTensors,
-  runStep,
-  tokenTensor,
-  type SessionLike,
-  type TensorCtor,
-  type TensorLike
-} from '../lib/record';
+import { writeNpy, type NpyArray } from '../lib/export/npy';
+import { checkNoExternalData, checkVocabularyFits } from '../lib/onnx/checks';
+import { decodeModel, ModelFormatError } from '../lib/onnx/proto';
+import { prepareForRecording, type RecordingGraph } from '../lib/onnx/surgery';
+import { checkFeeds, planFeedRun } from '../lib/record/feeds';
+import { needsInternals, parseKinds, planStreams } from '../lib/record/streams';
+import { recordChunks, tokenTensor } from '../lib/record/core';
+import { probeTensors } from '../lib/recorder/probe';
+import { runStep, type SessionLike, type TensorCtor, type TensorLike } from '../lib/record/step';
 import { sha256 } from '../lib/store/hash';
 import { chunkPredictions } from '../lib/store/recordings';
-import {
-  createTokenizer,
-  parseTokenizerSpec,
-  parseVocabFile,
-  type TokenizerSpec
-} from '../lib/tokenize';
+import { createTokenizer, parseTokenizerSpec, type TokenizerSpec } from '../lib/tokenize/tokenizer';
+import { parseVocabFile } from '../lib/tokenize/vocab';
 import { csvFeed, readFeeds } from './feedInputs';
 import { InputError, readFile } from './inputFiles';
 import { NpyFileWriter } from './npyFile';

@@ -1,7 +1,8 @@
 /** The bundled demo: a trained char-LSTM on C code and a held-out C file to record. */
 import { asset } from '$app/paths';
 import modelUrl from '../../models/code-lstm.onnx?url';
-import { addCorpus, addModel, type CellscopeDB } from './store';
+import { addCorpus, addModel } from './store/library';
+import { type CellscopeDB } from './store/db';
 
 export const DEMO_MODEL_NAME = 'code-lstm.onnx';
 export const DEMO_CORPUS_NAME = 'stb_c_lexer.h';

@@ -3,9 +3,11 @@
  * synthetic recording with the app's own tile codec into real IndexedDB, and times the reader's two
  * access patterns. Values are a bounded AR(1) walk per unit, not zeros (Chromium compresses).
  */
-import { CellscopeDB, RecordingReader, chunkTiles, type RecordingRow } from '../../src/lib/store';
-import type { StreamSpec } from '../../src/lib/record';
-import { unitTransform } from '../../src/lib/analysis';
+import { CellscopeDB, type RecordingRow } from '../../src/lib/store/db';
+import { RecordingReader } from '../../src/lib/store/reader';
+import { chunkTiles } from '../../src/lib/store/recordings';
+import type { StreamSpec } from '../../src/lib/record/streams';
+import { unitTransform } from '../../src/lib/analysis/transform';
 import { ColumnCache, matchTileBudget, runMatch } from '../../src/lib/query/runMatch';
 import { runRank } from '../../src/lib/query/runRank';
 

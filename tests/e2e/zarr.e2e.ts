@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
-import { readNpy } from '../../src/lib/export';
+import { readNpy } from '../../src/lib/export/npy';
 
 const root = join(import.meta.dirname, '../..');
 const PORT = 4190;

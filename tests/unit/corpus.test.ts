@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CorpusError, createTokenizer, validateCorpusText } from '../../src/lib/tokenize';
+import { CorpusError, validateCorpusText } from '../../src/lib/tokenize/corpus';
+import { createTokenizer } from '../../src/lib/tokenize/tokenizer';
 import { firstInvalidUtf8 } from '../../src/lib/tokenize/corpus';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -55,7 +56,7 @@ describe('char tokenizer', () => {
   });
 });
 
-import { lineCol, lineStarts } from '../../src/lib/tokenize';
+import { lineCol, lineStarts } from '../../src/lib/tokenize/lines';
 describe('line/column lookup', () => {
   it('finds 1-based line and column of offsets', () => {
     const starts = lineStarts('ab\ncd\n\nef');
@@ -67,7 +68,12 @@ describe('line/column lookup', () => {
   });
 });
 
-import { encodeDocuments, joinDocuments, jsonlDocuments, splitText } from '../../src/lib/tokenize';
+import {
+  encodeDocuments,
+  joinDocuments,
+  jsonlDocuments,
+  splitText
+} from '../../src/lib/tokenize/documents';
 import { planChunks } from '../../src/lib/record/core';
 describe('documents', () => {
   const tok = createTokenizer({ type: 'char', vocab: [...'abcdefghij\n '], unk: null });

@@ -6,8 +6,10 @@ import { findingJsonSchema } from '../../src/cli/findingSchema';
 import { findingQuery, locateFinding, makeFinding } from '../../src/lib/findings/make';
 import { readFindingFile } from '../../src/lib/findings/library';
 import { parseFinding, type Finding } from '../../src/lib/findings/schema';
-import { addCorpus, addModel, CellscopeDB, createRecording } from '../../src/lib/store';
-import type { RecordingRow } from '../../src/lib/store';
+import { addCorpus, addModel } from '../../src/lib/store/library';
+import { CellscopeDB } from '../../src/lib/store/db';
+import { createRecording } from '../../src/lib/store/recordings';
+import type { RecordingRow } from '../../src/lib/store/db';
 import { loadDemoModel, root } from './modelFixture';
 
 const sha = (c: string) => c.repeat(64);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { recordCommand, type OrtNode } from '../../src/cli/recordCommand';
-import { decodeModel, encodeModel } from '../../src/lib/onnx';
+import { decodeModel, encodeModel } from '../../src/lib/onnx/proto';
 import { root } from './modelFixture';
 import { npyError } from './npyCompare';
 

@@ -3,7 +3,8 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { CellscopeDB, RecordingReader, type RecordingRow } from '../../src/lib/store';
+import { CellscopeDB, type RecordingRow } from '../../src/lib/store/db';
+import { RecordingReader } from '../../src/lib/store/reader';
 import { decodeFixture, V1_STORES } from '../fixtures/db-v1/schema';
 import { root } from './modelFixture';
 
@@ -69,7 +70,7 @@ describe('schema migration v1 → v2', () => {
   it('a migrated database can record again (new corpus rows have no text column)', async () => {
     await writeV1('migrate-2');
     const db = new CellscopeDB('migrate-2');
-    const { addCorpus } = await import('../../src/lib/store');
+    const { addCorpus } = await import('../../src/lib/store/library');
     const row = await addCorpus(db, new TextEncoder().encode('int x;\n'), 'x.c');
     expect(row).not.toHaveProperty('text');
     expect((await db.loadCorpus(row.sha256))!.text).toBe('int x;\n');

@@ -1,7 +1,7 @@
 /** Loads the bundled demo model and reads its weights for reference computations. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { decodeModel, tensorDims, tensorToFloat32 } from '../../src/lib/onnx';
+import { decodeModel, tensorDims, tensorToFloat32 } from '../../src/lib/onnx/proto';
 import type { LstmWeights } from './reference/lstm';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,6 +1,6 @@
 /** Compare recorded .npy files with reference .npy files (tests only). */
 import { existsSync, readFileSync } from 'node:fs';
-import { readNpy } from '../../src/lib/export';
+import { readNpy } from '../../src/lib/export/npy';
 
 export function loadNpy(path: string) {
   return readNpy(new Uint8Array(readFileSync(path)), path);

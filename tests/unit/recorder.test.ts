@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeModel, prepareForRecording, type RecordingGraph } from '../../src/lib/onnx';
-import { parseKinds, recordChunks, type ChunkResult, type TensorCtor } from '../../src/lib/record';
-import { createTokenizer, parseTokenizerSpec } from '../../src/lib/tokenize';
+import { decodeModel } from '../../src/lib/onnx/proto';
+import { prepareForRecording, type RecordingGraph } from '../../src/lib/onnx/surgery';
+import { parseKinds } from '../../src/lib/record/streams';
+import { recordChunks, type ChunkResult } from '../../src/lib/record/core';
+import { type TensorCtor } from '../../src/lib/record/step';
+import { createTokenizer, parseTokenizerSpec } from '../../src/lib/tokenize/tokenizer';
 import { demoCorpusPath, demoWeights, loadDemoModel } from './modelFixture';
 import { referenceLstm } from './reference/lstm';
 

@@ -1,15 +1,10 @@
 /** The match query over a stored recording: same result as the kernels on the full data, cached columns, refusals. */
 import { describe, expect, it } from 'vitest';
-import {
-  constraintsFromPadding,
-  findCandidates,
-  runSpan,
-  scoreCandidate,
-  compareMatches,
-  unitTransform
-} from '../../src/lib/analysis';
+import { constraintsFromPadding, findCandidates } from '../../src/lib/analysis/match';
+import { runSpan, scoreCandidate, compareMatches } from '../../src/lib/analysis/matchScore';
+import { unitTransform } from '../../src/lib/analysis/transform';
 import { ColumnCache, MatchError, runMatch } from '../../src/lib/query/runMatch';
-import { memoryRecording } from '../../src/lib/store';
+import { memoryRecording } from '../../src/lib/store/memoryRecording';
 
 const T = 5000;
 const U = 40;

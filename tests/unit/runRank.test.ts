@@ -1,8 +1,8 @@
 /** Ranking units by a track over a stored recording: the planted unit comes first, r as on the raw data. */
 import { describe, expect, it } from 'vitest';
-import { UnitCorrelation } from '../../src/lib/analysis';
+import { UnitCorrelation } from '../../src/lib/analysis/unitRanking';
 import { RankError, runRank } from '../../src/lib/query/runRank';
-import { memoryRecording } from '../../src/lib/store';
+import { memoryRecording } from '../../src/lib/store/memoryRecording';
 
 const [T, U, CHUNK] = [20_000, 24, 2048];
 

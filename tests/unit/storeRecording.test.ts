@@ -2,26 +2,19 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { decodeModel, prepareForRecording } from '../../src/lib/onnx';
-import {
-  parseKinds,
-  planRecording,
-  recordChunks,
-  runRecording,
-  type OrtModule,
-  type TensorCtor
-} from '../../src/lib/record';
-import {
-  addCorpus,
-  addModel,
-  CellscopeDB,
-  deleteRecording,
-  RecordingReader,
-  isQuotaError,
-  setModelVocabulary,
-  TILE_UNITS,
-  tileBytes
-} from '../../src/lib/store';
+import { decodeModel } from '../../src/lib/onnx/proto';
+import { prepareForRecording } from '../../src/lib/onnx/surgery';
+import { parseKinds } from '../../src/lib/record/streams';
+import { planRecording, runRecording } from '../../src/lib/recorder/run';
+import { recordChunks } from '../../src/lib/record/core';
+import { type OrtModule } from '../../src/lib/record/options';
+import { type TensorCtor } from '../../src/lib/record/step';
+import { addCorpus, addModel, setModelVocabulary } from '../../src/lib/store/library';
+import { CellscopeDB } from '../../src/lib/store/db';
+import { deleteRecording } from '../../src/lib/store/recordings';
+import { RecordingReader } from '../../src/lib/store/reader';
+import { isQuotaError } from '../../src/lib/store/quota';
+import { TILE_UNITS, tileBytes } from '../../src/lib/store/tiles';
 import { demoCorpusPath, demoWeights, loadDemoModel, root } from './modelFixture';
 
 const ortModule = ort as unknown as OrtModule;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { topUnitsByMagnitude } from '../../src/lib/analysis';
+import { topUnitsByMagnitude } from '../../src/lib/analysis/topUnits';
 import { divergingScale, paintHeatmap } from '../../src/lib/views/colour';
 import { visibleToken } from '../../src/lib/views/format';
 
@@ -52,7 +52,7 @@ describe('visible whitespace', () => {
   });
 });
 
-import { robustExtent } from '../../src/lib/analysis';
+import { robustExtent } from '../../src/lib/analysis/extent';
 describe('colour extent', () => {
   it('is 1 for bounded values and a round number above the 97th percentile otherwise', () => {
     expect(robustExtent(Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i)))).toBe(1);

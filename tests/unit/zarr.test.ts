@@ -22,11 +22,12 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictionsFromLogits } from '../../src/lib/analysis/predictions';
-import { decodeModel, prepareForRecording } from '../../src/lib/onnx';
+import { decodeModel } from '../../src/lib/onnx/proto';
+import { prepareForRecording } from '../../src/lib/onnx/surgery';
 import { RecordingReader } from '../../src/lib/store/reader';
 import { TILE_UNITS } from '../../src/lib/store/tiles';
 import { openZarrRecording, ZarrError } from '../../src/lib/store/zarrSource';
-import { createTokenizer, parseTokenizerSpec } from '../../src/lib/tokenize';
+import { createTokenizer, parseTokenizerSpec } from '../../src/lib/tokenize/tokenizer';
 import { demoCorpusPath, demoModelPath, root } from './modelFixture';
 import { loadNpy } from './npyCompare';
 

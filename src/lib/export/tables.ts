@@ -1,5 +1,5 @@
 /** CSV exports: per-unit statistics of a window, match results, a unit ranking. Pure code. */
-import type { Match } from '../analysis';
+import type { Match } from '../analysis/matchScore';
 
 const csvCell = (v: string | number) => {
   const s = String(v);

@@ -1,5 +1,5 @@
 /** The findings library: import (one finding or a bundle), export all, open. */
-import type { CellscopeDB, FindingRow } from '../store';
+import type { CellscopeDB, FindingRow } from '../store/db';
 import { findingQuery, locateFinding } from './make';
 import { MAX_FINDING_BYTES, parseFinding, type Finding } from './schema';
 

@@ -1,8 +1,8 @@
 /** Build a finding from what the explorer shows, and find where a finding can be opened. */
-import type { CellscopeDB, RecordingRow } from '../store';
+import type { CellscopeDB, RecordingRow } from '../store/db';
 import { FINDING_FORMAT, type Finding } from './schema';
-import { selectionOf, writeViewState, type ViewState } from '../views/explorer/urlState';
-import type { Match } from '../analysis';
+import { selectionOf, writeViewState, type ViewState } from './viewState';
+import type { Match } from '../analysis/matchScore';
 
 export const APP_VERSION = '0.2.0';
 

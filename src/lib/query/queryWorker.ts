@@ -4,7 +4,9 @@
  * rankings off the UI thread, one at a time (a new one cancels the running one).
  */
 import * as Comlink from 'comlink';
-import { database, openZarrRecording, RecordingReader } from '../store';
+import { database } from '../store/db';
+import { openZarrRecording } from '../store/zarrSource';
+import { RecordingReader } from '../store/reader';
 import {
   ColumnCache,
   matchTileBudget,

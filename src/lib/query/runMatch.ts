@@ -7,26 +7,17 @@
  * selected units stay on over the run (|S∩A|, known from the columns alone), and only the best
  * RANK_TOP get their union computed: scoring all 10,000 would read most of the stream.
  */
+import { applyTransform, transformValue, type UnitTransform } from '../analysis/transform';
 import {
-  applyTransform,
   candidatesFromCounts,
-  compareMatches,
   constraintsFromPadding,
   noMatchReason,
-  runSpan,
-  scoreCandidate,
-  type Candidate,
-  transformValue,
-  type Match,
-  type UnitTransform
-} from '../analysis';
-import {
-  countOn,
-  OnTest,
-  type CodeColumn,
-  type RecordingReader,
-  type RecordingRow
-} from '../store';
+  type Candidate
+} from '../analysis/match';
+import { compareMatches, runSpan, scoreCandidate, type Match } from '../analysis/matchScore';
+import { countOn, OnTest, type CodeColumn } from '../store/codeColumn';
+import { type RecordingReader } from '../store/reader';
+import { type RecordingRow } from '../store/db';
 
 export const RANK_TOP = 200;
 const RANK_BATCH = 8;

@@ -3,8 +3,8 @@
  * track) over the whole recording: the recording is read window by window at full width and
  * the correlations merged (analysis/unitRanking.ts). Runs in the query worker, or in Node.
  */
-import { UnitCorrelation } from '../analysis';
-import type { RecordingReader } from '../store';
+import { UnitCorrelation } from '../analysis/unitRanking';
+import type { RecordingReader } from '../store/reader';
 
 /** Steps per read: four 2,048-step chunks, a few MB at 512 units. */
 const SLICE = 8192;

@@ -3,7 +3,8 @@
  * recurrent layer's state from chunk to chunk, and hands each chunk's streams to a sink.
  * Runtime-agnostic: the browser worker passes onnxruntime-web, Node passes either ort build.
  */
-import type { LayerTap, TokenInput } from '../onnx';
+import type { LayerTap } from '../onnx/surgery';
+import type { TokenInput } from '../onnx/inspect';
 import {
   runStep,
   type CarriedState,

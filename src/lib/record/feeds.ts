@@ -1,5 +1,6 @@
 /** A single run over inputs given exactly as the graph expects them (the CLI's --feed). */
-import type { LayerTap, ModelInfo } from '../onnx';
+import type { LayerTap } from '../onnx/surgery';
+import type { ModelInfo } from '../onnx/inspect';
 import type { StepInput, TensorLike } from './step';
 
 export class FeedError extends Error {

@@ -2,7 +2,7 @@
  * One run of the rewritten graph over a batch of sequences: feeds the carried (or the model's own
  * initial) state, and turns the outputs into per-sequence streams [steps, units].
  */
-import type { CellTap, LayerTap, WeightSource } from '../onnx';
+import type { CellTap, LayerTap, WeightSource } from '../onnx/surgery';
 import { buildActivations } from './activations';
 import { computeCellStreams, type DirectionParams } from './cells';
 import { directionName, type StreamKind } from './streams';

@@ -1,5 +1,5 @@
 /** Stream ids and layout: `L{k}.{fwd|bwd}.{kind}`, one row per timestep (DESIGN.md). */
-import type { LayerTap } from '../onnx';
+import type { LayerTap } from '../onnx/surgery';
 
 export type Direction = 'fwd' | 'bwd';
 export type StreamKind = 'h' | 'c' | 'i' | 'f' | 'o' | 'g' | 'z' | 'r' | 'n';

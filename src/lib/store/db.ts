@@ -1,9 +1,12 @@
 /** The IndexedDB schema (Dexie). Schema versions only ever add: upgrades never drop data. */
 import Dexie, { type Table } from 'dexie';
-import type { ModelInfo } from '../onnx';
-import type { DocumentSpan, TokenizerSpec } from '../tokenize';
+import type { ModelInfo } from '../onnx/inspect';
+import type { DocumentSpan } from '../tokenize/documents';
+import type { TokenizerSpec } from '../tokenize/tokenizer';
 import type { Tile } from './tiles';
-import type { BackendInfo, CarriedState, StreamSpec, TensorPick } from '../record';
+import type { BackendInfo } from '../record/options';
+import type { CarriedState } from '../record/step';
+import type { StreamSpec, TensorPick } from '../record/streams';
 
 export interface ModelRow {
   sha256: string;

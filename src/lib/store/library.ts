@@ -1,24 +1,18 @@
 /** Adding models and corpora to the library: validated first, stored whole or not at all. */
+import { checkNoExternalData, checkVocabularyFits } from '../onnx/checks';
+import { decodeModel, ModelFormatError } from '../onnx/proto';
+import { prepareForRecording } from '../onnx/surgery';
+import { type ModelInfo } from '../onnx/inspect';
+import { lineStarts } from '../tokenize/lines';
+import { joinDocuments, jsonlDocuments, splitText } from '../tokenize/documents';
 import {
-  checkNoExternalData,
-  checkVocabularyFits,
-  decodeModel,
-  ModelFormatError,
-  prepareForRecording,
-  type ModelInfo
-} from '../onnx';
-import {
-  lineStarts,
-  joinDocuments,
-  jsonlDocuments,
-  splitText,
   createTokenizer,
   parseTokenizerSpec,
-  parseVocabFile,
-  validateCorpusText,
   type Tokenizer,
   type TokenizerSpec
-} from '../tokenize';
+} from '../tokenize/tokenizer';
+import { parseVocabFile } from '../tokenize/vocab';
+import { validateCorpusText } from '../tokenize/corpus';
 import { corpusPreview, type CellscopeDB, type CorpusRow, type ModelRow } from './db';
 import { sha256 } from './hash';
 

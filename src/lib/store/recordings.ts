@@ -1,5 +1,6 @@
 /** Writing and deleting recordings: one transaction per chunk, so a stop never leaves half a chunk. */
-import { planChunks, type ChunkResult, type ChunkSink, type StreamSpec } from '../record';
+import { planChunks, type ChunkResult, type ChunkSink } from '../record/core';
+import { type StreamSpec } from '../record/streams';
 import { predictionsFromLogits, type Predictions } from '../analysis/predictions';
 import type { CellscopeDB, PredictionRow, RecordingRow, TileRow } from './db';
 import { encodeTile, TILE_UNITS } from './tiles';

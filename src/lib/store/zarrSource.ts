@@ -10,7 +10,8 @@
  * absent reads as the fill value, as Zarr specifies. No origin but the given URL's is contacted.
  */
 import type * as Zarrita from 'zarrita';
-import { planChunks, type StreamSpec } from '../record';
+import { planChunks } from '../record/core';
+import { type StreamSpec } from '../record/streams';
 import { lineStarts } from '../tokenize/lines';
 import { corpusPreview, type LoadedCorpus, type RecordingRow } from './db';
 import type { ChunkSource } from './reader';

@@ -1,13 +1,10 @@
 /** The one recording in progress (at most one runs at a time), as reactive state for the views. */
-import { planRecording, type BackendPreference, type Progress } from '../record';
-import { recorder } from '../record/client';
-import {
-  database,
-  isQuotaError,
-  requestPersistence,
-  type CorpusRow,
-  type ModelRow
-} from '../store';
+import { planRecording } from '../recorder/run';
+import { type BackendPreference } from '../record/options';
+import { type Progress } from '../record/core';
+import { recorder } from '../recorder/client';
+import { database, type CorpusRow, type ModelRow } from '../store/db';
+import { isQuotaError, requestPersistence } from '../store/quota';
 
 class RecorderState {
   activeId = $state<number | null>(null);

@@ -1,6 +1,10 @@
 /** Ranking units by a track: Pearson r merged window by window equals r computed in one go. */
 import { describe, expect, it } from 'vitest';
-import { rankByCorrelation, trackTarget, UnitCorrelation } from '../../../src/lib/analysis';
+import {
+  rankByCorrelation,
+  trackTarget,
+  UnitCorrelation
+} from '../../../src/lib/analysis/unitRanking';
 
 /** Textbook Pearson r over the pairs where both are finite (independent reference). */
 function pearson(x: number[], y: number[]): number {

@@ -2,9 +2,11 @@
  * View state of the explorer: which stream, which window of time, what is hovered — and the data
  * of the current window, loaded from the store whenever those change. Components read it and draw.
  */
-import { robustExtent, topUnitsByMagnitude, type UnitValue } from '../../analysis';
-import type { LoadedCorpus, PredictionWindow, RecordingReader } from '../../store';
-import { lineCol, lineStarts } from '../../tokenize';
+import { robustExtent } from '../../analysis/extent';
+import { topUnitsByMagnitude, type UnitValue } from '../../analysis/topUnits';
+import type { LoadedCorpus } from '../../store/db';
+import type { PredictionWindow, RecordingReader } from '../../store/reader';
+import { lineCol, lineStarts } from '../../tokenize/lines';
 
 export const ZOOM_LEVELS = [1, 2, 4, 6, 8, 10, 12, 16, 20] as const;
 

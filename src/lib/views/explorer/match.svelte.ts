@@ -1,6 +1,7 @@
 /** The match view's state: one query at a time in the query worker, with progress and cancel. */
 import * as Comlink from 'comlink';
-import { applyTransform, unitTransform, type Match, type UnitTransform } from '../../analysis';
+import { applyTransform, unitTransform, type UnitTransform } from '../../analysis/transform';
+import { type Match } from '../../analysis/matchScore';
 import { queryWorker } from '../../query/queryClient';
 import type { RecordingSource } from '../../query/queryWorker';
 import type { MatchProgress, MatchResult } from '../../query/runMatch';

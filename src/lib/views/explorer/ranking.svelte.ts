@@ -1,6 +1,6 @@
 /** The unit ranking's state: rank a stream's units by a shown track, in the query worker. */
 import * as Comlink from 'comlink';
-import { rankByCorrelation, trackTarget, type RankedUnit } from '../../analysis';
+import { rankByCorrelation, trackTarget, type RankedUnit } from '../../analysis/unitRanking';
 import { queryWorker } from '../../query/queryClient';
 import type { RecordingSource } from '../../query/queryWorker';
 import type { ExplorerState } from './explorer.svelte';

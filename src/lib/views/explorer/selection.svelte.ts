@@ -4,16 +4,10 @@
  * Normalisation statistics come from the window in view; matching applies the same per-unit
  * transform to the whole recording (see columnTransform), so "on" means the same thing in both.
  */
-import {
-  explainSelection,
-  normalize,
-  onCounts,
-  selectUnits,
-  thresholdWarning,
-  type Normalization
-} from '../../analysis';
+import { explainSelection, onCounts, selectUnits, thresholdWarning } from '../../analysis/select';
+import { normalize, type Normalization } from '../../analysis/threshold';
 import type { WindowData } from './explorer.svelte';
-import type { SelectionFields } from './urlState';
+import type { SelectionFields } from '../../findings/viewState';
 import { valueStats } from './valueStats';
 
 export const DEFAULT_THRESHOLD = 0.3;

@@ -11,8 +11,8 @@ import {
   positionInLineTrack,
   regexTrack,
   type Track
-} from '../../analysis';
-import { database } from '../../store';
+} from '../../analysis/tracks';
+import { database } from '../../store/db';
 import type { ExplorerState } from './explorer.svelte';
 
 /** Okabe–Ito: colour-blind-safe categorical palette. */

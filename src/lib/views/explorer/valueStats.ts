@@ -3,7 +3,7 @@
  * plot's y range, the histogram under θ, the suggested θ and the out-of-range warning all read
  * it (each was a pass over every value, on every pan).
  */
-import { valueHistogram, type ValueHistogram } from '../../analysis';
+import { valueHistogram, type ValueHistogram } from '../../analysis/threshold';
 
 const memo = new WeakMap<Float32Array, ValueHistogram | null>();
 

@@ -2,7 +2,7 @@
  * The select view and the match results as standalone SVG documents (vector figures for papers).
  * Pure string building: every text is escaped, so corpus text and titles stay text.
  */
-import type { Match } from '../../analysis';
+import type { Match } from '../../analysis/matchScore';
 import { visibleToken } from '../format';
 
 const esc = (s: string) =>

@@ -7,7 +7,7 @@
 import { pushState, replaceState } from '$app/navigation';
 import type { ExplorerState } from './explorer.svelte';
 import type { SelectionState } from './selection.svelte';
-import { currentView, selectionOf, writeViewState } from './urlState';
+import { currentView, selectionOf, writeViewState } from '../../findings/viewState';
 
 export function mirrorViewInUrl(
   get: () => { ex: ExplorerState; sel: SelectionState },

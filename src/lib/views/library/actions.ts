@@ -1,14 +1,13 @@
 /** What the library page does with files the user drops in: check, store, and say what happened. */
-import { recorder } from '../../record/client';
+import { recorder } from '../../recorder/client';
 import {
   addCorpusFiles as addCorpusRows,
   addModel,
   checkModel,
   setModelVocabulary,
-  type CellscopeDB,
-  type DocumentMode,
-  type ModelRow
-} from '../../store';
+  type DocumentMode
+} from '../../store/library';
+import { type CellscopeDB, type ModelRow } from '../../store/db';
 
 export interface Notice {
   kind: 'error' | 'info';

@@ -5,23 +5,11 @@
  * it has no LSTM/GRU/RNN kernels, and every recordable graph has one of them.
  * Every decision is explained in `note`, which the UI shows: no silent fallback.
  */
-import type { RecordingGraph } from '../onnx';
-import { tokenTensor } from './core';
-import type { OrtModule } from './run';
-import { runStep, type SessionLike } from './step';
-import type { StreamKind } from './streams';
-
-/** 'auto': WebGPU when a hardware adapter is present and faster; 'webgpu': WebGPU on any adapter. */
-export type BackendPreference = 'auto' | 'wasm' | 'webgpu';
-export type ExecutionProvider = 'wasm' | 'webgpu';
-
-export interface BackendInfo {
-  ep: ExecutionProvider;
-  /** Why this provider, in a sentence for the user. */
-  note: string;
-  /** Tokens/s of each provider on the first chunk, when both were timed. */
-  timings?: Partial<Record<ExecutionProvider, number>>;
-}
+import type { BackendInfo, BackendPreference, OrtModule } from '../record/options';
+import type { RecordingGraph } from '../onnx/surgery';
+import { tokenTensor } from '../record/core';
+import { runStep, type SessionLike } from '../record/step';
+import type { StreamKind } from '../record/streams';
 
 export interface ChosenBackend {
   ort: OrtModule;

@@ -1,7 +1,7 @@
 /** Main-thread handle on the recording worker. */
 import * as Comlink from 'comlink';
-import type { BackendPreference } from './backend';
-import type { Progress } from './core';
+import type { BackendPreference } from '../record/options';
+import type { Progress } from '../record/core';
 import type { ProbedTensor } from './probe';
 import type { RecorderApi } from './worker';
 

@@ -2,7 +2,7 @@
  * The explorer's whole view state as URL parameters (LSTMVis-style: every view is a link).
  * Pure: parse never throws — a bad value falls back to its default.
  */
-import type { Normalization } from '../../analysis';
+import type { Normalization } from '../analysis/threshold';
 
 export interface ViewState {
   stream: string | null;

@@ -2,33 +2,17 @@
  * A recording from start to finish against the store: plan it (tokens, streams, unknown tokens),
  * then run or resume it chunk by chunk. Shared by the browser worker and Node.
  */
-import { decodeModel, prepareForRecording } from '../onnx';
-import { encodeDocuments } from '../tokenize';
-import {
-  createRecording,
-  dexieSink,
-  modelTokenizer,
-  setRecordingStatus,
-  type CellscopeDB,
-  type CorpusRow,
-  type LoadedCorpus,
-  type ModelRow
-} from '../store';
-import type { RecordingGraph } from '../onnx';
+import { DEFAULT_CHUNK, DEFAULT_KINDS, type OrtModule } from '../record/options';
+import { decodeModel } from '../onnx/proto';
+import { prepareForRecording } from '../onnx/surgery';
+import { encodeDocuments } from '../tokenize/documents';
+import { createRecording, dexieSink, setRecordingStatus } from '../store/recordings';
+import { modelTokenizer } from '../store/library';
+import { type CellscopeDB, type CorpusRow, type LoadedCorpus, type ModelRow } from '../store/db';
+import type { RecordingGraph } from '../onnx/surgery';
 import type { ChosenBackend } from './backend';
-import { planChunks, recordChunks, type Progress } from './core';
-import type { SessionLike, TensorCtor } from './step';
-import { needsInternals, parseKinds, planStreams, tensorStreams } from './streams';
-
-export interface OrtModule {
-  InferenceSession: { create(bytes: Uint8Array, options?: object): Promise<SessionLike> };
-  Tensor: TensorCtor;
-}
-
-/** Tokens per chunk: large enough that per-run overhead vanishes, small enough for smooth progress. */
-export const DEFAULT_CHUNK = 2048;
-/** Hidden and cell states; gates on request (they multiply storage by 3). */
-export const DEFAULT_KINDS = 'h,c';
+import { planChunks, recordChunks, type Progress } from '../record/core';
+import { needsInternals, parseKinds, planStreams, tensorStreams } from '../record/streams';
 
 function tokenize(model: ModelRow, corpus: LoadedCorpus) {
   return encodeDocuments(modelTokenizer(model), corpus.text, corpus.documents ?? []);

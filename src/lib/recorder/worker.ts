@@ -2,14 +2,16 @@
 /** The recording worker: onnxruntime-web (WASM, SIMD, one thread per core) writing into IndexedDB. */
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/wasm';
-import { decodeModel, prepareForRecording } from '../onnx';
-import { database } from '../store';
-import type { Progress } from './core';
-import { tokenTensor } from './core';
+import { decodeModel } from '../onnx/proto';
+import { prepareForRecording } from '../onnx/surgery';
+import { database } from '../store/db';
+import type { Progress } from '../record/core';
+import { tokenTensor } from '../record/core';
 import { probeTensors } from './probe';
-import { runRecording, type OrtModule } from './run';
-import { chooseBackend, type BackendPreference } from './backend';
-import { parseKinds } from './streams';
+import { runRecording } from './run';
+import type { BackendPreference, OrtModule } from '../record/options';
+import { chooseBackend } from './backend';
+import { parseKinds } from '../record/streams';
 
 const ortModule = ort as unknown as OrtModule;
 

@@ -1,12 +1,8 @@
 /** List every tensor of a model with the type and shape it takes on a probe input. */
-import {
-  listTensors,
-  prepareForRecording,
-  type ModelProto,
-  type NamedTensor,
-  type RecordingGraph
-} from '../onnx';
-import { runStep, type SessionLike, type TensorCtor, type TensorLike } from './step';
+import { listTensors, type NamedTensor } from '../onnx/tensors';
+import { prepareForRecording, type RecordingGraph } from '../onnx/surgery';
+import { type ModelProto } from '../onnx/proto';
+import { runStep, type SessionLike, type TensorCtor, type TensorLike } from '../record/step';
 
 export interface ProbedTensor extends NamedTensor {
   type: string;

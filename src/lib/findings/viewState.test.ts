@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VIEW, parseViewState, writeViewState } from './urlState';
+import { DEFAULT_VIEW, parseViewState, writeViewState } from './viewState';
 
 describe('view state in the URL', () => {
   it('round-trips every field; defaults are left out', () => {
