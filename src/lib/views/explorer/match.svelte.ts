@@ -109,6 +109,14 @@ export class MatchState {
     this.rows = rows;
   }
 
+  /** Forget the results (hides them). */
+  clear(): void {
+    this.result = null;
+    this.query = null;
+    this.rows = [];
+    this.error = null;
+  }
+
   cancel(): void {
     void queryWorker().cancel();
   }

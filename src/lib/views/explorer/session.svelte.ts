@@ -1,0 +1,218 @@
+/**
+ * The explorer session: one object per open recording page. It opens a recording (`?rec=` from
+ * the library, `?src=` a Zarr store by URL) and owns everything the explorer shows — the window
+ * (ExplorerState), the selection, tracks, match, unit ranking, the finding being written — and
+ * the actions on them. Panels get it from context (`useExplorer`) and call its methods; the route
+ * only creates it and opens the URL. New panels (unit pages, interventions, an atlas) plug in here.
+ */
+import type { Match } from '../../analysis/matchScore';
+import { parseViewState } from '../../findings/viewState';
+import type { RecordingSource } from '../../query/queryWorker';
+import { database, type LoadedCorpus } from '../../store/db';
+import { RecordingReader } from '../../store/reader';
+import { openZarrRecording } from '../../store/zarrSource';
+import { ExplorerState, ZOOM_LEVELS } from './explorer.svelte';
+import { MatchState } from './match.svelte';
+import { RankState } from './ranking.svelte';
+import { SelectionState } from './selection.svelte';
+import { TracksState, type ShownTrack } from './tracks.svelte';
+
+/** What the session knows about the recording's origin (for findings and file names). */
+export interface RecordingNames {
+  model: string;
+  corpus: string;
+  tokenizer: string | null;
+}
+
+/** The finding being written in the Finding panel. */
+export interface FindingDraft {
+  title: string;
+  notes: string;
+}
+
+/** The side column's panels, in tab order. */
+export const SIDE_TABS = ['select', 'tracks', 'rank', 'finding'] as const;
+export type SideTab = (typeof SIDE_TABS)[number];
+
+export class ExplorerSession {
+  /** Why nothing can be shown (missing recording, bad store…), else null. */
+  problem = $state<string | null>(null);
+  readonly sel = new SelectionState();
+  readonly finding = $state<FindingDraft>({ title: '', notes: '' });
+  /** The window in view; null until a recording is open. */
+  view = $state.raw<ExplorerState | null>(null);
+  tracks = $state.raw<TracksState | null>(null);
+  match = $state.raw<MatchState | null>(null);
+  ranking = $state.raw<RankState | null>(null);
+  /** The side panel in view. */
+  tab = $state<SideTab>('select');
+  names = $state.raw<RecordingNames>({ model: '', corpus: '', tokenizer: null });
+  /** The last URL the view wrote itself (any other URL change is back/forward). */
+  private written = '';
+
+  get isOpen(): boolean {
+    return this.view !== null;
+  }
+
+  /** Open the recording a page URL names (`?rec=ID` or `?src=URL`) and apply its view state. */
+  async open(url: URL): Promise<void> {
+    const src = url.searchParams.get('src');
+    try {
+      if (src) await this.openZarr(src, url.searchParams);
+      else await this.openLibrary(Number(url.searchParams.get('rec')), url.searchParams);
+    } catch (e) {
+      this.problem = (e as Error).message;
+    }
+  }
+
+  private async openZarr(src: string, params: URLSearchParams) {
+    const { recording, corpus, source, vocab } = await openZarrRecording(src);
+    const reader = new RecordingReader(source, recording);
+    this.attach({ kind: 'zarr', url: src }, reader, corpus, vocab, params);
+  }
+
+  private async openLibrary(id: number, params: URLSearchParams) {
+    const db = database();
+    const rec = Number.isInteger(id) && id > 0 ? await db.recordings.get(id) : undefined;
+    if (!rec) {
+      this.problem =
+        'This recording is not in the library (it may have been deleted, or the link is from another browser).';
+      return;
+    }
+    const corpus = await db.loadCorpus(rec.corpusSha);
+    if (!corpus) {
+      this.problem = `The corpus of "${rec.name}" was deleted, so its tokens cannot be shown.`;
+      return;
+    }
+    const reader = new RecordingReader(db, rec);
+    if (reader.length === 0) {
+      this.problem = `"${rec.name}" has no recorded tokens yet. Resume it from the library.`;
+      return;
+    }
+    const model = await db.models.get(rec.modelSha);
+    this.names = {
+      model: model?.name ?? rec.name,
+      corpus: corpus.name,
+      tokenizer: model?.tokenizer?.type ?? null
+    };
+    this.attach(
+      { kind: 'idb', id: rec.id! },
+      reader,
+      corpus,
+      model?.tokenizer?.vocab ?? null,
+      params
+    );
+  }
+
+  private attach(
+    source: RecordingSource,
+    reader: RecordingReader,
+    corpus: LoadedCorpus,
+    vocab: string[] | null,
+    params: URLSearchParams
+  ) {
+    const view = new ExplorerState(reader, corpus, vocab);
+    this.match = new MatchState(source);
+    this.ranking = new RankState(source);
+    this.tracks = new TracksState(view);
+    void this.tracks.loadImported();
+    this.applyView(view, params);
+    this.view = view;
+  }
+
+  /** Put the window and the selection where the URL says (a link, a reload, back/forward). */
+  private applyView(view: ExplorerState, params: URLSearchParams) {
+    const v = parseViewState(params);
+    if (v.stream && view.reader.recording.streams.some((x) => x.id === v.stream))
+      view.stream = v.stream;
+    if (v.zoom !== null && (ZOOM_LEVELS as readonly number[]).includes(v.zoom))
+      view.cellWidth = v.zoom;
+    view.setT0(v.t);
+    this.sel.restore(v);
+  }
+
+  /** The view wrote this URL itself. */
+  wroteUrl(href: string): void {
+    this.written = href;
+  }
+
+  /** The page URL changed: when it was not the view's own write (back/forward), follow it. */
+  followUrl(url: URL): void {
+    if (this.view && this.written && url.href !== this.written) {
+      this.written = url.href;
+      this.applyView(this.view, url.searchParams);
+    }
+  }
+
+  /** Why a match cannot run now, else null. */
+  get matchBlocked(): string | null {
+    if (!this.view) return 'Loading…';
+    if (this.sel.units.length === 0)
+      return 'Select units first: brush the line plot, or add units by number.';
+    if (this.view.reader.recording.status !== 'complete')
+      return 'This recording is not complete: resume it in the library, then match.';
+    if (this.match?.running) return 'A match is running.';
+    if (this.ranking?.running) return 'A unit ranking is running.';
+    return null;
+  }
+
+  /** Why a unit ranking cannot start now, else null. */
+  get rankBlocked(): string | null {
+    return this.match?.running ? 'A match is running.' : null;
+  }
+
+  runMatch(): void {
+    if (this.view && this.match && !this.matchBlocked) void this.match.run(this.view, this.sel);
+  }
+  moreMatches(): void {
+    if (this.view) void this.match?.more(this.view, this.sel);
+  }
+  cancelMatch(): void {
+    this.match?.cancel();
+  }
+  /** Hide the match results (the query stays in the URL's history). */
+  closeMatches(): void {
+    this.match?.clear();
+  }
+
+  runRank(track: ShownTrack): void {
+    if (this.view && this.ranking && !this.rankBlocked) void this.ranking.run(this.view, track);
+  }
+
+  showTab(tab: SideTab): void {
+    this.tab = tab;
+  }
+
+  hover(t: number | null): void {
+    if (this.view) this.view.hoverT = t;
+  }
+  /** Bring step t into view, a third from the left, and inspect it. */
+  jumpTo(t: number): void {
+    const v = this.view;
+    if (!v) return;
+    v.setT0(t - Math.floor(v.cols / 3));
+    v.hoverT = t;
+  }
+
+  /** The text of a match, for CSV tables. */
+  matchText(m: Match): string {
+    const row = this.match?.rows.find((x) => x.match.start === m.start);
+    return row ? row.tokens.slice(m.start - row.t0, m.end - row.t0).join('') : '';
+  }
+
+  /** Base of exported file names: the finding's title, else the recording's name. */
+  get fileStem(): string {
+    const base = this.finding.title || this.view?.reader.recording.name || 'cellscope';
+    return safeFileName(base);
+  }
+}
+
+/** A file-name-safe stem: runs of other characters become one '-', at most 80 characters. */
+export function safeFileName(name: string): string {
+  return (
+    name
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'cellscope'
+  );
+}
