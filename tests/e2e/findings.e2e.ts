@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
+import { openPanel } from './panels';
 import { recordDemoH } from './recordDemo';
 
 const STRING_AT = 1694;
@@ -63,6 +64,7 @@ test('PNG figure, JSON finding, link: re-imported into a fresh profile it shows 
   const selected = await units.allTextContents();
 
   // PNG at 2×: the right size, not blank, and the legend holds the scale's colours.
+  await openPanel(page, 'Finding');
   await page.getByLabel('Finding title').fill('a <b>quote</b> unit');
   const [png] = await Promise.all([
     page.waitForEvent('download'),

@@ -5,19 +5,23 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { openPanel } from './panels';
 import { recordDemoH } from './recordDemo';
 
 test('rank units by a regex track and by a category, select the best, export r', async ({
   page
 }) => {
   await page.goto(`${await recordDemoH(page)}&stream=L1.fwd.h`);
+  await openPanel(page, 'Rank');
   const panel = page.getByRole('region', { name: 'Rank units by a track' });
   // No track shown yet: the panel says what to do.
   await expect(panel).toContainText('Show a track above');
   await expect(panel.getByRole('button', { name: 'Rank units' })).toHaveCount(0);
 
   // Inside a string literal (the regex track's default pattern).
+  await openPanel(page, 'Tracks');
   await page.getByRole('checkbox', { name: 'regex' }).check();
+  await openPanel(page, 'Rank');
   await panel.getByRole('button', { name: 'Rank units' }).click();
   const table = panel.getByTestId('rank-table');
   await expect(table.locator('tbody tr')).toHaveCount(12, { timeout: 60_000 });
@@ -37,14 +41,18 @@ test('rank units by a regex track and by a category, select the best, export r',
   // Select the best unit from the list: it joins the select view's units.
   const best = (await table.locator('tbody tr').first().locator('td').first().textContent())!;
   await table.locator('tbody tr').first().getByRole('button', { name: 'select' }).click();
+  await openPanel(page, 'Select');
   await expect(page.getByRole('group', { name: 'Selected units' })).toContainText(`${best} ×`);
+  await openPanel(page, 'Rank');
   await expect(table.locator('tbody tr').first().getByRole('button')).toHaveAttribute(
     'aria-pressed',
     'true'
   );
 
   // A category of a categorical track: "character class is digit".
+  await openPanel(page, 'Tracks');
   await page.getByRole('checkbox', { name: 'character class' }).check();
+  await openPanel(page, 'Rank');
   await panel
     .getByRole('combobox', { name: 'Track to rank by' })
     .selectOption({ label: 'character class' });

@@ -1,4 +1,5 @@
 /** Annotation tracks and LM-head predictions in the explorer; track files are checked on import. */
+import { openPanel } from './panels';
 import { expect, test } from '@playwright/test';
 
 const text = 'int f(int x) {\n  return "s(x)";\n}\n';
@@ -27,6 +28,7 @@ test('built-in and imported tracks, LM predictions; a track of the wrong length 
   );
 
   // Built-ins: bracket depth is 1 inside "(int x)" and 0 outside.
+  await openPanel(page, 'Tracks');
   await page.getByRole('checkbox', { name: /nesting depth/ }).check();
   const depth = page.locator('[data-track="depth"] span');
   await expect(depth).toHaveCount(text.length);
@@ -54,9 +56,10 @@ test('built-in and imported tracks, LM predictions; a track of the wrong length 
   });
   await expect(page.getByRole('checkbox', { name: 'keyword' })).toBeChecked();
   await page.reload();
+  await openPanel(page, 'Tracks');
   await expect(page.getByRole('checkbox', { name: 'keyword' })).toBeVisible();
   // A regex track that does not compile says so.
-  await page.getByLabel('Track regex').fill('a(b');
+  await page.getByLabel('Track regex 1').fill('a(b');
   await page.getByRole('checkbox', { name: 'regex' }).check();
   await expect(page.getByRole('alert')).toContainText('Invalid regular expression');
 });

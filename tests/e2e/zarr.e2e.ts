@@ -3,6 +3,7 @@
  * xarray / zarr-python 2 lay one out), served by another server (another origin, with CORS),
  * opened in the explorer by URL and read lazily over HTTP.
  */
+import { openPanel } from './panels';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -98,6 +99,7 @@ test('the explorer opens a Zarr recording by URL and shows exactly its values', 
   await expect(page.getByRole('complementary', { name: 'Inspector' })).toContainText(
     /loss \d+\.\d\d nats/
   );
+  await openPanel(page, 'Tracks');
   await page.getByRole('checkbox', { name: 'LM loss per token' }).check();
   await expect(page.locator('[data-track="loss"]')).toBeVisible();
   // Another stream, across a chunk boundary (1,024).

@@ -53,13 +53,23 @@ export function trackColour(track: ShownTrack, v: number): string | null {
   return interpolateViridis(track.hi > track.lo ? (v - track.lo) / (track.hi - track.lo) : 0.5);
 }
 
+/** Built-in tracks with no parameters (one of each). */
+export type BuiltinTrack = 'loss' | 'class' | 'column';
+
+/** A regex track the user writes; several can be shown at once. */
+export interface RegexSpec {
+  id: number;
+  pattern: string;
+}
+
 export class TracksState {
   shown = $state.raw<ShownTrack[]>([]);
   /** tracks stored with the recording (imported files) */
   imported = $state.raw<ShownTrack[]>([]);
   error = $state<string | null>(null);
   pairs = $state('() {} []');
-  pattern = $state('"[^"\\n]*"');
+  regexes = $state.raw<RegexSpec[]>([{ id: 1, pattern: '"[^"\\n]*"' }]);
+  private nextRegex = 2;
 
   constructor(private ex: ExplorerState) {}
 
@@ -76,34 +86,80 @@ export class TracksState {
     this.shown = this.shown.filter((t) => t.key !== key);
   }
 
-  /** Compute and show a built-in track (replacing one with the same key). */
-  async toggleBuiltin(kind: 'loss' | 'class' | 'column' | 'depth' | 'regex'): Promise<void> {
-    this.error = null;
-    if (this.has(kind)) return this.hide(kind);
-    try {
-      const offsets = await this.ex.allTokenOffsets();
-      const text = this.ex.corpus.text;
+  /** The track a built-in key stands for, computed over the whole corpus. */
+  private async compute(key: string): Promise<Track> {
+    const offsets = await this.ex.allTokenOffsets();
+    const text = this.ex.corpus.text;
+    if (key === 'loss') {
+      const p = await this.ex.reader.predictions(0, this.ex.length);
+      if (!p) throw new Error('This recording has no LM-head predictions.');
+      return { name: 'LM loss (nats)', kind: 'numeric', values: p.loss };
+    }
+    if (key === 'class') return charClassTrack(text, offsets);
+    if (key === 'column') return positionInLineTrack(text, offsets);
+    if (key === 'depth') {
+      const pairs = this.pairs
+        .split(/\s+/)
+        .filter((p) => [...p].length === 2)
+        .map((p) => [...p] as [string, string]);
+      if (!pairs.length)
+        throw new Error('Give bracket pairs as two characters each, e.g. "() {}".');
       const docStarts = this.ex.reader.recording.documents.map((d) => d.start);
-      let track: Track;
-      if (kind === 'loss') {
-        const p = await this.ex.reader.predictions(0, this.ex.length);
-        if (!p) throw new Error('This recording has no LM-head predictions.');
-        track = { name: 'LM loss (nats)', kind: 'numeric', values: p.loss };
-      } else if (kind === 'class') track = charClassTrack(text, offsets);
-      else if (kind === 'column') track = positionInLineTrack(text, offsets);
-      else if (kind === 'depth') {
-        const pairs = this.pairs
-          .split(/\s+/)
-          .filter((p) => [...p].length === 2)
-          .map((p) => [...p] as [string, string]);
-        if (!pairs.length)
-          throw new Error('Give bracket pairs as two characters each, e.g. "() {}".');
-        track = nestingDepthTrack(text, offsets, pairs, docStarts);
-      } else track = regexTrack(text, offsets, this.pattern);
-      this.shown = [...this.shown, this.show(track, kind)];
+      return nestingDepthTrack(text, offsets, pairs, docStarts);
+    }
+    const spec = this.regexes.find((r) => `regex:${r.id}` === key);
+    if (!spec) throw new Error(`Unknown track "${key}".`);
+    return regexTrack(text, offsets, spec.pattern);
+  }
+
+  /** Show a computed track, or replace it where it is when it is already shown. */
+  private async put(key: string): Promise<void> {
+    this.error = null;
+    try {
+      const track = this.show(await this.compute(key), key);
+      const i = this.shown.findIndex((t) => t.key === key);
+      this.shown = i < 0 ? [...this.shown, track] : this.shown.with(i, track);
     } catch (e) {
       this.error = (e as Error).message;
+      this.hide(key);
     }
+  }
+
+  /** Show or hide a built-in track. */
+  async toggleBuiltin(kind: BuiltinTrack | 'depth'): Promise<void> {
+    if (this.has(kind)) return this.hide(kind);
+    await this.put(kind);
+  }
+
+  /** New bracket pairs: a shown depth track follows at once. */
+  async setPairs(pairs: string): Promise<void> {
+    this.pairs = pairs;
+    if (this.has('depth')) await this.put('depth');
+  }
+
+  async toggleRegex(id: number): Promise<void> {
+    const key = `regex:${id}`;
+    if (this.has(key)) return this.hide(key);
+    await this.put(key);
+  }
+
+  /** A new pattern for a regex track: a shown one follows at once. */
+  async setPattern(id: number, pattern: string): Promise<void> {
+    this.regexes = this.regexes.map((r) => (r.id === id ? { id, pattern } : r));
+    if (this.has(`regex:${id}`)) await this.put(`regex:${id}`);
+  }
+
+  /** Another regex track (shown when it has a pattern). */
+  async addRegex(pattern = ''): Promise<number> {
+    const id = this.nextRegex++;
+    this.regexes = [...this.regexes, { id, pattern }];
+    if (pattern) await this.put(`regex:${id}`);
+    return id;
+  }
+
+  removeRegex(id: number): void {
+    this.hide(`regex:${id}`);
+    this.regexes = this.regexes.filter((r) => r.id !== id);
   }
 
   async loadImported(): Promise<void> {
