@@ -1,4 +1,5 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import { svelteTesting } from '@testing-library/svelte/vite';
 import { defineConfig, type Plugin } from 'vitest/config';
 
 /**
@@ -36,8 +37,28 @@ export default defineConfig({
   preview: { port: 4173, strictPort: true },
   test: {
     expect: { requireAssertions: true },
-    include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 60_000
+    testTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          exclude: ['src/**/*.svelte.test.ts'],
+          environment: 'node'
+        }
+      },
+      {
+        // Components rendered in jsdom (Svelte's browser build) with @testing-library/svelte.
+        extends: true,
+        plugins: [svelteTesting()],
+        test: {
+          name: 'component',
+          include: ['src/**/*.svelte.test.ts'],
+          environment: 'jsdom',
+          setupFiles: ['tests/helpers/canvas2d.ts']
+        }
+      }
+    ]
   }
 });

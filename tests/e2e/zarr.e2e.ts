@@ -13,7 +13,8 @@ import { join, normalize } from 'node:path';
 import { readNpy } from '../../src/lib/export/npy';
 
 const root = join(import.meta.dirname, '../..');
-const PORT = 4190;
+/** The store's own server: beside the app's port, so checkouts running at once do not collide. */
+const PORT = Number(process.env.E2E_PORT ?? 4179) + 11;
 const dir = mkdtempSync(join(tmpdir(), 'cellscope-zarr-'));
 let server: Server;
 
