@@ -15,6 +15,7 @@ import {
   createTokenizer,
   parseTokenizerSpec,
   parseVocabFile,
+  readVocabFile,
   validateCorpusText,
   type Tokenizer,
   type TokenizerSpec
@@ -82,14 +83,18 @@ export async function addModel(
   return row;
 }
 
-/** Give a model without tokenizer metadata its vocabulary (LSTMVis .dict, JSON array, token per line). */
+/**
+ * Give a model without tokenizer metadata its vocabulary (LSTMVis .dict, JSON array, token per
+ * line): the file's bytes (UTF-8 only), or its text.
+ */
 export async function setModelVocabulary(
   db: CellscopeDB,
   model: ModelRow,
-  text: string,
+  file: Uint8Array | string,
   fileName: string
 ): Promise<TokenizerSpec> {
-  const spec = parseVocabFile(text, fileName);
+  const spec =
+    typeof file === 'string' ? parseVocabFile(file, fileName) : readVocabFile(file, fileName);
   createTokenizer(spec);
   checkVocabularyFits(decodeModel(model.bytes), model.info.tokenInput!.name, spec.vocab.length);
   await db.models.update(model.sha256, { tokenizer: spec, vocabulary: fileName });

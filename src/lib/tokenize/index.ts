@@ -2,7 +2,7 @@ export { createTokenizer, parseTokenizerSpec, TokenizerError } from './tokenizer
 export type { Encoded, Tokenizer, TokenizerSpec } from './tokenizer';
 export { validateCorpusText, CorpusError } from './corpus';
 export { lineStarts, lineCol } from './lines';
-export { parseVocabFile } from './vocab';
+export { parseVocabFile, readVocabFile } from './vocab';
 export { parseFeatureCsv, CsvError } from './csv';
 export type { FeatureTable } from './csv';
 export {
