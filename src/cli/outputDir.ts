@@ -38,7 +38,7 @@ const isInside = (child: string, parent: string) => {
 
 export class OutputDir {
   readonly path: string;
-  /** The first directory this run created (the top of what mkdir -p made), if any. */
+  /** The first directory this run created (the outermost of those it made), if any. */
   private created: string | null = null;
   /** What an existing directory held when the run started writing. */
   private before = new Set<string>();
@@ -46,6 +46,8 @@ export class OutputDir {
   readonly replaces: boolean;
   private readonly existed: boolean;
   private started = false;
+  /** The directories to make, outermost first (mkdir -p by hand: Node's loops on some paths). */
+  private readonly missing: string[] = [];
 
   /** Check `given` (as the user typed it, for messages) without changing anything on disk. */
   constructor(
@@ -84,6 +86,7 @@ export class OutputDir {
     this.existed = false;
     this.replaces = false;
     // The nearest existing ancestor must be a writable directory.
+    this.missing.push(this.path);
     let up = dirname(this.path);
     for (;;) {
       const s = statOrNull(up);
@@ -91,6 +94,7 @@ export class OutputDir {
         throw new InputError(`${what} is under ${up}, which is a file. Give a directory path.`);
       }
       if (s) break;
+      this.missing.unshift(up);
       up = dirname(up);
     }
     this.checkWritable(up, `Cannot make ${what}: ${up} is not writable.`);
@@ -118,7 +122,17 @@ export class OutputDir {
   create(): void {
     this.started = true;
     if (!this.existed) {
-      this.created = mkdirSync(this.path, { recursive: true }) ?? this.path;
+      for (const dir of this.missing) {
+        try {
+          mkdirSync(dir);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          throw new InputError(
+            `Cannot make ${this.flag} ${this.given}: mkdir ${dir} failed (${code ?? e}).`
+          );
+        }
+        this.created ??= dir;
+      }
       return;
     }
     if (this.replaces && this.kind === 'zarr') {

@@ -337,7 +337,8 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
       .map((d) => d.remove())
       .filter(Boolean);
     const message = (e as Error).message.split('\n')[0].replace(/\.?$/, '.');
-    throw new RunStopped(`${message} The run stopped; ${removed.join(' and ')}.`, { cause: e });
+    const cleanup = removed.length ? removed.join(' and ') : 'nothing was written';
+    throw new RunStopped(`${message} The run stopped; ${cleanup}.`, { cause: e });
   }
 }
 
