@@ -6,10 +6,19 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
+const WHY: Record<string, string> = {
+  ENOENT: 'there is no such file',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied'
+};
+
 export function readFile(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
-  } catch {
-    throw new InputError(`Cannot read the ${what} file ${path}.`);
+  } catch (e) {
+    const why = WHY[(e as NodeJS.ErrnoException).code ?? ''];
+    throw new InputError(`Cannot read the ${what} file ${path}${why ? `: ${why}` : ''}.`);
   }
 }

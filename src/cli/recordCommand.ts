@@ -3,24 +3,37 @@
  * as the graph expects them, and write one float32 .npy per stream plus the model's own outputs and
  * a manifest. Shares the recorder core with the browser worker.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeNpy, type NpyArray } from '../lib/export/npy';
 import { checkNoExternalData, checkVocabularyFits } from '../lib/onnx/checks';
 import { decodeModel, ModelFormatError } from '../lib/onnx/proto';
 import { prepareForRecording, type RecordingGraph } from '../lib/onnx/surgery';
 import { checkFeeds, planFeedRun } from '../lib/record/feeds';
-import { needsInternals, parseKinds, planStreams } from '../lib/record/streams';
+import {
+  KINDS,
+  needsInternals,
+  parseKinds,
+  planStreams,
+  type StreamKind
+} from '../lib/record/streams';
 import { recordChunks, tokenTensor } from '../lib/record/core';
 import { probeTensors } from '../lib/recorder/probe';
 import { runStep, type SessionLike, type TensorCtor, type TensorLike } from '../lib/record/step';
 import { sha256 } from '../lib/store/hash';
 import { chunkPredictions } from '../lib/store/recordings';
-import { createTokenizer, parseTokenizerSpec, type TokenizerSpec } from '../lib/tokenize/tokenizer';
-import { parseVocabFile } from '../lib/tokenize/vocab';
+import {
+  createTokenizer,
+  parseTokenizerSpec,
+  type Encoded,
+  type TokenizerSpec
+} from '../lib/tokenize/tokenizer';
+import { readVocabFile } from '../lib/tokenize/vocab';
+import { validateCorpusText } from '../lib/tokenize/corpus';
 import { csvFeed, readFeeds } from './feedInputs';
 import { InputError, readFile } from './inputFiles';
 import { NpyFileWriter } from './npyFile';
+import { OutputDir } from './outputDir';
 import { ZarrStoreWriter, type ZarrVersion } from './zarrStore';
 
 export { InputError } from './inputFiles';
@@ -28,6 +41,8 @@ export { InputError } from './inputFiles';
 export interface RecordCommandOptions {
   model: string;
   out: string;
+  /** Write into a non-empty --out (replacing the recording there) and replace a --zarr store. */
+  force?: boolean;
   text?: string;
   /** Float features, one row per timestep, for models whose input is not token ids. */
   csv?: string;
@@ -69,14 +84,14 @@ async function openSession(ort: OrtNode, graph: RecordingGraph): Promise<Session
   }
 }
 
+/** A run that failed after it started writing, with what was removed again. */
+export class RunStopped extends Error {
+  override name = 'RunStopped';
+}
+
 function tokenizerSpec(opts: RecordCommandOptions, graph: RecordingGraph): TokenizerSpec {
-  if (opts.vocab) {
-    return parseVocabFile(
-      readFile(opts.vocab, 'vocabulary').toString('utf8'),
-      basename(opts.vocab),
-      opts.tokenizer
-    );
-  }
+  if (opts.vocab)
+    return readVocabFile(readFile(opts.vocab, 'vocabulary'), opts.vocab, opts.tokenizer);
   const meta = graph.info.metadata['cellscope.tokenizer'];
   if (!meta) {
     throw new InputError(
@@ -85,6 +100,48 @@ function tokenizerSpec(opts: RecordCommandOptions, graph: RecordingGraph): Token
   }
   const spec = parseTokenizerSpec(meta);
   return opts.tokenizer ? { ...spec, type: opts.tokenizer } : spec;
+}
+
+/** The corpus, checked as the browser checks it: UTF-8 text that is not only whitespace. */
+const readCorpus = (path: string) => validateCorpusText(readFile(path, 'text'), path);
+
+/** Refuse stream kinds no layer of the model has (a list that records nothing of them). */
+function checkKindsFit(spec: string | undefined, kinds: Set<StreamKind>, graph: RecordingGraph) {
+  if (!spec || spec === 'all' || !graph.taps.length) return;
+  const ops = [...new Set(graph.taps.map((t) => t.op))];
+  const has = new Set(ops.flatMap((op) => KINDS[op]));
+  const missing = [...kinds].filter((k) => !has.has(k));
+  if (missing.length) {
+    throw new InputError(
+      `--streams ${JSON.stringify(spec)}: no layer of this model has ${missing.join(', ')}; ` +
+        ops.map((op) => `its ${op} layers have ${KINDS[op].join(', ')}`).join('; ') +
+        '.'
+    );
+  }
+}
+
+/** Everything a text run needs, read and checked before any file is written. */
+interface TextInput {
+  tokenInput: NonNullable<RecordingGraph['info']['tokenInput']>;
+  spec: TokenizerSpec;
+  text: string;
+  encoded: Encoded;
+}
+
+function prepareText(
+  opts: RecordCommandOptions,
+  graph: RecordingGraph,
+  modelBytes: Uint8Array
+): TextInput {
+  const tokenInput = graph.info.tokenInput;
+  if (!tokenInput)
+    throw new InputError('The model has no integer token input; use --feed to give its inputs.');
+  const spec = tokenizerSpec(opts, graph);
+  checkVocabularyFits(decodeModel(modelBytes), tokenInput.name, spec.vocab.length);
+  const text = readCorpus(opts.text!);
+  const encoded = createTokenizer(spec).encode(text);
+  if (encoded.ids.length === 0) throw new InputError(`${opts.text} holds no tokens.`);
+  return { tokenInput, spec, text, encoded };
 }
 
 /** What the Zarr store says of the LM head: its output, k, and the vocabulary to show tokens. */
@@ -98,20 +155,9 @@ async function recordText(
   opts: RecordCommandOptions,
   ort: OrtNode,
   graph: RecordingGraph,
-  session: SessionLike
+  session: SessionLike,
+  { tokenInput, spec, text, encoded }: TextInput
 ) {
-  const tokenInput = graph.info.tokenInput;
-  if (!tokenInput)
-    throw new InputError('The model has no integer token input; use --feed to give its inputs.');
-  const spec = tokenizerSpec(opts, graph);
-  checkVocabularyFits(
-    decodeModel(readFile(opts.model, 'model')),
-    tokenInput.name,
-    spec.vocab.length
-  );
-  const text = readFile(opts.text!, 'text').toString('utf8');
-  const encoded = createTokenizer(spec).encode(text);
-  if (encoded.ids.length === 0) throw new InputError(`${opts.text} holds no tokens.`);
   const T = encoded.ids.length;
   const kinds = parseKinds(opts.streams ?? 'all');
   const streams = planStreams(graph.taps, kinds);
@@ -203,7 +249,8 @@ function writeTensor(out: string, name: string, t: TensorLike, stem = name): Fil
   return { name, file, shape, dtype: data.constructor.name.replace('Array', '').toLowerCase() };
 }
 
-async function recordFeeds(
+/** A feed run, in memory: nothing is written until it has succeeded. */
+async function runFeeds(
   opts: RecordCommandOptions,
   ort: OrtNode,
   graph: RecordingGraph,
@@ -217,6 +264,14 @@ async function recordFeeds(
   const kinds = parseKinds(opts.streams ?? 'all');
   const input = planFeedRun(graph.info, graph.taps, feeds);
   const step = await runStep(session, ort.Tensor, graph.taps, input, null, kinds, graph.cells);
+  return { input, step };
+}
+
+function writeFeeds(
+  opts: RecordCommandOptions,
+  graph: RecordingGraph,
+  { input, step }: Awaited<ReturnType<typeof runFeeds>>
+) {
   const streams: FileEntry[] = [];
   step.streams.forEach((perBatch, b) => {
     for (const [id, data] of Object.entries(perBatch)) {
@@ -232,6 +287,10 @@ async function recordFeeds(
   return { mode: 'feed', batch: input.batch, lengths: input.lengths, streams, outputs };
 }
 
+/**
+ * Record, after checking every input and both output directories; the directories are made only
+ * once the inputs are known to be good, and a run that fails after that removes what it wrote.
+ */
 export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
   if (!opts.model || !opts.out) throw new InputError('--model and --out are required.');
   if (!opts.text && !opts.csv && !opts.feeds?.length) {
@@ -240,6 +299,9 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
   if (opts.text && (opts.feeds?.length || opts.csv)) {
     throw new InputError('Give either --text or --feed/--csv, not both.');
   }
+  const out = new OutputDir(opts.out, '--out', 'recording', !!opts.force);
+  const zarrDir = opts.zarr ? new OutputDir(opts.zarr, '--zarr', 'zarr', !!opts.force) : null;
+  if (zarrDir) OutputDir.checkApart(out, zarrDir);
   const bytes = new Uint8Array(readFile(opts.model, 'model'));
   const model = decodeModel(bytes);
   checkNoExternalData(model);
@@ -251,11 +313,38 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
     if (e instanceof ModelFormatError) throw new InputError(e.message);
     throw e;
   }
+  checkKindsFit(opts.streams, kinds, graph);
+  const textInput = opts.text ? prepareText(opts, graph, bytes) : null;
   const session = await openSession(ort, graph);
-  mkdirSync(opts.out, { recursive: true });
-  const result = opts.text
-    ? await recordText(opts, ort, graph, session)
-    : await recordFeeds(opts, ort, graph, session);
+  const fed = textInput ? null : await runFeeds(opts, ort, graph, session);
+  const dirs = zarrDir ? [out, zarrDir] : [out];
+  try {
+    for (const d of dirs) d.create();
+    return await writeRecording(opts, ort, graph, session, bytes, kinds, textInput, fed);
+  } catch (e) {
+    const removed = dirs
+      .reverse()
+      .map((d) => d.remove())
+      .filter(Boolean);
+    const message = (e as Error).message.split('\n')[0].replace(/\.?$/, '.');
+    const cleanup = removed.length ? removed.join(' and ') : 'nothing was written';
+    throw new RunStopped(`${message} The run stopped; ${cleanup}.`, { cause: e });
+  }
+}
+
+async function writeRecording(
+  opts: RecordCommandOptions,
+  ort: OrtNode,
+  graph: RecordingGraph,
+  session: SessionLike,
+  bytes: Uint8Array,
+  kinds: Set<StreamKind>,
+  textInput: TextInput | null,
+  fed: Awaited<ReturnType<typeof runFeeds>> | null
+) {
+  const result = textInput
+    ? await recordText(opts, ort, graph, session, textInput)
+    : writeFeeds(opts, graph, fed!);
   const info = graph.info;
   const manifest = {
     format: 'cellscope-record/1',
@@ -310,7 +399,7 @@ export async function listTensorsCommand(opts: RecordCommandOptions, ort: OrtNod
       if (opts.text) {
         const tokenInput = graph.info.tokenInput;
         if (!tokenInput) throw new InputError('The model has no integer token input; use --feed.');
-        const text = readFile(opts.text, 'text').toString('utf8');
+        const text = readCorpus(opts.text);
         const ids = createTokenizer(tokenizerSpec(opts, graph)).encode(text).ids;
         return { [tokenInput.name]: tokenTensor(ort.Tensor, tokenInput, ids.subarray(0, 64)) };
       }

@@ -30,7 +30,7 @@ test.beforeAll(() => {
       '--model',
       join(root, 'models/code-lstm.onnx'),
       '--out',
-      join(dir, 'npy'),
+      join(dir, `npy-v${version}`),
       '--text',
       join(dir, 'corpus.txt'),
       '--streams',
@@ -73,7 +73,7 @@ test.afterAll(() => server?.close());
 async function expectInspectorAt40(page: Page) {
   await page.locator('[data-t="40"]').hover();
   await expect(page.getByTestId('inspector-t')).toHaveText('40');
-  const h = readNpy(new Uint8Array(readFileSync(join(dir, 'npy', 'L1.fwd.h.npy'))));
+  const h = readNpy(new Uint8Array(readFileSync(join(dir, 'npy-v3', 'L1.fwd.h.npy'))));
   const row = (h.data as Float32Array).subarray(40 * 256, 41 * 256);
   const shown = await page.locator('aside[aria-label="Inspector"] tbody tr').evaluateAll((rows) =>
     rows.map((r) => ({

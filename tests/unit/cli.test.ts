@@ -1,12 +1,11 @@
 /**
  * The `record` command as a user runs it (a real process): a good run writes the manifest and
- * streams; every kind of bad input exits non-zero with one line that names the problem.
+ * streams; every kind of bad input exits 1 with one line that names the problem (checked in this
+ * process through the same entry point; tests/unit/recordInputs.test.ts has the rest).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { writeNpy } from '../../src/lib/export/npy';
 import { decodeModel, encodeModel } from '../../src/lib/onnx/proto';
@@ -14,34 +13,10 @@ import { onnx } from '../../src/lib/onnx/proto';
 import { root } from './modelFixture';
 import { loadNpy } from './npyCompare';
 import { TILE_UNITS as W } from '../../src/lib/store/tiles';
+import { expectOneLineFailure, record, recordHere } from './recordCli';
 
-const run = promisify(execFile);
 const fx = (c: string, f: string) => join(root, 'tests/fixtures/rnn', c, f);
 const tmp = () => mkdtempSync(join(tmpdir(), 'cli-'));
-
-async function record(args: string[]) {
-  try {
-    const r = await run(
-      process.execPath,
-      [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'src/cli/record.ts'), ...args],
-      {
-        cwd: root
-      }
-    );
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-function expectOneLineFailure(r: { code: number; stderr: string }, pattern: RegExp) {
-  expect(r.code).toBe(1);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^cellscope record: /);
-  expect(lines[0]).toMatch(pattern);
-}
 
 /** A copy of a fixture model, changed by `edit`, written to a temp file. */
 function editedModel(edit: (m: ReturnType<typeof decodeModel>) => void): string {
@@ -209,12 +184,42 @@ describe('npm run record', () => {
     expectOneLineFailure(bad, /no tensor named "nope"/);
   });
 
+  it('a real process refuses bad input with exit code 1, one line on stderr, and no output', async () => {
+    const dir = tmp();
+    const model = fx('lstm2_tokens_batchfirst', 'model.onnx');
+    const vocab = join(dir, 'v.txt');
+    writeFileSync(vocab, 'a\nb\nc\n');
+    const wide = join(dir, 'wide.txt');
+    writeFileSync(wide, Buffer.from('\ufeffabc\n', 'utf16le'));
+    const good = join(dir, 'good.txt');
+    writeFileSync(good, 'abc');
+    const full = join(dir, 'full');
+    const text = ['--text', good, '--vocab', vocab];
+    const cases: [string[], RegExp][] = [
+      [['--model', model, '--out', join(dir, 'o1'), ...text, '--bogus'], /Unknown option --bogus/],
+      [['--model', model, '--out', join(dir, 'o2'), ...text, '--chunk', '0'], /--chunk must be/],
+      [['--model', model, '--out', join(dir, 'o3'), '--text', wide, '--vocab', vocab], /UTF-16/],
+      [['--model', join(dir, 'none.onnx'), '--out', join(dir, 'o4'), ...text], /no such file/]
+    ];
+    const results = await Promise.all(cases.map(([args]) => record(args)));
+    results.forEach((r, i) => expectOneLineFailure(r, cases[i][1]));
+    for (const o of ['o1', 'o2', 'o3', 'o4']) expect(existsSync(join(dir, o))).toBe(false);
+    // A non-empty --out is refused and left as it was.
+    expect((await record(['--model', model, '--out', full, ...text])).code).toBe(0);
+    const before = readFileSync(join(full, 'manifest.json'), 'utf8');
+    expectOneLineFailure(
+      await record(['--model', model, '--out', full, ...text]),
+      /already holds .* add --force/
+    );
+    expect(readFileSync(join(full, 'manifest.json'), 'utf8')).toBe(before);
+  });
+
   describe('bad input: exit 1 with one line naming the problem', () => {
     it('not an ONNX file', async () => {
       const f = join(tmp(), 'notes.onnx');
       writeFileSync(f, 'these are my notes, not a model');
       expectOneLineFailure(
-        await record(['--model', f, '--out', tmp(), ...peepholeFeeds]),
+        await recordHere(['--model', f, '--out', tmp(), ...peepholeFeeds]),
         /not an ONNX model/
       );
     });
@@ -223,7 +228,7 @@ describe('npm run record', () => {
       const bytes = readFileSync(fx('lstm2_tokens_batchfirst', 'model.onnx'));
       writeFileSync(f, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
       expectOneLineFailure(
-        await record(['--model', f, '--out', tmp(), ...peepholeFeeds]),
+        await recordHere(['--model', f, '--out', tmp(), ...peepholeFeeds]),
         /truncated/
       );
     });
@@ -235,7 +240,7 @@ describe('npm run record', () => {
         t.externalData = [{ key: 'location', value: 'weights.bin' }];
       });
       expectOneLineFailure(
-        await record(['--model', f, '--out', tmp(), ...peepholeFeeds]),
+        await recordHere(['--model', f, '--out', tmp(), ...peepholeFeeds]),
         /external data file/
       );
     });
@@ -244,7 +249,7 @@ describe('npm run record', () => {
         m.graph!.node = [onnx.NodeProto.create({ opType: 'Relu', input: ['x'], output: ['y'] })];
       });
       expectOneLineFailure(
-        await record(['--model', f, '--out', tmp(), ...peepholeFeeds]),
+        await recordHere(['--model', f, '--out', tmp(), ...peepholeFeeds]),
         /No LSTM, GRU or RNN node/
       );
     });
@@ -264,7 +269,7 @@ describe('npm run record', () => {
         m.opsetImport!.push({ domain: 'com.example', version: 1 });
       });
       expectOneLineFailure(
-        await record(['--model', f, '--out', tmp(), ...peepholeFeeds]),
+        await recordHere(['--model', f, '--out', tmp(), ...peepholeFeeds]),
         /onnxruntime cannot load this model/
       );
     });
@@ -275,7 +280,7 @@ describe('npm run record', () => {
         JSON.stringify([...'abcdefghijklmnopqrstuvwxyz', '<unk>'])
       );
       writeFileSync(join(dir, 'c.txt'), 'abc');
-      const r = await record([
+      const r = await recordHere([
         '--model',
         fx('lstm2_tokens_batchfirst', 'model.onnx'),
         '--out',
@@ -290,7 +295,7 @@ describe('npm run record', () => {
     it('a feed of the wrong shape', async () => {
       const f = join(tmp(), 'x.npy');
       writeFileSync(f, writeNpy(new Float32Array(2 * 3 * 7), [2, 3, 7]));
-      const r = await record([
+      const r = await recordHere([
         '--model',
         fx('lstm_peepholes', 'model.onnx'),
         '--out',
@@ -304,7 +309,7 @@ describe('npm run record', () => {
       const f = join(tmp(), 'x.npy');
       const x = loadNpy(fx('lstm_peepholes', 'feed.x.npy'));
       writeFileSync(f, writeNpy(Float64Array.from(x.data as Float32Array), x.shape));
-      const r = await record([
+      const r = await recordHere([
         '--model',
         fx('lstm_peepholes', 'model.onnx'),
         '--out',
@@ -317,13 +322,20 @@ describe('npm run record', () => {
     it('a CSV with ragged rows', async () => {
       const f = join(tmp(), 'x.csv');
       writeFileSync(f, '1,2,3\n4,5\n');
-      const r = await record(['--model', fx('rnn_tanh', 'model.onnx'), '--out', tmp(), '--csv', f]);
+      const r = await recordHere([
+        '--model',
+        fx('rnn_tanh', 'model.onnx'),
+        '--out',
+        tmp(),
+        '--csv',
+        f
+      ]);
       expectOneLineFailure(r, /row 2: 2 values, but the first row has 3/);
     });
     it('missing arguments', async () => {
       const out = join(tmp(), 'never');
       expectOneLineFailure(
-        await record(['--model', fx('rnn_tanh', 'model.onnx'), '--out', out]),
+        await recordHere(['--model', fx('rnn_tanh', 'model.onnx'), '--out', out]),
         /Give --text/
       );
       expect(existsSync(out)).toBe(false);

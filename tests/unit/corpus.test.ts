@@ -36,6 +36,31 @@ describe('corpus validation', () => {
     expect(firstInvalidUtf8(new Uint8Array([0x61, 0xc0, 0x80]))).toBe(1); // overlong
     expect(firstInvalidUtf8(new Uint8Array([0x61, 0x62, 0xed, 0xa0, 0x80]))).toBe(2); // surrogate
   });
+  it('names UTF-16 as UTF-16 (byte order mark either way, or none), not as binary', () => {
+    const text = 'int x;\n';
+    const le = Uint8Array.from([...text].flatMap((c) => [c.charCodeAt(0), 0]));
+    const be = Uint8Array.from([...text].flatMap((c) => [0, c.charCodeAt(0)]));
+    for (const [bytes, from] of [
+      [Uint8Array.from([0xff, 0xfe, ...le]), 'UTF-16LE'],
+      [Uint8Array.from([0xfe, 0xff, ...be]), 'UTF-16BE'],
+      [le, 'UTF-16LE'],
+      [be, 'UTF-16BE']
+    ] as const) {
+      expect(() => validateCorpusText(bytes, 'wide.c')).toThrow(
+        new RegExp(`"wide.c" is UTF-16 text, not UTF-8\\. Save it as UTF-8 .*iconv -f ${from}`)
+      );
+    }
+    const utf32 = Uint8Array.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0]);
+    expect(() => validateCorpusText(utf32, 'w.c')).toThrow(/is UTF-32 text/);
+  });
+  it('names the line of the first byte that is not UTF-8', () => {
+    expect(() => validateCorpusText(Uint8Array.from([0x61, 0x0a, 0x0a, 0x62, 0xff]), 'x')).toThrow(
+      /byte 0xFF at offset 4 \(line 3\)/
+    );
+  });
+  it('drops a UTF-8 byte order mark', () => {
+    expect(validateCorpusText(Uint8Array.from([0xef, 0xbb, 0xbf, 0x61]), 'bom.txt')).toBe('a');
+  });
   it('accepts text and returns it decoded', () => {
     expect(validateCorpusText(enc('int x = 1; // ok ✓'), 'a.c')).toBe('int x = 1; // ok ✓');
   });

@@ -215,6 +215,21 @@ describe('models the library refuses, with a message and nothing stored', () => 
     expect(stored.tokenizer?.vocab).toEqual(['a', 'b', ' ', 'c']);
     expect(stored.vocabulary).toBe('small.dict');
   });
+  it('a vocabulary file that would be misread is refused and nothing is stored', async () => {
+    db = new CellscopeDB(`test-${n++}`);
+    const row = await addModel(db, fixture('lstm2_tokens_batchfirst'), 'lstm2.onnx');
+    const bad: [Uint8Array, RegExp][] = [
+      [new TextEncoder().encode('a\nb\na\n'), /"a" appears twice/],
+      [Uint8Array.from([0x61, 0x0a, 0xe9, 0x0a]), /not UTF-8 text/],
+      [Uint8Array.from([0xff, 0xfe, 0x61, 0, 0x0a, 0]), /UTF-16/],
+      [new TextEncoder().encode('a 0\nb -1\n'), /not a whole number/],
+      [new TextEncoder().encode('a 0\nb 1\na 2\n'), /"a" has two ids/]
+    ];
+    for (const [bytes, message] of bad) {
+      await expect(setModelVocabulary(db, row, bytes, 'bad.dict')).rejects.toThrow(message);
+    }
+    expect((await db.models.get(row.sha256))!.tokenizer).toBeNull();
+  });
 });
 
 describe('storage running out mid-recording', () => {

@@ -85,6 +85,9 @@ export function planChunks(
   chunkSize: number,
   documents: number[] = [0]
 ): ChunkPlan[] {
+  // A chunk of 0 (or NaN) tokens would plan forever.
+  if (!Number.isInteger(chunkSize) || chunkSize < 1)
+    throw new RangeError(`The chunk size must be a whole number ≥ 1, got ${chunkSize}.`);
   const plan: ChunkPlan[] = [];
   const starts = documents.length && documents[0] === 0 ? documents : [0, ...documents];
   starts.forEach((s, d) => {

@@ -96,7 +96,8 @@ export function parseKinds(spec: string): Set<StreamKind> {
   const bad = kinds.filter((k) => !all.has(k));
   if (bad.length || !kinds.length) {
     throw new Error(
-      `Unknown stream kind(s) ${bad.join(', ')}: use all, or a list of h, c, i, f, o, g, z, r, n.`
+      `Unknown stream kind(s) ${bad.map((k) => JSON.stringify(k)).join(', ')}: ` +
+        'use all, or a comma-separated list of h, c, i, f, o, g, z, r, n.'
     );
   }
   return new Set(kinds as StreamKind[]);

@@ -11,7 +11,7 @@ import {
   type Tokenizer,
   type TokenizerSpec
 } from '../tokenize/tokenizer';
-import { parseVocabFile } from '../tokenize/vocab';
+import { parseVocabFile, readVocabFile } from '../tokenize/vocab';
 import { validateCorpusText } from '../tokenize/corpus';
 import { corpusPreview, type CellscopeDB, type CorpusRow, type ModelRow } from './db';
 import { sha256 } from './hash';
@@ -76,14 +76,18 @@ export async function addModel(
   return row;
 }
 
-/** Give a model without tokenizer metadata its vocabulary (LSTMVis .dict, JSON array, token per line). */
+/**
+ * Give a model without tokenizer metadata its vocabulary (LSTMVis .dict, JSON array, token per
+ * line): the file's bytes (UTF-8 only), or its text.
+ */
 export async function setModelVocabulary(
   db: CellscopeDB,
   model: ModelRow,
-  text: string,
+  file: Uint8Array | string,
   fileName: string
 ): Promise<TokenizerSpec> {
-  const spec = parseVocabFile(text, fileName);
+  const spec =
+    typeof file === 'string' ? parseVocabFile(file, fileName) : readVocabFile(file, fileName);
   createTokenizer(spec);
   checkVocabularyFits(decodeModel(model.bytes), model.info.tokenInput!.name, spec.vocab.length);
   await db.models.update(model.sha256, { tokenizer: spec, vocabulary: fileName });

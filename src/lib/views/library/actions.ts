@@ -67,7 +67,8 @@ export async function addVocabularyFile(
   file: File
 ): Promise<Notice> {
   try {
-    const spec = await setModelVocabulary(db, model, await file.text(), file.name);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const spec = await setModelVocabulary(db, model, bytes, file.name);
     return {
       kind: 'info',
       text: `"${model.name}" now reads text with ${file.name} (${spec.vocab.length} ${spec.type} tokens).`

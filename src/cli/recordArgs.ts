@@ -1,0 +1,156 @@
+/**
+ * The record command's arguments: parsed and checked before any file is read or made. Every
+ * problem is an InputError with one line that names the option and what to give instead.
+ */
+import { parseArgs } from 'node:util';
+import { parseKinds } from '../lib/record/streams';
+import { InputError } from './inputFiles';
+import type { RecordCommandOptions } from './recordCommand';
+
+export const MAX_CHUNK = 65536;
+
+export const USAGE =
+  'usage: npm run record -- --model M.onnx --out DIR [--force] [--text corpus.txt] [--vocab FILE] ' +
+  '[--tokenizer char|word] [--csv features.csv] [--feed NAME=file.npy]... [--streams all|h|h,c] ' +
+  '[--chunk N] [--tap TENSOR]... [--list-tensors] [--zarr DIR [--zarr-version 2|3]]\n' +
+  '  --out DIR     a new or empty directory; --force writes into a non-empty one, replacing the\n' +
+  '                recording there (and replaces the Zarr store at --zarr DIR)\n' +
+  `  --chunk N     tokens per run, 1 to ${MAX_CHUNK} (default 4096; text only)\n` +
+  '  --streams     all, or a comma-separated list of h, c, i, f, o, g, z, r, n';
+
+const OPTIONS = {
+  model: { type: 'string' },
+  out: { type: 'string' },
+  force: { type: 'boolean' },
+  text: { type: 'string' },
+  csv: { type: 'string' },
+  vocab: { type: 'string' },
+  tokenizer: { type: 'string' },
+  feed: { type: 'string', multiple: true },
+  tap: { type: 'string', multiple: true },
+  'list-tensors': { type: 'boolean' },
+  streams: { type: 'string' },
+  chunk: { type: 'string' },
+  zarr: { type: 'string' },
+  'zarr-version': { type: 'string' },
+  help: { type: 'boolean' }
+} as const;
+
+export type RecordArgs =
+  { help: true } | { help: false; listTensors: boolean; options: RecordCommandOptions };
+
+const SEE_HELP = 'See npm run record -- --help.';
+
+/** node:util's parse errors, in the command's words. */
+function parseError(e: Error & { code?: string }): InputError {
+  const option = e.message.match(/'(-[^' ]+)/)?.[1] ?? '';
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+    return new InputError(`Unknown option ${option}. ${SEE_HELP}`);
+  if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const arg = e.message.match(/'([^']*)'/)?.[1] ?? '';
+    return new InputError(
+      `Unexpected argument "${arg}": every input is given with an option (--text FILE, --feed NAME=FILE). ${SEE_HELP}`
+    );
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /does not take/.test(e.message))
+    return new InputError(`${option} takes no value. ${SEE_HELP}`);
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /ambiguous/.test(e.message))
+    return new InputError(
+      `${option} needs a value (one that starts with "-" is written ${option}=-…). ${SEE_HELP}`
+    );
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+    return new InputError(`${option} needs a value. ${SEE_HELP}`);
+  return new InputError(`${e.message.split('\n')[0]} ${SEE_HELP}`);
+}
+
+/** A whole number in [1, max], written as digits only. */
+function positiveInt(flag: string, value: string, max: number, unit: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > max) {
+    throw new InputError(
+      `${flag} must be a whole number of ${unit} from 1 to ${max}, got ${JSON.stringify(value)}.`
+    );
+  }
+  return n;
+}
+
+export function parseRecordArgs(argv: string[]): RecordArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, tokens: true });
+  } catch (e) {
+    throw parseError(e as Error);
+  }
+  const { values, tokens } = parsed;
+  if (values.help) return { help: true };
+
+  const seen = new Set<string>();
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    const multiple = (OPTIONS as Record<string, { multiple?: boolean }>)[t.name].multiple;
+    if (seen.has(t.name) && !multiple)
+      throw new InputError(`--${t.name} is given twice; give it once.`);
+    seen.add(t.name);
+    if (t.value === '') throw new InputError(`--${t.name} needs a value. ${SEE_HELP}`);
+  }
+
+  const listTensors = values['list-tensors'] ?? false;
+  if (!values.model) throw new InputError(`--model M.onnx is required. ${SEE_HELP}`);
+  if (!values.out && !listTensors)
+    throw new InputError(`--out DIR is required (a new or empty directory). ${SEE_HELP}`);
+  const text = values.text !== undefined;
+  const feeds = values.csv !== undefined || !!values.feed?.length;
+  if (!text && !feeds)
+    throw new InputError('Give --text corpus.txt, --csv features.csv or --feed NAME=file.npy.');
+  if (text && feeds) throw new InputError('Give either --text or --feed/--csv, not both.');
+  if (!text) {
+    for (const flag of ['vocab', 'tokenizer', 'chunk', 'zarr'] as const) {
+      if (values[flag] !== undefined)
+        throw new InputError(`--${flag} applies to --text only; feeds run in one go.`);
+    }
+  }
+
+  if (values.tokenizer !== undefined && values.tokenizer !== 'char' && values.tokenizer !== 'word')
+    throw new InputError(
+      `--tokenizer must be char or word, got ${JSON.stringify(values.tokenizer)}.`
+    );
+  const zarrVersion = values['zarr-version'];
+  if (zarrVersion !== undefined && zarrVersion !== '2' && zarrVersion !== '3')
+    throw new InputError(`--zarr-version must be 2 or 3, got ${JSON.stringify(zarrVersion)}.`);
+  if (zarrVersion !== undefined && !values.zarr)
+    throw new InputError('--zarr-version needs --zarr DIR.');
+  if (values.streams !== undefined) {
+    try {
+      parseKinds(values.streams);
+    } catch (e) {
+      throw new InputError(`--streams ${JSON.stringify(values.streams)}: ${(e as Error).message}`);
+    }
+  }
+  for (const f of values.feed ?? []) {
+    if (f.indexOf('=') <= 0 || f.endsWith('='))
+      throw new InputError(`--feed needs NAME=file.npy, got ${JSON.stringify(f)}.`);
+  }
+
+  return {
+    help: false,
+    listTensors,
+    options: {
+      model: values.model,
+      out: values.out ?? '',
+      force: values.force ?? false,
+      text: values.text,
+      csv: values.csv,
+      vocab: values.vocab,
+      tokenizer: values.tokenizer as 'char' | 'word' | undefined,
+      feeds: values.feed,
+      tap: values.tap,
+      streams: values.streams,
+      chunk:
+        values.chunk !== undefined
+          ? positiveInt('--chunk', values.chunk, MAX_CHUNK, 'tokens')
+          : undefined,
+      zarr: values.zarr,
+      zarrVersion: zarrVersion === '2' ? 2 : 3
+    }
+  };
+}
