@@ -58,8 +58,23 @@ test('built-in and imported tracks, LM predictions; a track of the wrong length 
   await page.reload();
   await openPanel(page, 'Tracks');
   await expect(page.getByRole('checkbox', { name: 'keyword' })).toBeVisible();
+  // Regex tracks follow their pattern as it is edited, and several are shown at once.
+  await page.getByRole('checkbox', { name: 'regex' }).check();
+  const regex1 = page.locator('[data-track="regex:1"] span');
+  await page.getByLabel('Track regex 1').fill('int');
+  await expect(regex1.nth(0)).toHaveAttribute('title', '/int/: 1'); // "i" of "int"
+  await expect(regex1.nth(4)).toHaveAttribute('title', '/int/: 0');
+  await page.getByRole('button', { name: '+ another regex' }).click();
+  await page.getByLabel('Track regex 2').fill('f');
+  await page.getByRole('checkbox', { name: 'regex' }).nth(1).check();
+  await expect(page.locator('[data-track="regex:2"] span').nth(4)).toHaveAttribute(
+    'title',
+    '/f/: 1'
+  );
+  await expect(regex1.nth(0)).toHaveAttribute('title', '/int/: 1');
+  await page.getByRole('checkbox', { name: 'regex' }).first().uncheck();
   // A regex track that does not compile says so.
   await page.getByLabel('Track regex 1').fill('a(b');
-  await page.getByRole('checkbox', { name: 'regex' }).check();
+  await page.getByRole('checkbox', { name: 'regex' }).first().check();
   await expect(page.getByRole('alert')).toContainText('Invalid regular expression');
 });
