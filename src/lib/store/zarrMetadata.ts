@@ -33,7 +33,10 @@ export const not = (want: string) => (issue: v.BaseIssue<unknown>) =>
 export function describeIssue(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]): string {
   const issue = issues[0];
   const path = (v.getDotPath(issue) ?? '').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
-  return path ? `${path} ${issue.message}` : `the document ${issue.message}`;
+  // A required key that is absent is reported by its object, with the object's message.
+  const message =
+    issue.input === undefined && /object/.test(issue.type) ? 'is missing' : issue.message;
+  return path ? `${path} ${message}` : `the document ${message}`;
 }
 
 const size = (min: 0 | 1) => {
@@ -45,7 +48,11 @@ const sizes = (min: 0 | 1) =>
     v.array(size(min), not('a list of sizes')),
     v.maxLength(MAX_RANK, not(`a list of at most ${MAX_RANK} sizes`))
   );
-const object = v.record(v.string(), v.unknown(), not('an object'));
+/** A JSON object (not a list, not null). */
+const object = v.custom<Record<string, unknown>>(
+  (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
+  not('an object')
+);
 const codec = v.looseObject(
   { name: v.string(not('a codec name')), configuration: v.optional(object) },
   not('a codec ({"name": …})')
@@ -177,7 +184,7 @@ export function checkMetadata(key: string, bytes: Uint8Array, ctx: MetadataConte
     );
   };
   const parse = <S extends v.GenericSchema>(schema: S, what: string): v.InferOutput<S> => {
-    const r = v.safeParse(schema, doc);
+    const r = v.safeParse(v.pipe(object, schema), doc);
     return r.success ? r.output : fail(what, r.issues);
   };
   if (file === '.zattrs') {

@@ -209,7 +209,13 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
     rows,
     m.chunkRows ? 'cellscope.chunkRows' : `the chunk height of ${streams[0].id}`
   );
-  const tokensRole = { kind: 'integer', shape: [T], axes: ['tokens'], rowsPerRead: rows } as const;
+  const perRead = Math.min(rows, T);
+  const tokensRole = {
+    kind: 'integer',
+    shape: [T],
+    axes: ['tokens'],
+    rowsPerRead: perRead
+  } as const;
   streams.forEach((s, i) =>
     checkArray(base, s.id, arrays[i], {
       what: 'hidden states',
@@ -217,13 +223,13 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
       shape: [T, s.units],
       axes: ['tokens', 'units'],
       source: `cellscope.streamSpecs (${s.id})`,
-      rowsPerRead: rows
+      rowsPerRead: perRead
     })
   );
   checkArray(base, 'tokens', tokenArr, { ...tokensRole, what: 'token ids' });
   checkArray(base, 'offsets', offsetArr, { ...tokensRole, what: 'text offsets' });
   checkText(base, textArr);
-  const lm = m.lm ? await openPredictions(open, base, T, m.lm.k, rows) : null;
+  const lm = m.lm ? await openPredictions(open, base, T, m.lm.k, perRead) : null;
   const byStream = new Map(streams.map((s, i) => [s.id, arrays[i]]));
   // Tiles as wide as the store's chunks, so that a tile is one fetch (64 in older stores).
   const tileUnits = Math.min(arrays[0].chunks[1], Math.max(...streams.map((s) => s.units)));
