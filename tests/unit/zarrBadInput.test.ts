@@ -69,7 +69,10 @@ interface Store {
   /** the cellscope attributes, edited in place */
   attrs(edit: (m: Json) => void): void;
   /** an array's shape, chunks and data type (v3 names; mapped to NumPy type strings in v2) */
-  array(name: string, edit: { shape?: number[]; chunks?: number[]; dtype?: string }): void;
+  array(
+    name: string,
+    edit: { shape?: readonly number[]; chunks?: readonly number[]; dtype?: string }
+  ): void;
 }
 
 const V2_TYPES: Record<string, string> = {

@@ -7,6 +7,7 @@ import {
   prepareForRecording,
   type ModelInfo
 } from '../onnx';
+import { tokenInputProblem } from '../onnx/tokenInput';
 import {
   lineStarts,
   joinDocuments,
@@ -43,6 +44,8 @@ export function checkModel(
         'npm run record -- --model M.onnx --feed NAME=x.npy (or --tap TENSOR).'
     );
   }
+  const inputProblem = tokenInputProblem(info, name);
+  if (inputProblem) throw new ModelFormatError(inputProblem);
   if (!info.tokenInput) {
     throw new ModelFormatError(
       `"${name}" has no integer token input: the browser records text through a tokenizer. For a model ` +

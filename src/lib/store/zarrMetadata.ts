@@ -184,7 +184,9 @@ export function checkMetadata(key: string, bytes: Uint8Array, ctx: MetadataConte
     );
   };
   const parse = <S extends v.GenericSchema>(schema: S, what: string): v.InferOutput<S> => {
-    const r = v.safeParse(v.pipe(object, schema), doc);
+    const o = v.safeParse(object, doc);
+    if (!o.success) fail(what, o.issues);
+    const r = v.safeParse(schema, doc);
     return r.success ? r.output : fail(what, r.issues);
   };
   if (file === '.zattrs') {
