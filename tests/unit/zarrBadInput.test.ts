@@ -12,6 +12,8 @@ import { join, normalize, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZarrStoreWriter } from '../../src/cli/zarrStore';
 import { RecordingReader } from '../../src/lib/store/reader';
+import { MAX_METADATA_BYTES } from '../../src/lib/store/zarrLimits';
+import { checkMetadata } from '../../src/lib/store/zarrMetadata';
 import { openZarrRecording, ZarrError } from '../../src/lib/store/zarrSource';
 
 const T = 3000;
@@ -297,6 +299,15 @@ describe('array metadata', () => {
     const f = join(dir, s.path, 'tokens', 'zarr.json');
     writeJson(f, { ...readJson(f), fill_value: 'lots' });
     await expectRefused(s.path, /Array "tokens" \(.*\) holds int32 but its fill value is "lots"/);
+  });
+
+  it('refuses a metadata document too large to be one, before parsing it', () => {
+    const ctx = { base: 'http://x/rec.zarr', codecs: new Set<string>() };
+    expect(() =>
+      checkMetadata('/L0.fwd.h/zarr.json', new Uint8Array(MAX_METADATA_BYTES + 1), ctx)
+    ).toThrow(
+      /^http:\/\/x\/rec\.zarr\/L0\.fwd\.h\/zarr\.json is 64 MiB: Zarr metadata is small, and cellscope reads at most 64 MiB of it/
+    );
   });
 
   it('refuses array metadata that is not JSON', async () => {
