@@ -151,7 +151,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
+}, 120_000); // two record commands: slow when the whole suite runs on two cores
 
 afterAll(async () => {
   await new Promise((done) => server?.close(done));

@@ -3,6 +3,7 @@ import { checkNoExternalData, checkVocabularyFits } from '../onnx/checks';
 import { decodeModel, ModelFormatError } from '../onnx/proto';
 import { prepareForRecording } from '../onnx/surgery';
 import { type ModelInfo } from '../onnx/inspect';
+import { tokenInputProblem } from '../onnx/tokenInput';
 import { lineStarts } from '../tokenize/lines';
 import { joinDocuments, jsonlDocuments, splitText } from '../tokenize/documents';
 import {
@@ -37,6 +38,8 @@ export function checkModel(
         'npm run record -- --model M.onnx --feed NAME=x.npy (or --tap TENSOR).'
     );
   }
+  const inputProblem = tokenInputProblem(info, name);
+  if (inputProblem) throw new ModelFormatError(inputProblem);
   if (!info.tokenInput) {
     throw new ModelFormatError(
       `"${name}" has no integer token input: the browser records text through a tokenizer. For a model ` +

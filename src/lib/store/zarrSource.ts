@@ -8,6 +8,10 @@
  * Reads go through zarrita's selection API, so the store's own chunking, byte order, memory order
  * and codecs (gzip, zlib, blosc, zstd, lz4…) are whatever the writer chose; a chunk file that is
  * absent reads as the fill value, as Zarr specifies. No origin but the given URL's is contacted.
+ *
+ * Nothing is trusted before it is checked: every metadata document is validated as it is fetched
+ * (zarrMetadata), then the cellscope attributes and each array against them (zarrAttributes),
+ * within the bounds of zarrLimits, before anything sized by the store is allocated or fetched.
  */
 import type * as Zarrita from 'zarrita';
 import { planChunks } from '../record/core';
@@ -16,14 +20,13 @@ import { lineStarts } from '../tokenize/lines';
 import { corpusPreview, type LoadedCorpus, type RecordingRow } from './db';
 import type { ChunkSource } from './reader';
 import type { Tile } from './tiles';
+import { checkArray, checkChunkRows, checkText, parseAttributes } from './zarrAttributes';
+import { ZarrError } from './zarrError';
+import { checkedStore } from './zarrMetadata';
 
-export class ZarrError extends Error {
-  override name = 'ZarrError';
-}
+export { ZarrError };
 
-const FORMAT = 'cellscope-record/1';
-
-type Store = Zarrita.FetchStore;
+type Store = Zarrita.AsyncReadable;
 type ZArray = Zarrita.Array<Zarrita.DataType, Store>;
 type ZGroup = Zarrita.Group<Store>;
 type Numbers = ArrayLike<number> | BigInt64Array | BigUint64Array;
@@ -43,8 +46,6 @@ async function loadZarrita(): Promise<void> {
   );
   await loading;
 }
-
-const NUMERIC = /^(u?int(8|16|32|64)|float(16|32|64))$/;
 
 /**
  * fetch for the store: network failures and HTTP errors other than 404 become ZarrErrors that say
@@ -128,19 +129,7 @@ async function openArray(
       );
     throw new ZarrError(`${base}/${name}: ${(e as Error).message}`);
   }
-  if (!NUMERIC.test(arr.dtype))
-    throw new ZarrError(`${base}/${name} holds ${arr.dtype}, not numbers.`);
   return arr;
-}
-
-function checkShape(arr: ZArray, name: string, base: string, expected: number[]) {
-  const ok =
-    arr.shape.length === expected.length &&
-    arr.shape.every((n, i) => (i === 0 ? n >= expected[0] : n === expected[i]));
-  if (!ok)
-    throw new ZarrError(
-      `${base}/${name} has shape [${arr.shape.join(', ')}]; the recording's attributes say [${expected.join(', ')}].`
-    );
 }
 
 /** A [rows, cols] selection as C-order Float32Array, whatever the store's dtype and order. */
@@ -197,31 +186,13 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
     throw new ZarrError(`"${url}" is not a web address.`);
   }
   await loadZarrita();
-  const store = new zarr.FetchStore(href, { fetch: guardedFetch });
+  const store = checkedStore(new zarr.FetchStore(href, { fetch: guardedFetch }), {
+    base,
+    codecs: new Set(zarr.registry.keys())
+  });
   const { group, version } = await openGroup(store, base);
-  const m = group.attrs.cellscope as
-    | {
-        format?: string;
-        tokens?: number;
-        chunkRows?: number;
-        streamSpecs?: { id: string; units: number }[];
-        model?: { file?: string; sha256?: string };
-        lm?: { logits?: string; k?: number; vocab?: string[] };
-      }
-    | undefined;
-  if (!m || typeof m.format !== 'string' || !m.format.startsWith('cellscope-record/')) {
-    throw new ZarrError(
-      `${base} is a Zarr v${version} store but not a cellscope recording (no cellscope attributes).`
-    );
-  }
-  if (m.format !== FORMAT) {
-    throw new ZarrError(
-      `${base} was written in format ${m.format}; this cellscope reads ${FORMAT}.`
-    );
-  }
-  const T = m.tokens ?? 0;
-  if (!T || !m.streamSpecs?.length)
-    throw new ZarrError(`${base}: the recording's attributes are incomplete.`);
+  const m = parseAttributes(group.attrs, base, version);
+  const T = m.tokens;
   const streams = m.streamSpecs.map((s) => streamSpec(s.id, s.units));
 
   const open = (name: string) => openArray(group, version, name, base);
@@ -231,16 +202,38 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
     open('offsets'),
     open('text')
   ]);
-  streams.forEach((s, i) => checkShape(arrays[i], s.id, base, [T, s.units]));
-  const lm = m.lm?.logits && m.lm.k ? await openPredictions(open, base, T, m.lm.k) : null;
-  checkShape(tokenArr, 'tokens', base, [T]);
-  checkShape(offsetArr, 'offsets', base, [T]);
+  // Recorder chunks as written; a store from another writer may lack chunkRows: its own chunks.
+  const rows = m.chunkRows ?? arrays[0].chunks[0] ?? 0;
+  checkChunkRows(
+    base,
+    T,
+    rows,
+    m.chunkRows ? 'cellscope.chunkRows' : `the chunk height of ${streams[0].id}`
+  );
+  const perRead = Math.min(rows, T);
+  const tokensRole = {
+    kind: 'integer',
+    shape: [T],
+    axes: ['tokens'],
+    rowsPerRead: perRead
+  } as const;
+  streams.forEach((s, i) =>
+    checkArray(base, s.id, arrays[i], {
+      what: 'hidden states',
+      kind: 'number',
+      shape: [T, s.units],
+      axes: ['tokens', 'units'],
+      source: `cellscope.streamSpecs (${s.id})`,
+      rowsPerRead: perRead
+    })
+  );
+  checkArray(base, 'tokens', tokenArr, { ...tokensRole, what: 'token ids' });
+  checkArray(base, 'offsets', offsetArr, { ...tokensRole, what: 'text offsets' });
+  checkText(base, textArr);
+  const lm = m.lm ? await openPredictions(open, base, T, m.lm.k, perRead) : null;
   const byStream = new Map(streams.map((s, i) => [s.id, arrays[i]]));
   // Tiles as wide as the store's chunks, so that a tile is one fetch (64 in older stores).
   const tileUnits = Math.min(arrays[0].chunks[1], Math.max(...streams.map((s) => s.units)));
-  // Recorder chunks as written; a store from another writer may lack chunkRows: its own chunks.
-  const rows = m.chunkRows ?? arrays[0].chunks[0];
-  if (!rows) throw new ZarrError(`${base}: the recording's attributes are incomplete.`);
 
   const bytes = (await zarr.get(textArr, null)).data as Numbers;
   const text = new TextDecoder().decode(
@@ -334,12 +327,7 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
       };
     }
   };
-  return {
-    recording,
-    corpus,
-    source,
-    vocab: lm && Array.isArray(m.lm?.vocab) ? m.lm.vocab.map(String) : null
-  };
+  return { recording, corpus, source, vocab: lm ? (m.lm?.vocab ?? null) : null };
 }
 
 /** The LM head's predictions stored with the recording (lm_loss, lm_top_ids, lm_top_probs). */
@@ -347,14 +335,27 @@ async function openPredictions(
   open: (name: string) => Promise<ZArray>,
   base: string,
   T: number,
-  k: number
+  k: number,
+  chunkRows: number
 ) {
   const [loss, ids, probs] = await Promise.all(
     ['lm_loss', 'lm_top_ids', 'lm_top_probs'].map((n) => open(n))
   );
-  checkShape(loss, 'lm_loss', base, [T]);
-  checkShape(ids, 'lm_top_ids', base, [T, k]);
-  checkShape(probs, 'lm_top_probs', base, [T, k]);
+  const topK = {
+    shape: [T, k],
+    axes: ['tokens', 'ranks'],
+    source: 'cellscope.lm.k',
+    rowsPerRead: chunkRows
+  };
+  checkArray(base, 'lm_loss', loss, {
+    what: 'losses',
+    kind: 'float',
+    shape: [T],
+    axes: ['tokens'],
+    rowsPerRead: chunkRows
+  });
+  checkArray(base, 'lm_top_ids', ids, { ...topK, what: 'predicted token ids', kind: 'integer' });
+  checkArray(base, 'lm_top_probs', probs, { ...topK, what: 'probabilities', kind: 'float' });
   const rows = async (arr: ZArray, t0: number, t1: number) =>
     toFloat32(await zarr.get(arr, [zarr.slice(t0, t1), null]));
   return {

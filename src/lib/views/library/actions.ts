@@ -1,4 +1,5 @@
 /** What the library page does with files the user drops in: check, store, and say what happened. */
+import { explainOrtError } from '../../onnx/runtimeErrors';
 import { recorder } from '../../recorder/client';
 import {
   addCorpusFiles as addCorpusRows,
@@ -12,6 +13,8 @@ import { type CellscopeDB, type ModelRow } from '../../store/db';
 export interface Notice {
   kind: 'error' | 'info';
   text: string;
+  /** raw text behind the message (e.g. onnxruntime's own), shown folded */
+  details?: { label: string; text: string } | null;
 }
 
 const fail = (e: unknown): Notice => ({ kind: 'error', text: (e as Error).message });
@@ -19,13 +22,16 @@ const fail = (e: unknown): Notice => ({ kind: 'error', text: (e as Error).messag
 export async function addModelFile(db: CellscopeDB, file: File): Promise<Notice> {
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const { tokenizer } = checkModel(bytes, file.name);
+    const { info, tokenizer } = checkModel(bytes, file.name);
     // Load it in the worker as it will be recorded, so an unsupported operator shows up now.
     const problem = await recorder().validate(bytes);
     if (problem) {
-      return fail(
-        new Error(`onnxruntime-web cannot run "${file.name}": ${problem}. Nothing was stored.`)
-      );
+      const { summary, details } = explainOrtError(problem, info);
+      return {
+        kind: 'error',
+        text: `"${file.name}" was not added. ${summary}`,
+        details: details ? { label: "onnxruntime's message", text: details } : null
+      };
     }
     const row = await addModel(db, bytes, file.name);
     return {
