@@ -9,7 +9,8 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { decodeModel, encodeModel, prepareForRecording } from '../../src/lib/onnx';
+import { decodeModel, encodeModel } from '../../src/lib/onnx/proto';
+import { prepareForRecording } from '../../src/lib/onnx/surgery';
 import {
   explainOrtError,
   MAX_IR_VERSION,
@@ -17,7 +18,8 @@ import {
   ORT_WEB_VERSION,
   ortMessage
 } from '../../src/lib/onnx/runtimeErrors';
-import { addModel, CellscopeDB, checkModel } from '../../src/lib/store';
+import { addModel, checkModel } from '../../src/lib/store/library';
+import { CellscopeDB } from '../../src/lib/store/db';
 import { root } from './modelFixture';
 
 const bad = (name: string) =>
