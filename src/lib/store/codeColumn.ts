@@ -47,7 +47,7 @@ export function appendTileColumn(
   else copyCodes(tile.q, rs, u, r0, r1, col.codes!, at);
 }
 
-// Row-major tiles (written before 0.3). Its own function so V8 optimises the strided loop once.
+// Row-major tiles (older ones, without `unitMajor`). Its own function so V8 optimises the strided loop once.
 function copyCodes(
   q: Uint8Array,
   units: number,

@@ -39,7 +39,6 @@ export async function createRecording(db: CellscopeDB, r: NewRecording): Promise
   });
 }
 
-/** A sink for the recorder core that commits each chunk's streams, tokens and state atomically. */
 /** A chunk's streams cut into 8-bit tiles of `width` units each (the recording's tileUnits). */
 export function chunkTiles(
   recordingId: number,
@@ -61,6 +60,7 @@ export function chunkTiles(
   return rows;
 }
 
+/** A sink for the recorder core that commits each chunk's streams, tokens and state atomically. */
 export function dexieSink(
   db: CellscopeDB,
   recordingId: number,

@@ -19,7 +19,7 @@ export interface Tile {
   units: number;
   /**
    * Codes 0..255: [units, rows] (each unit's steps contiguous) when `unitMajor`, else [rows,
-   * units] (tiles written before 0.3). Unit-major lets a scan of a few units over the whole
+   * units] (older tiles, without the flag). Unit-major lets a scan of a few units over the whole
    * corpus touch only their bytes: a row-major column read pulls every cache line of the tile.
    */
   q: Uint8Array;
