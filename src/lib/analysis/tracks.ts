@@ -152,7 +152,7 @@ const fail = (message: string): never => {
 
 const fmtInt = (n: number) => n.toLocaleString('en-US');
 
-export function lengthMismatch(values: number, tokens: number): string {
+function lengthMismatch(values: number, tokens: number): string {
   const d = tokens - values;
   return `the track has ${fmtInt(values)} values but the recording has ${fmtInt(tokens)} tokens (${fmtInt(Math.abs(d))} ${d > 0 ? 'fewer' : 'more'})`;
 }

@@ -28,7 +28,7 @@ import {
   type RecordingRow
 } from '../store';
 
-export const RANK_TOP = 200;
+const RANK_TOP = 200;
 const RANK_BATCH = 8;
 
 export interface MatchQuery {

@@ -171,7 +171,7 @@ function resolve(src: WeightSource | null, feeds: Record<string, TensorLike>): F
   return src.kind === 'const' ? src.values : asFloat32(feeds[src.name], src.name);
 }
 
-export function directionParams(
+function directionParams(
   tap: LayerTap,
   d: number,
   feeds: Record<string, TensorLike>

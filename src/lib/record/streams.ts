@@ -30,7 +30,7 @@ const ACT_RANGE: Record<string, [number, number]> = {
 };
 
 /** Range of a stream's values implied by the layer's activations (direction d). */
-export function streamRange(
+function streamRange(
   tap: Pick<LayerTap, 'op' | 'layerInfo'>,
   d: number,
   kind: StreamKind

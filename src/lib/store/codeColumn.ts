@@ -170,8 +170,3 @@ function addWordLookups(words: Uint32Array, lut: Uint8Array, sums: Uint32Array) 
     sums[i] = (sums[i] + add) >>> 0;
   }
 }
-
-/** Bytes a column holds. */
-export function codeColumnBytes(col: CodeColumn): number {
-  return (col.codes?.byteLength ?? 0) + (col.f32?.byteLength ?? 0) + col.starts.length * 24;
-}

@@ -33,7 +33,7 @@ export {
 export type { DocumentMode } from './library';
 export { TILE_UNITS, encodeTile, decodeTile, tileBytes } from './tiles';
 export type { Tile } from './tiles';
-export { OnTest, countOn, codeColumnBytes } from './codeColumn';
+export { OnTest, countOn } from './codeColumn';
 export type { CodeColumn } from './codeColumn';
 export { storageEstimate, requestPersistence, isQuotaError } from './quota';
 export type { SpaceEstimate } from './quota';
