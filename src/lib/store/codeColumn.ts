@@ -4,6 +4,7 @@
  * memory of decoded floats, and a threshold test over it is a 256-entry lookup per chunk instead
  * of a decode per step: the match scans these (query/runMatch.ts). Pure code.
  */
+import { lastAtOrBefore } from '../bisect';
 import { codeStrides, type Tile } from './tiles';
 
 export interface CodeColumn {
@@ -108,12 +109,7 @@ export class OnTest {
   /** Whether step t is on. */
   at(t: number): boolean {
     const { col } = this;
-    let [lo, hi] = [0, col.starts.length - 1];
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (col.starts[mid] <= t) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = Math.max(0, lastAtOrBefore(col.starts, t));
     if (Number.isNaN(col.step[lo])) return this.isOn(col.f32![t]);
     return this.luts[256 * lo + col.codes![t]] === 1;
   }

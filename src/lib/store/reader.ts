@@ -1,4 +1,5 @@
 /** Reading a recording back: windows of a stream, and the tokens of a window, through an LRU cache. */
+import { lastAtOrBefore } from '../bisect';
 import { CellscopeDB, type PredictionRow, type RecordingRow } from './db';
 import { appendTileColumn, emptyCodeColumn, type CodeColumn } from './codeColumn';
 import { decodeTile, decodeTileColumn, type Tile } from './tiles';
@@ -164,14 +165,11 @@ export class RecordingReader {
   /** The chunks covering rows [t0, t1): chunk index, the rows it gives, and its first row. */
   private *spans(t0: number, t1: number) {
     const starts = this.recording.chunkStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= t0) lo = mid;
-      else hi = mid - 1;
-    }
-    for (let c = lo; c < starts.length && starts[c] < t1; c++) {
+    for (
+      let c = Math.max(0, lastAtOrBefore(starts, t0));
+      c < starts.length && starts[c] < t1;
+      c++
+    ) {
       const base = starts[c];
       const end = c + 1 < starts.length ? starts[c + 1] : this.recording.tokens;
       yield { c, base, from: Math.max(t0, base), to: Math.min(t1, end) };

@@ -5,6 +5,7 @@
 import { robustExtent, topUnitsByMagnitude, type UnitValue } from '../../analysis';
 import type { LoadedCorpus, PredictionWindow, RecordingReader } from '../../store';
 import { lineCol, lineStarts } from '../../tokenize';
+import { lastAtOrBefore } from '../../bisect';
 
 export const ZOOM_LEVELS = [1, 2, 4, 6, 8, 10, 12, 16, 20] as const;
 
@@ -169,15 +170,9 @@ export class ExplorerState {
     }
     if (!hit) return `"${query}" does not occur in the corpus.`;
     // The token whose start is the last one at or before the match.
-    let lo = 0;
-    let hi = offsets.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (offsets[mid] <= hit.index) lo = mid;
-      else hi = mid - 1;
-    }
-    this.hoverT = lo;
-    this.setT0(lo - Math.floor(this.cols / 3));
+    const t = Math.max(0, lastAtOrBefore(offsets, hit.index));
+    this.hoverT = t;
+    this.setT0(t - Math.floor(this.cols / 3));
     return null;
   }
 
