@@ -5,6 +5,7 @@
 import { robustExtent, topUnitsByMagnitude, type UnitValue } from '../../analysis';
 import type { LoadedCorpus, PredictionWindow, RecordingReader } from '../../store';
 import { lineCol, lineStarts } from '../../tokenize';
+import { tokenTexts } from '../../tokenize/tokenText';
 import { lastAtOrBefore } from '../../bisect';
 
 export const ZOOM_LEVELS = [1, 2, 4, 6, 8, 10, 12, 16, 20] as const;
@@ -190,12 +191,7 @@ export class ExplorerState {
         this.reader.predictions(t0, t1)
       ]);
       if (seq !== this.seq) return;
-      const text = this.corpus.text;
-      const tokens: string[] = [];
-      for (let i = 0; i < t1 - t0; i++) {
-        const end = i + 1 < toks.offsets.length ? toks.offsets[i + 1] : text.length;
-        tokens.push(text.slice(toks.offsets[i], end));
-      }
+      const tokens = tokenTexts(this.corpus.text, toks.offsets, t1 - t0);
       this.data = {
         stream,
         t0,
