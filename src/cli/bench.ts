@@ -19,7 +19,8 @@ import { parseKinds, planStreams, recordChunks, tokenTensor, type TensorCtor } f
 import { chunkTiles, decodeTile, TILE_UNITS, tileBytes } from '../lib/store';
 import { createTokenizer, parseTokenizerSpec } from '../lib/tokenize';
 import { matchBench } from './benchMatch';
-import { chromiumOptions, previewServer } from './benchBrowser';
+import { previewServer } from './benchBrowser';
+import { launchOptions } from './chromiumFlags';
 import { readBench } from './benchRead';
 import { uiBench } from './benchUi';
 
@@ -172,7 +173,7 @@ export async function browserRecordRate(kinds: string): Promise<number> {
   const server = await previewServer(root, 4188);
   try {
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch(chromiumOptions());
+    const browser = await chromium.launch(launchOptions());
     const page = await browser.newPage();
     await page.goto(server.url);
     await page.getByRole('combobox', { name: 'Streams to record' }).selectOption(kinds);
