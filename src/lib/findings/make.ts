@@ -3,8 +3,7 @@ import type { CellscopeDB, RecordingRow } from '../store';
 import { FINDING_FORMAT, type Finding } from './schema';
 import { selectionOf, writeViewState, type ViewState } from '../views/explorer/urlState';
 import type { Match } from '../analysis';
-
-export const APP_VERSION = '0.2.0';
+import { APP_VERSION } from '../version';
 
 export interface FindingSource {
   recording: RecordingRow;
