@@ -210,7 +210,7 @@ async function codec(Tensor: TensorCtor, ids: Int32Array) {
           const s = streams.find((x) => x.id === row.stream)!;
           const t = row.tile;
           const out = new Float32Array(t.rows * t.units);
-          decodeTile(t, 0, t.rows, out, t.units, 0);
+          decodeTile(t, 0, t.rows, { data: out, base: 0, stride: t.units });
           const src = r.streams[s.id];
           for (let i = 0; i < t.rows; i++) {
             for (let u = 0; u < t.units; u++) {

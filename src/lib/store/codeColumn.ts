@@ -5,7 +5,7 @@
  * of a decode per step: the match scans these (query/runMatch.ts). Pure code.
  */
 import { lastAtOrBefore } from '../bisect';
-import { codeStrides, type Tile } from './tiles';
+import { unitCodes, type StridedCodes, type Tile } from './tiles';
 
 export interface CodeColumn {
   length: number;
@@ -43,22 +43,15 @@ export function appendTileColumn(
     ? [tile.range[0], (tile.range[1] - tile.range[0]) / 255]
     : [tile.lo![u], tile.step![u]];
   pushSegment(col, at, lo, step);
-  const [rs, us] = codeStrides(tile);
-  if (rs === 1) col.codes!.set(tile.q.subarray(u * us + r0, u * us + r1), at);
-  else copyCodes(tile.q, rs, u, r0, r1, col.codes!, at);
+  const codes = unitCodes(tile, u, r0);
+  if (codes.stride === 1) col.codes!.set(codes.data.subarray(codes.base, codes.base + r1 - r0), at);
+  else copyCodes(codes, r1 - r0, col.codes!, at);
 }
 
 // Row-major tiles (older ones, without `unitMajor`). Its own function so V8 optimises the strided loop once.
-function copyCodes(
-  q: Uint8Array,
-  units: number,
-  u: number,
-  r0: number,
-  r1: number,
-  out: Uint8Array,
-  at: number
-) {
-  for (let r = r0, i = r0 * units + u, o = at; r < r1; r++, i += units, o++) out[o] = q[i];
+function copyCodes(codes: StridedCodes, n: number, out: Uint8Array, at: number) {
+  const [q, stride] = [codes.data, codes.stride];
+  for (let i = 0, a = codes.base; i < n; i++, a += stride) out[at + i] = q[a];
 }
 
 function pushSegment(col: CodeColumn, at: number, lo: number, step: number) {

@@ -202,7 +202,11 @@ export class RecordingReader {
     const fetched = await Promise.all(spans.map(({ c }) => this.tiles(stream, c, blocks)));
     spans.forEach(({ base, from, to }, i) =>
       fetched[i].forEach((tile, b) =>
-        decodeTile(tile, from - base, to - base, out, units, (from - t0) * units + b * width)
+        decodeTile(tile, from - base, to - base, {
+          data: out,
+          base: (from - t0) * units + b * width,
+          stride: units
+        })
       )
     );
     return out;
@@ -214,7 +218,7 @@ export class RecordingReader {
     const k = columns.length;
     const out = new Float32Array((t1 - t0) * k);
     await this.columnTiles(stream, columns, t0, t1, (tile, u, j, r0, r1, at) =>
-      decodeTileColumn(tile, u, r0, r1, out, k, at * k + j)
+      decodeTileColumn(tile, u, r0, r1, { data: out, base: at * k + j, stride: k })
     );
     return out;
   }

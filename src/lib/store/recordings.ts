@@ -53,7 +53,7 @@ export function chunkTiles(
     for (let block = 0; block * width < s.units; block++) {
       const u0 = block * width;
       const n = Math.min(width, s.units - u0);
-      const tile = encodeTile(data, r.length, n, s.units, u0, s.range);
+      const tile = encodeTile({ data, base: u0, stride: s.units }, r.length, n, s.range);
       rows.push({ recordingId, stream: s.id, chunk: r.chunk, block, tile });
     }
   }
