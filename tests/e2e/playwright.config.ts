@@ -17,8 +17,7 @@ export default defineConfig({
     launchOptions: launchOptions()
   },
   webServer: {
-    command:
-      `npm run build && node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port ${port} --strictPort`,
+    command: `npm run build && node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port ${port} --strictPort`,
     cwd: '../..',
     url: `http://127.0.0.1:${port}`,
     timeout: 180_000,
