@@ -114,7 +114,7 @@ function encodeAffine(
 }
 
 /** Where code (r, u) of a tile is: q[r * rowStride + u * unitStride]. */
-export function codeStrides(tile: Tile): [rowStride: number, unitStride: number] {
+function codeStrides(tile: Tile): [rowStride: number, unitStride: number] {
   return tile.unitMajor ? [1, tile.rows] : [tile.units, 1];
 }
 
