@@ -23,7 +23,8 @@ import { chunkTiles } from '../lib/store/recordings';
 import { decodeTile, TILE_UNITS, tileBytes } from '../lib/store/tiles';
 import { createTokenizer, parseTokenizerSpec } from '../lib/tokenize/tokenizer';
 import { matchBench } from './benchMatch';
-import { chromiumOptions, previewServer } from './benchBrowser';
+import { previewServer } from './benchBrowser';
+import { launchOptions } from './chromiumFlags';
 import { readBench } from './benchRead';
 import { uiBench } from './benchUi';
 
@@ -176,7 +177,7 @@ export async function browserRecordRate(kinds: string): Promise<number> {
   const server = await previewServer(root, 4188);
   try {
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch(chromiumOptions());
+    const browser = await chromium.launch(launchOptions());
     const page = await browser.newPage();
     await page.goto(server.url);
     await page.getByRole('combobox', { name: 'Streams to record' }).selectOption(kinds);
@@ -213,7 +214,7 @@ async function codec(Tensor: TensorCtor, ids: Int32Array) {
           const s = streams.find((x) => x.id === row.stream)!;
           const t = row.tile;
           const out = new Float32Array(t.rows * t.units);
-          decodeTile(t, 0, t.rows, out, t.units, 0);
+          decodeTile(t, 0, t.rows, { data: out, base: 0, stride: t.units });
           const src = r.streams[s.id];
           for (let i = 0; i < t.rows; i++) {
             for (let u = 0; u < t.units; u++) {

@@ -1,21 +1,6 @@
-/** Headless Debian Chromium and the built app's preview server, for the browser benchmarks. */
+/** The built app's preview server, for the browser benchmarks (Chromium flags: chromiumFlags.ts). */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-
-/** Flags that keep Chromium off the network and GPU-free (as in tests/e2e/playwright.config.ts). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync'
-];
-
-export const chromiumOptions = () => ({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: CHROMIUM_ARGS
-});
 
 /** `vite preview` of the built app on a port, ready when this resolves; stop() ends it. */
 export async function previewServer(

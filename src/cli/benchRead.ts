@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromiumOptions } from './benchBrowser';
+import { launchOptions } from './chromiumFlags';
 
 interface MatchTimes {
   ms: number;
@@ -38,7 +38,7 @@ export async function readBench(root: string, emit: Emit, shapes: Shape[]): Prom
   const profile = mkdtempSync(join(tmpdir(), 'cellscope-read-'));
   const url = 'http://127.0.0.1:4189/tests/bench/read.html';
   const open = async () => {
-    const context = await chromium.launchPersistentContext(profile, chromiumOptions());
+    const context = await chromium.launchPersistentContext(profile, launchOptions());
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(600_000);
     await page.goto(url);

@@ -7,7 +7,8 @@
  * painted), over 34 pages forward and back after 4 warm-up pages.
  * Target: 16 ms (one frame).
  */
-import { chromiumOptions, previewServer } from './benchBrowser';
+import { previewServer } from './benchBrowser';
+import { launchOptions } from './chromiumFlags';
 
 type Emit = (name: string, value: number, unit: string, baseline: number | null) => void;
 
@@ -17,7 +18,7 @@ const quantile = (xs: number[], q: number) =>
 export async function uiBench(root: string, emit: Emit): Promise<void> {
   const server = await previewServer(root, 4190);
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch(chromiumOptions());
+  const browser = await chromium.launch(launchOptions());
   try {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     page.setDefaultTimeout(300_000);

@@ -4,8 +4,8 @@ import modelUrl from '../../models/code-lstm.onnx?url';
 import { addCorpus, addModel } from './store/library';
 import { type CellscopeDB } from './store/db';
 
-export const DEMO_MODEL_NAME = 'code-lstm.onnx';
-export const DEMO_CORPUS_NAME = 'stb_c_lexer.h';
+const DEMO_MODEL_NAME = 'code-lstm.onnx';
+const DEMO_CORPUS_NAME = 'stb_c_lexer.h';
 const SEEDED_KEY = 'cellscope.demo-seeded';
 
 async function fetchBytes(url: string): Promise<Uint8Array> {

@@ -1,15 +1,2 @@
-/** Debian's Chromium (never a downloaded browser); the flags keep it off the network. */
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic'
-];
-
-export const launchOptions = (extra: string[] = []) => ({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [...chromiumArgs, ...extra]
-});
+/** Debian's Chromium for the e2e tests: the flags are shared with the benchmarks (src/cli). */
+export { chromiumArgs, launchOptions } from '../../src/cli/chromiumFlags';

@@ -61,6 +61,11 @@ describe('finding files', () => {
     expect(published.required).toContain('selection');
   });
 
+  it('names the app version from package.json', () => {
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+    expect(finding().app).toEqual({ name: 'cellscope', version: pkg.version });
+  });
+
   it('refuses tampered or foreign files with a precise message', () => {
     const f = finding();
     const bad = (x: unknown) => () => parseFinding(JSON.stringify(x), 'x.json');

@@ -16,9 +16,9 @@ function random(n: number, lo: number, hi: number, seed = 1) {
 }
 
 function roundTrip(src: Float32Array, rows: number, units: number, range: [number, number] | null) {
-  const tile = encodeTile(src, rows, units, units, 0, range);
+  const tile = encodeTile({ data: src, base: 0, stride: units }, rows, units, range);
   const out = new Float32Array(rows * units);
-  decodeTile(tile, 0, rows, out, units, 0);
+  decodeTile(tile, 0, rows, { data: out, base: 0, stride: units });
   let err = 0;
   src.forEach((v, i) => (err = Math.max(err, Math.abs(v - out[i]))));
   return { tile, err };
@@ -43,9 +43,9 @@ describe('tile codec (8-bit)', () => {
       src[r * 2] = 50 * Math.sin(r / 30); // range 100
       src[r * 2 + 1] = 0.01 * Math.cos(r / 7); // range 0.02: must keep its own precision
     }
-    const tile = encodeTile(src, rows, 2, 2, 0, null);
+    const tile = encodeTile({ data: src, base: 0, stride: 2 }, rows, 2, null);
     const out = new Float32Array(rows * 2);
-    decodeTile(tile, 0, rows, out, 2, 0);
+    decodeTile(tile, 0, rows, { data: out, base: 0, stride: 2 });
     for (let r = 0; r < rows; r++) {
       expect(Math.abs(out[r * 2] - src[r * 2])).toBeLessThanOrEqual(100 / 510 + 1e-5);
       expect(Math.abs(out[r * 2 + 1] - src[r * 2 + 1])).toBeLessThanOrEqual(0.02 / 510 + 1e-7);
@@ -62,9 +62,9 @@ describe('tile codec (8-bit)', () => {
   it('reads a column block out of wider rows and decodes a row range into a strided output', () => {
     const rows = 10;
     const wide = Float32Array.from({ length: rows * 8 }, (_, i) => ((i % 8) - 4) / 4);
-    const tile = encodeTile(wide, rows, 3, 8, 2, [-1, 1]); // units 2..4 of 8
+    const tile = encodeTile({ data: wide, base: 2, stride: 8 }, rows, 3, [-1, 1]); // units 2..4 of 8
     const out = new Float32Array(4 * 5).fill(NaN);
-    decodeTile(tile, 3, 7, out, 5, 1);
+    decodeTile(tile, 3, 7, { data: out, base: 1, stride: 5 });
     for (let r = 0; r < 4; r++)
       for (let u = 0; u < 3; u++)
         expect(out[r * 5 + 1 + u]).toBeCloseTo(wide[(r + 3) * 8 + 2 + u], 2);
@@ -73,16 +73,16 @@ describe('tile codec (8-bit)', () => {
 });
 
 describe('tile layout', () => {
-  it('writes unit-major codes; row-major tiles written before 0.3 decode to the same values', () => {
+  it('writes unit-major codes; older row-major tiles decode to the same values', () => {
     const rows = 37;
     const units = 5;
     const src = random(rows * units, -1, 1, 7);
     for (const range of [[-1, 1] as [number, number], null]) {
-      const tile = encodeTile(src, rows, units, units, 0, range);
+      const tile = encodeTile({ data: src, base: 0, stride: units }, rows, units, range);
       expect(tile.unitMajor).toBe(true);
       // Unit u's steps are contiguous.
       const out = new Float32Array(rows * units);
-      decodeTile(tile, 0, rows, out, units, 0);
+      decodeTile(tile, 0, rows, { data: out, base: 0, stride: units });
       const k = tile.range ? 2 / 255 : tile.step![2];
       const lo = tile.range ? -1 : tile.lo![2];
       for (let r = 0; r < rows; r++)
@@ -93,11 +93,11 @@ describe('tile layout', () => {
         for (let u = 0; u < units; u++) q[r * units + u] = tile.q[u * rows + r];
       const legacy: Tile = { ...tile, q, unitMajor: undefined };
       const again = new Float32Array(rows * units);
-      decodeTile(legacy, 0, rows, again, units, 0);
+      decodeTile(legacy, 0, rows, { data: again, base: 0, stride: units });
       expect(again).toEqual(out);
       for (const t of [tile, legacy]) {
         const col = new Float32Array(10);
-        decodeTileColumn(t, 3, 20, 30, col, 1, 0);
+        decodeTileColumn(t, 3, 20, 30, { data: col, base: 0, stride: 1 });
         expect(col).toEqual(Float32Array.from({ length: 10 }, (_, i) => out[(20 + i) * units + 3]));
       }
     }

@@ -80,7 +80,7 @@ export interface CandidateScan {
   phraseLength: number;
 }
 
-export const DEFAULT_MAX_CANDIDATES = 10_000;
+const DEFAULT_MAX_CANDIDATES = 10_000;
 const CHUNK = 65_536;
 
 /** Throw the signal's reason once it is aborted (checked between chunks of work). */

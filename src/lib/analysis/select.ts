@@ -15,6 +15,7 @@
  *    ignored too: the state resets at a document start, so "off before" means nothing there.
  *  - NaN values count as off.
  */
+import { lastAtOrBefore } from '../bisect';
 
 export interface SelectQuery {
   /** absolute steps [b0, b1) */
@@ -35,18 +36,6 @@ interface Spans {
   r1: number;
 }
 
-/** Index of the last document start <= t (-1 if none). */
-function docIndex(docStarts: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = docStarts.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (docStarts[mid] <= t) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return hi;
-}
-
 function spans(values: Float32Array, units: number, t0: number, q: SelectQuery): Spans {
   const T = units > 0 ? Math.floor(values.length / units) : 0;
   const [b0, b1] = q.brush;
@@ -55,8 +44,8 @@ function spans(values: Float32Array, units: number, t0: number, q: SelectQuery):
   if (b0 < t0 || b1 > t0 + T)
     throw new RangeError(`the brush [${b0}, ${b1}) is outside the window [${t0}, ${t0 + T})`);
   const docs = q.docStarts ?? [];
-  const first = docIndex(docs, b0); // padding stops at the brush's documents' edges
-  const last = docIndex(docs, b1 - 1);
+  const first = lastAtOrBefore(docs, b0); // padding stops at the brush's documents' edges
+  const last = lastAtOrBefore(docs, b1 - 1);
   const l = Math.max(t0, b0 - Math.max(0, q.padLeft), first >= 0 ? docs[first] : 0);
   let r = Math.min(t0 + T, b1 + Math.max(0, q.padRight));
   if (last + 1 < docs.length) r = Math.min(r, docs[last + 1]);

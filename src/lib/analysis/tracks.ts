@@ -4,6 +4,7 @@
  * Missing values are NaN. A token's text is [offsets[t], offsets[t + 1]) minus trailing
  * whitespace (word tokens start at a word and run to the next one).
  */
+import { lastAtOrBefore } from '../bisect';
 
 export interface Track {
   name: string;
@@ -152,7 +153,7 @@ const fail = (message: string): never => {
 
 const fmtInt = (n: number) => n.toLocaleString('en-US');
 
-export function lengthMismatch(values: number, tokens: number): string {
+function lengthMismatch(values: number, tokens: number): string {
   const d = tokens - values;
   return `the track has ${fmtInt(values)} values but the recording has ${fmtInt(tokens)} tokens (${fmtInt(Math.abs(d))} ${d > 0 ? 'fewer' : 'more'})`;
 }
@@ -207,18 +208,6 @@ function splitCsv(line: string, sep: string): string[] {
   return cells;
 }
 
-/** Token containing each character offset: the last token starting at or before it. */
-function tokenAt(offsets: Uint32Array, o: number): number {
-  let lo = 0;
-  let hi = offsets.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (offsets[mid] <= o) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return hi;
-}
-
 interface Ctx {
   file: string;
   tokens: number;
@@ -243,7 +232,7 @@ function byOffset<V>(
       fail(
         `${where(i)}: offset ${o} is not a character offset in 0…${fmtInt(ctx.textLength - 1)}.`
       );
-    const t = tokenAt(ctx.offsets, o);
+    const t = lastAtOrBefore(ctx.offsets, o);
     if (t >= 0 && o < best[t]) [best[t], out[t]] = [o, cells[i]];
   });
   return out;

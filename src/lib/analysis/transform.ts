@@ -3,6 +3,7 @@
  * the window in view (as the select view shows it) and applied to the same units' values over the
  * whole recording, so "≥ θ" means the same in the select view and in the match.
  */
+import { bisect } from '../bisect';
 import type { Normalization } from './threshold';
 
 export type UnitTransform =
@@ -35,18 +36,6 @@ export function unitTransform(
   return { mode, mean, sd };
 }
 
-/** Count of values < x (strict) or <= x in an ascending array. */
-function rank(sorted: Float32Array, x: number, inclusive: boolean): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < x || (inclusive && sorted[mid] === x)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Transform one value of unit u (same result as `normalize` for values of the window). */
 export function transformValue(tf: UnitTransform, u: number, v: number): number {
   if (tf.mode === 'raw') return v;
@@ -55,7 +44,7 @@ export function transformValue(tf: UnitTransform, u: number, v: number): number 
   const n = s.length;
   if (n === 0) return NaN;
   if (n === 1) return 0.5;
-  const p = (rank(s, v, false) + rank(s, v, true) - 1) / 2 / (n - 1);
+  const p = (bisect(s, v, false) + bisect(s, v) - 1) / 2 / (n - 1);
   return Math.max(0, Math.min(1, p));
 }
 

@@ -3,7 +3,7 @@ import type { CellscopeDB, FindingRow } from '../store/db';
 import { findingQuery, locateFinding } from './make';
 import { MAX_FINDING_BYTES, parseFinding, type Finding } from './schema';
 
-export const BUNDLE_FORMAT = 'cellscope-findings/1';
+const BUNDLE_FORMAT = 'cellscope-findings/1';
 // A bundle of typical findings (~10 KB each) holds thousands; a 50 MB file is not one.
 const MAX_BUNDLE_BYTES = 10 * MAX_FINDING_BYTES;
 

@@ -3,8 +3,7 @@ import type { CellscopeDB, RecordingRow } from '../store/db';
 import { FINDING_FORMAT, type Finding } from './schema';
 import { selectionOf, writeViewState, type ViewState } from './viewState';
 import type { Match } from '../analysis/matchScore';
-
-export const APP_VERSION = '0.2.0';
+import { APP_VERSION } from '../version';
 
 export interface FindingSource {
   recording: RecordingRow;

@@ -53,8 +53,3 @@ export function constantTensor(graph: GraphProto, name: string): TensorProto | u
   const c = graph.node?.find((n) => n.opType === 'Constant' && n.output?.[0] === name);
   return c?.attribute?.find((a) => a.name === 'value')?.t ?? undefined;
 }
-
-export function graphInputNames(graph: GraphProto): Set<string> {
-  const inits = new Set((graph.initializer ?? []).map((t) => t.name));
-  return new Set((graph.input ?? []).map((i) => i.name ?? '').filter((n) => !inits.has(n)));
-}

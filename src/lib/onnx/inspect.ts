@@ -146,7 +146,7 @@ const PASS_THROUGH = new Set([
  * Follow an input forward (Gather as indices, Transpose, elementwise ops) to the first recurrent
  * node's X and report which input axes arrive at X's time and batch axes.
  */
-export function traceAxes(
+function traceAxes(
   nodes: NodeProto[],
   input: string,
   rank: number,

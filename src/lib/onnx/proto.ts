@@ -79,11 +79,6 @@ export function attrStrings(node: NodeProto, name: string): string[] {
   return (a?.strings ?? []).map((s) => new TextDecoder().decode(s));
 }
 
-export function attrInts(node: NodeProto, name: string): number[] | undefined {
-  const a = attr(node, name);
-  return a?.ints?.length ? a.ints.map((v) => toNumber(v)) : undefined;
-}
-
 /** A float tensor's values, from raw_data (little-endian) or float_data. */
 export function tensorToFloat32(t: TensorProto): Float32Array {
   if (t.dataType !== DataType.FLOAT) {

@@ -1,7 +1,7 @@
 /**
  * Graph surgery for recording. For every recurrent node:
  * - its initial state becomes a graph input and its Y and final states graph outputs, so the
- *   recorder can run a long corpus in chunks and carry the state (DESIGN.md);
+ *   recorder can run a long corpus in chunks and carry the state (README, "What is recorded");
  * - the tensor that used to feed its initial state is exposed too, so a model's own initial state
  *   (a graph input, a constant) is still honoured at the start of a sequence;
  * - with `internals`, the gate pre-activations' matrix products X·Wᵀ and h·Rᵀ are added as batched

@@ -19,7 +19,7 @@ import { countOn, OnTest, type CodeColumn } from '../store/codeColumn';
 import { type RecordingReader } from '../store/reader';
 import { type RecordingRow } from '../store/db';
 
-export const RANK_TOP = 200;
+const RANK_TOP = 200;
 const RANK_BATCH = 8;
 
 export interface MatchQuery {

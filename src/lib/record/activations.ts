@@ -34,10 +34,6 @@ export class ActivationError extends Error {
   override name = 'ActivationError';
 }
 
-export function isKnownActivation(name: string): boolean {
-  return name.toLowerCase() in DEFS;
-}
-
 /** Build the activation functions of a node from its attribute lists. */
 export function buildActivations(
   names: string[],

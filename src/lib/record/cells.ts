@@ -1,7 +1,7 @@
 /**
  * Internal states of a recurrent layer that the ONNX ops do not output — c_t and the gates —
  * recomputed exactly from what they do: the gate pre-activations' matrix products (computed in the
- * graph by batched MatMuls, see onnx/taps.ts) and the hidden states Y. Only the cheap elementwise
+ * graph by batched MatMuls, see onnx/surgery.ts) and the hidden states Y. Only the cheap elementwise
  * recurrence runs here, in the order of the ONNX operator equations.
  */
 import { sigmoid, type Activation } from './activations';

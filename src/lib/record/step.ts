@@ -5,7 +5,7 @@
 import type { CellTap, LayerTap, WeightSource } from '../onnx/surgery';
 import { buildActivations } from './activations';
 import { computeCellStreams, type DirectionParams } from './cells';
-import { directionName, type StreamKind } from './streams';
+import { directionName, needsInternals, streamId, type StreamKind } from './streams';
 
 export interface TensorLike {
   readonly data: unknown;
@@ -171,7 +171,7 @@ function resolve(src: WeightSource | null, feeds: Record<string, TensorLike>): F
   return src.kind === 'const' ? src.values : asFloat32(feeds[src.name], src.name);
 }
 
-export function directionParams(
+function directionParams(
   tap: LayerTap,
   d: number,
   feeds: Record<string, TensorLike>
@@ -222,11 +222,11 @@ function extractStreams(
     for (let d = 0; d < D; d++) {
       const dir = directionName(tap, d);
       const params =
-        tap.internals && needsCells(kinds) ? directionParams(tap, d, input.feeds) : null;
+        tap.internals && needsInternals(kinds) ? directionParams(tap, d, input.feeds) : null;
       const taps = tap.internals?.directions[d];
       for (let b = 0; b < B; b++) {
         const len = input.lengths[b];
-        const id = (kind: StreamKind) => `L${tap.layer}.${dir}.${kind}`;
+        const id = (kind: StreamKind) => streamId(tap.layer, dir, kind);
         if (kinds.has('h')) perBatch[b][id('h')] = yRows(y, T, D, B, H, d, b, len);
         if (!params || !taps) continue;
         const GH = tap.gates * H;
@@ -271,7 +271,7 @@ function extractCellStreams(
   const units: Record<string, number> = {};
   for (const cell of cells) {
     if (!kinds.has(cell.kind)) continue;
-    const id = `L${cell.layer}.fwd.${cell.kind}`;
+    const id = streamId(cell.layer, 'fwd', cell.kind);
     let parts: Float32Array[];
     if (cell.steps) parts = cell.steps.map((n) => asFloat32(out[n], n));
     else {
@@ -294,5 +294,3 @@ function extractCellStreams(
   }
   return units;
 }
-
-const needsCells = (kinds: Set<StreamKind>) => [...kinds].some((k) => k !== 'h');

@@ -1,4 +1,9 @@
-/** Stream ids and layout: `L{k}.{fwd|bwd}.{kind}`, one row per timestep (DESIGN.md). */
+/**
+ * Stream ids and layout: `L{k}.{fwd|bwd}.{kind}` — k counts recurrent layers from the input
+ * (0-based, graph order); kind is h, c or a gate (LSTM i, f, o, g; GRU z, r, n). One row per
+ * timestep: the state right after that token, a backward direction indexed by input position like
+ * ONNX `Y` (README, "What is recorded").
+ */
 import type { LayerTap } from '../onnx/surgery';
 
 export type Direction = 'fwd' | 'bwd';
@@ -25,7 +30,7 @@ const ACT_RANGE: Record<string, [number, number]> = {
 };
 
 /** Range of a stream's values implied by the layer's activations (direction d). */
-export function streamRange(
+function streamRange(
   tap: Pick<LayerTap, 'op' | 'layerInfo'>,
   d: number,
   kind: StreamKind

@@ -4,7 +4,8 @@
  * memory of decoded floats, and a threshold test over it is a 256-entry lookup per chunk instead
  * of a decode per step: the match scans these (query/runMatch.ts). Pure code.
  */
-import { codeStrides, type Tile } from './tiles';
+import { lastAtOrBefore } from '../bisect';
+import { unitCodes, type StridedCodes, type Tile } from './tiles';
 
 export interface CodeColumn {
   length: number;
@@ -42,22 +43,15 @@ export function appendTileColumn(
     ? [tile.range[0], (tile.range[1] - tile.range[0]) / 255]
     : [tile.lo![u], tile.step![u]];
   pushSegment(col, at, lo, step);
-  const [rs, us] = codeStrides(tile);
-  if (rs === 1) col.codes!.set(tile.q.subarray(u * us + r0, u * us + r1), at);
-  else copyCodes(tile.q, rs, u, r0, r1, col.codes!, at);
+  const codes = unitCodes(tile, u, r0);
+  if (codes.stride === 1) col.codes!.set(codes.data.subarray(codes.base, codes.base + r1 - r0), at);
+  else copyCodes(codes, r1 - r0, col.codes!, at);
 }
 
-// Row-major tiles (written before 0.3). Its own function so V8 optimises the strided loop once.
-function copyCodes(
-  q: Uint8Array,
-  units: number,
-  u: number,
-  r0: number,
-  r1: number,
-  out: Uint8Array,
-  at: number
-) {
-  for (let r = r0, i = r0 * units + u, o = at; r < r1; r++, i += units, o++) out[o] = q[i];
+// Row-major tiles (older ones, without `unitMajor`). Its own function so V8 optimises the strided loop once.
+function copyCodes(codes: StridedCodes, n: number, out: Uint8Array, at: number) {
+  const [q, stride] = [codes.data, codes.stride];
+  for (let i = 0, a = codes.base; i < n; i++, a += stride) out[at + i] = q[a];
 }
 
 function pushSegment(col: CodeColumn, at: number, lo: number, step: number) {
@@ -108,12 +102,7 @@ export class OnTest {
   /** Whether step t is on. */
   at(t: number): boolean {
     const { col } = this;
-    let [lo, hi] = [0, col.starts.length - 1];
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (col.starts[mid] <= t) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = Math.max(0, lastAtOrBefore(col.starts, t));
     if (Number.isNaN(col.step[lo])) return this.isOn(col.f32![t]);
     return this.luts[256 * lo + col.codes![t]] === 1;
   }
@@ -169,9 +158,4 @@ function addWordLookups(words: Uint32Array, lut: Uint8Array, sums: Uint32Array) 
       (lut[w >>> 24] << 24);
     sums[i] = (sums[i] + add) >>> 0;
   }
-}
-
-/** Bytes a column holds. */
-export function codeColumnBytes(col: CodeColumn): number {
-  return (col.codes?.byteLength ?? 0) + (col.f32?.byteLength ?? 0) + col.starts.length * 24;
 }

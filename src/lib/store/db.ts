@@ -99,7 +99,7 @@ export interface TokenRow {
 }
 
 /** Schema v1 (cellscope 0.1): corpora rows held their whole text. */
-export const SCHEMA_V1 = {
+const SCHEMA_V1 = {
   models: '&sha256, addedAt',
   corpora: '&sha256, addedAt',
   recordings: '++id, [modelSha+corpusSha], status, createdAt',
@@ -108,7 +108,7 @@ export const SCHEMA_V1 = {
 };
 
 /** Schema v2: corpus texts in their own table; tile width per recording; LM-head predictions, tracks and findings. */
-export const SCHEMA_V2 = {
+const SCHEMA_V2 = {
   ...SCHEMA_V1,
   corpusTexts: '&sha256',
   tracks: '++id, recordingId',

@@ -38,7 +38,7 @@ export function memoryRecording(o: MemoryRecordingOptions) {
     const data = o.chunkValues(c, c * chunkSize, rows);
     for (let b = 0; b * width < o.units; b++) {
       const n = Math.min(width, o.units - b * width);
-      const tile = encodeTile(data, rows, n, o.units, b * width, range);
+      const tile = encodeTile({ data, base: b * width, stride: o.units }, rows, n, range);
       tiles.set(`${c}/${b}`, o.tile ? o.tile(tile, c, b, data) : tile);
     }
   }

@@ -1,4 +1,5 @@
 /** Reading a recording back: windows of a stream, and the tokens of a window, through an LRU cache. */
+import { lastAtOrBefore } from '../bisect';
 import { CellscopeDB, type PredictionRow, type RecordingRow } from './db';
 import { appendTileColumn, emptyCodeColumn, type CodeColumn } from './codeColumn';
 import { decodeTile, decodeTileColumn, type Tile } from './tiles';
@@ -164,14 +165,11 @@ export class RecordingReader {
   /** The chunks covering rows [t0, t1): chunk index, the rows it gives, and its first row. */
   private *spans(t0: number, t1: number) {
     const starts = this.recording.chunkStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= t0) lo = mid;
-      else hi = mid - 1;
-    }
-    for (let c = lo; c < starts.length && starts[c] < t1; c++) {
+    for (
+      let c = Math.max(0, lastAtOrBefore(starts, t0));
+      c < starts.length && starts[c] < t1;
+      c++
+    ) {
       const base = starts[c];
       const end = c + 1 < starts.length ? starts[c + 1] : this.recording.tokens;
       yield { c, base, from: Math.max(t0, base), to: Math.min(t1, end) };
@@ -204,7 +202,11 @@ export class RecordingReader {
     const fetched = await Promise.all(spans.map(({ c }) => this.tiles(stream, c, blocks)));
     spans.forEach(({ base, from, to }, i) =>
       fetched[i].forEach((tile, b) =>
-        decodeTile(tile, from - base, to - base, out, units, (from - t0) * units + b * width)
+        decodeTile(tile, from - base, to - base, {
+          data: out,
+          base: (from - t0) * units + b * width,
+          stride: units
+        })
       )
     );
     return out;
@@ -216,7 +218,7 @@ export class RecordingReader {
     const k = columns.length;
     const out = new Float32Array((t1 - t0) * k);
     await this.columnTiles(stream, columns, t0, t1, (tile, u, j, r0, r1, at) =>
-      decodeTileColumn(tile, u, r0, r1, out, k, at * k + j)
+      decodeTileColumn(tile, u, r0, r1, { data: out, base: at * k + j, stride: k })
     );
     return out;
   }

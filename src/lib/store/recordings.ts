@@ -40,7 +40,6 @@ export async function createRecording(db: CellscopeDB, r: NewRecording): Promise
   });
 }
 
-/** A sink for the recorder core that commits each chunk's streams, tokens and state atomically. */
 /** A chunk's streams cut into 8-bit tiles of `width` units each (the recording's tileUnits). */
 export function chunkTiles(
   recordingId: number,
@@ -55,13 +54,14 @@ export function chunkTiles(
     for (let block = 0; block * width < s.units; block++) {
       const u0 = block * width;
       const n = Math.min(width, s.units - u0);
-      const tile = encodeTile(data, r.length, n, s.units, u0, s.range);
+      const tile = encodeTile({ data, base: u0, stride: s.units }, r.length, n, s.range);
       rows.push({ recordingId, stream: s.id, chunk: r.chunk, block, tile });
     }
   }
   return rows;
 }
 
+/** A sink for the recorder core that commits each chunk's streams, tokens and state atomically. */
 export function dexieSink(
   db: CellscopeDB,
   recordingId: number,

@@ -6,6 +6,8 @@
  * tile: 1 byte per value plus 8 bytes per unit per tile, max error (unit range in the tile) / 510.
  * Pure code: no IndexedDB here.
  */
+import type { Strided } from '../record/cells';
+
 /**
  * Units per tile, chosen by measurement (npm run bench, read_* in Chromium): IndexedDB costs
  * ~0.2 ms per record plus ~10 ms per MB, so a few units over the whole corpus want narrow tiles
@@ -19,7 +21,7 @@ export interface Tile {
   units: number;
   /**
    * Codes 0..255: [units, rows] (each unit's steps contiguous) when `unitMajor`, else [rows,
-   * units] (tiles written before 0.3). Unit-major lets a scan of a few units over the whole
+   * units] (older tiles, without the flag). Unit-major lets a scan of a few units over the whole
    * corpus touch only their bytes: a row-major column read pulls every cache line of the tile.
    */
   q: Uint8Array;
@@ -33,60 +35,65 @@ export interface Tile {
   f32?: Float32Array;
 }
 
-/** Encode rows × units values (row-major, a column block of a wider row: stride ≥ units). */
+/** A strided run of 8-bit codes: code i is data[base + i * stride]. */
+export type StridedCodes = Omit<Strided, 'data'> & { data: Uint8Array };
+
+/** Values of one unit of a row block: one per row. */
+const unitOf = (rows: Strided, u: number): Strided => ({ ...rows, base: rows.base + u });
+
+/**
+ * Encode rows × units values: row r of the block starts at src.data[src.base + r * src.stride]
+ * (a column block of wider rows: stride ≥ units).
+ */
 export function encodeTile(
-  src: Float32Array,
+  src: Strided,
   rows: number,
   units: number,
-  stride: number,
-  offset: number,
   range: [number, number] | null
 ): Tile {
   const q = new Uint8Array(rows * units);
   if (range) {
-    const [lo, hi] = range;
     // Codes and the range check in one pass; a value outside the range (rare) falls through.
     let ok = true;
     for (let u = 0; u < units && ok; u++)
-      ok = encodeFixed(src, rows, stride, offset + u, lo, 255 / (hi - lo), hi, q, u * rows);
+      ok = encodeFixed(unitOf(src, u), rows, range, q, u * rows);
     if (ok) return { rows, units, q, range, unitMajor: true };
   }
   const lo = new Float32Array(units);
   const step = new Float32Array(units);
   for (let u = 0; u < units; u++) {
-    const [min, max] = extentOf(src, rows, stride, offset + u);
+    const [min, max] = extentOf(unitOf(src, u), rows);
     lo[u] = min;
     step[u] = max > min ? (max - min) / 255 : 1;
-    encodeAffine(src, rows, stride, offset + u, lo[u], 1 / step[u], q, u * rows);
+    encodeAffine(unitOf(src, u), rows, lo[u], 1 / step[u], q, u * rows);
   }
   return { rows, units, q, lo, step, unitMajor: true };
 }
 
-// Hot loops, one unit at a time (codes written in order), each in its own function so V8
-// optimises it once. Rounding is floor(x + 0.5): Math.round for the non-negative x here.
+// Hot loops, one unit at a time (codes written in order to q[to..]), each in its own function so
+// V8 optimises it once. Rounding is floor(x + 0.5): Math.round for the non-negative x here.
 function encodeFixed(
-  src: Float32Array,
+  src: Strided,
   rows: number,
-  stride: number,
-  at: number,
-  lo: number,
-  k: number,
-  hi: number,
+  [lo, hi]: [number, number],
   q: Uint8Array,
   to: number
 ): boolean {
-  for (let r = 0, i = at; r < rows; r++, i += stride) {
-    const v = src[i];
+  const { data, stride } = src;
+  const k = 255 / (hi - lo);
+  for (let r = 0, i = src.base; r < rows; r++, i += stride) {
+    const v = data[i];
     if (!(v >= lo && v <= hi)) return false;
     q[to + r] = ((v - lo) * k + 0.5) | 0;
   }
   return true;
 }
 
-function extentOf(src: Float32Array, rows: number, stride: number, at: number): [number, number] {
+function extentOf(src: Strided, rows: number): [number, number] {
+  const { data, stride } = src;
   let [min, max] = [Infinity, -Infinity];
-  for (let r = 0, i = at; r < rows; r++, i += stride) {
-    const v = src[i];
+  for (let r = 0, i = src.base; r < rows; r++, i += stride) {
+    const v = data[i];
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -94,39 +101,41 @@ function extentOf(src: Float32Array, rows: number, stride: number, at: number): 
 }
 
 function encodeAffine(
-  src: Float32Array,
+  src: Strided,
   rows: number,
-  stride: number,
-  at: number,
   lo: number,
   inv: number,
   q: Uint8Array,
   to: number
 ) {
-  for (let r = 0, i = at; r < rows; r++, i += stride) q[to + r] = ((src[i] - lo) * inv + 0.5) | 0;
+  const { data, stride } = src;
+  for (let r = 0, i = src.base; r < rows; r++, i += stride)
+    q[to + r] = ((data[i] - lo) * inv + 0.5) | 0;
 }
 
 /** Where code (r, u) of a tile is: q[r * rowStride + u * unitStride]. */
-export function codeStrides(tile: Tile): [rowStride: number, unitStride: number] {
+function codeStrides(tile: Tile): [rowStride: number, unitStride: number] {
   return tile.unitMajor ? [1, tile.rows] : [tile.units, 1];
 }
 
-/** Decode rows [r0, r1) of a tile into out (row stride `stride`, starting at `offset`). */
-export function decodeTile(
-  tile: Tile,
-  r0: number,
-  r1: number,
-  out: Float32Array,
-  stride: number,
-  offset: number
-): void {
+/** The codes of column u of a tile, from row r0 on. */
+export function unitCodes(tile: Tile, u: number, r0: number): StridedCodes {
+  const [rs, us] = codeStrides(tile);
+  return { data: tile.q, base: u * us + r0 * rs, stride: rs };
+}
+
+/**
+ * Decode rows [r0, r1) of a tile into out: row r goes to out.data[out.base + (r - r0) *
+ * out.stride], units side by side.
+ */
+export function decodeTile(tile: Tile, r0: number, r1: number, out: Strided): void {
   const { units } = tile;
   if (tile.f32) {
     for (let r = r0; r < r1; r++)
-      out.set(tile.f32.subarray(r * units, (r + 1) * units), offset + (r - r0) * stride);
+      out.data.set(tile.f32.subarray(r * units, (r + 1) * units), out.base + (r - r0) * out.stride);
     return;
   }
-  for (let u = 0; u < units; u++) decodeTileColumn(tile, u, r0, r1, out, stride, offset + u);
+  for (let u = 0; u < units; u++) decodeTileColumn(tile, u, r0, r1, unitOf(out, u));
 }
 
 /** Bytes a tile takes (codes plus per-unit parameters). */
@@ -134,40 +143,29 @@ export function tileBytes(tile: Tile): number {
   return tile.q.byteLength + (tile.lo ? tile.lo.byteLength + tile.step!.byteLength : 0);
 }
 
-/** One unit (column `u` of the tile) over rows r0..r1-1 into out[offset + (r - r0) * stride]. */
+/** One unit (column `u` of the tile) over rows r0..r1-1 into out.data[out.base + (r - r0) * out.stride]. */
 export function decodeTileColumn(
   tile: Tile,
   u: number,
   r0: number,
   r1: number,
-  out: Float32Array,
-  stride: number,
-  offset: number
+  out: Strided
 ): void {
   const { units } = tile;
   if (tile.f32) {
-    for (let r = r0; r < r1; r++) out[offset + (r - r0) * stride] = tile.f32[r * units + u];
+    for (let r = r0; r < r1; r++)
+      out.data[out.base + (r - r0) * out.stride] = tile.f32[r * units + u];
     return;
   }
   const [lo, k] = tile.range
     ? [tile.range[0], (tile.range[1] - tile.range[0]) / 255]
     : [tile.lo![u], tile.step![u]];
-  const [rs, us] = codeStrides(tile);
-  decodeCodes(tile.q, u * us + r0 * rs, rs, r1 - r0, lo, k, out, offset, stride);
+  decodeCodes(unitCodes(tile, u, r0), r1 - r0, lo, k, out);
 }
 
 // Its own function so V8 optimises the hot loop once (see analysis/match.ts countChunk).
-function decodeCodes(
-  q: Uint8Array,
-  from: number,
-  qStride: number,
-  n: number,
-  lo: number,
-  k: number,
-  out: Float32Array,
-  offset: number,
-  stride: number
-) {
-  for (let i = 0, a = from, o = offset; i < n; i++, a += qStride, o += stride)
-    out[o] = lo + q[a] * k;
+function decodeCodes(codes: StridedCodes, n: number, lo: number, k: number, out: Strided) {
+  const [q, qStride, o, stride] = [codes.data, codes.stride, out.data, out.stride];
+  for (let i = 0, a = codes.base, at = out.base; i < n; i++, a += qStride, at += stride)
+    o[at] = lo + q[a] * k;
 }

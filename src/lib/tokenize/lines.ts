@@ -1,4 +1,6 @@
 /** Line/column lookup for text offsets (binary search over line starts). */
+import { lastAtOrBefore } from '../bisect';
+
 export function lineStarts(text: string): Uint32Array {
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
@@ -7,12 +9,6 @@ export function lineStarts(text: string): Uint32Array {
 
 /** 1-based line and column of an offset. */
 export function lineCol(starts: Uint32Array, offset: number): { line: number; col: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
+  const lo = Math.max(0, lastAtOrBefore(starts, offset));
   return { line: lo + 1, col: offset - starts[lo] + 1 };
 }

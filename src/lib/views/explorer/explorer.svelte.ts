@@ -7,6 +7,8 @@ import { topUnitsByMagnitude, type UnitValue } from '../../analysis/topUnits';
 import type { LoadedCorpus } from '../../store/db';
 import type { PredictionWindow, RecordingReader } from '../../store/reader';
 import { lineCol, lineStarts } from '../../tokenize/lines';
+import { tokenTexts } from '../../tokenize/tokenText';
+import { lastAtOrBefore } from '../../bisect';
 
 export const ZOOM_LEVELS = [1, 2, 4, 6, 8, 10, 12, 16, 20] as const;
 
@@ -171,15 +173,9 @@ export class ExplorerState {
     }
     if (!hit) return `"${query}" does not occur in the corpus.`;
     // The token whose start is the last one at or before the match.
-    let lo = 0;
-    let hi = offsets.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (offsets[mid] <= hit.index) lo = mid;
-      else hi = mid - 1;
-    }
-    this.hoverT = lo;
-    this.setT0(lo - Math.floor(this.cols / 3));
+    const t = Math.max(0, lastAtOrBefore(offsets, hit.index));
+    this.hoverT = t;
+    this.setT0(t - Math.floor(this.cols / 3));
     return null;
   }
 
@@ -197,12 +193,7 @@ export class ExplorerState {
         this.reader.predictions(t0, t1)
       ]);
       if (seq !== this.seq) return;
-      const text = this.corpus.text;
-      const tokens: string[] = [];
-      for (let i = 0; i < t1 - t0; i++) {
-        const end = i + 1 < toks.offsets.length ? toks.offsets[i + 1] : text.length;
-        tokens.push(text.slice(toks.offsets[i], end));
-      }
+      const tokens = tokenTexts(this.corpus.text, toks.offsets, t1 - t0);
       this.data = {
         stream,
         t0,

@@ -6,6 +6,7 @@
 import { paintHeatmap, type ColourScale } from '../colour';
 import { bitmapOf, drawTransposed } from '../transposed';
 import { visibleToken } from '../format';
+import { OKABE_ITO } from '../palette';
 import type { WindowData } from './explorer.svelte';
 
 export interface FigureOptions {
@@ -72,7 +73,7 @@ export function drawFigure(o: FigureOptions): HTMLCanvasElement {
   ctx.restore();
 
   // Selected units: a mark at the left of their row.
-  ctx.fillStyle = '#d55e00';
+  ctx.fillStyle = OKABE_ITO.vermillion;
   for (const u of o.selected) {
     const y = top + ((u + 0.5) * heatH) / data.units;
     ctx.beginPath();

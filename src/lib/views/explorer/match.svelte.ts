@@ -3,6 +3,7 @@ import * as Comlink from 'comlink';
 import { applyTransform, unitTransform, type UnitTransform } from '../../analysis/transform';
 import { type Match } from '../../analysis/matchScore';
 import { queryWorker } from '../../query/queryClient';
+import { tokenTexts } from '../../tokenize/tokenText';
 import type { RecordingSource } from '../../query/queryWorker';
 import type { MatchProgress, MatchResult } from '../../query/runMatch';
 import type { ExplorerState } from './explorer.svelte';
@@ -95,11 +96,7 @@ export class MatchState {
         ex.reader.columns(q.stream, q.units, t0, t1)
       ]);
       applyTransform(cols, q.units, q.transform);
-      const tokens: string[] = [];
-      for (let i = 0; i < t1 - t0; i++) {
-        const end = i + 1 < toks.offsets.length ? toks.offsets[i + 1] : text.length;
-        tokens.push(text.slice(toks.offsets[i], end));
-      }
+      const tokens = tokenTexts(text, toks.offsets, t1 - t0);
       const k = q.units.length;
       const counts = new Uint16Array(t1 - t0);
       for (let i = 0; i < counts.length; i++)

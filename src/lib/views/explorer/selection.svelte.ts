@@ -2,7 +2,7 @@
  * The select view's state (LSTMVis): a brushed span, padding, threshold θ and normalisation; the
  * units the LSTMVis rule selects there, plus units added or removed by hand.
  * Normalisation statistics come from the window in view; matching applies the same per-unit
- * transform to the whole recording (see columnTransform), so "on" means the same thing in both.
+ * transform to the whole recording (see unitTransform), so "on" means the same thing in both.
  */
 import { explainSelection, onCounts, selectUnits, thresholdWarning } from '../../analysis/select';
 import { normalize, type Normalization } from '../../analysis/threshold';

@@ -11,6 +11,7 @@ import type { RecordingSource } from '../../query/queryWorker';
 import { database, type LoadedCorpus } from '../../store/db';
 import { RecordingReader } from '../../store/reader';
 import { openZarrRecording } from '../../store/zarrSource';
+import { safeFileStem } from '../download';
 import { ExplorerState, ZOOM_LEVELS } from './explorer.svelte';
 import { MatchState } from './match.svelte';
 import { RankState } from './ranking.svelte';
@@ -203,16 +204,6 @@ export class ExplorerSession {
   /** Base of exported file names: the finding's title, else the recording's name. */
   get fileStem(): string {
     const base = this.finding.title || this.view?.reader.recording.name || 'cellscope';
-    return safeFileName(base);
+    return safeFileStem(base, 'cellscope');
   }
-}
-
-/** A file-name-safe stem: runs of other characters become one '-', at most 80 characters. */
-export function safeFileName(name: string): string {
-  return (
-    name
-      .replace(/[^\w.-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 80) || 'cellscope'
-  );
 }

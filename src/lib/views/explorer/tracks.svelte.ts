@@ -13,19 +13,8 @@ import {
   type Track
 } from '../../analysis/tracks';
 import { database } from '../../store/db';
+import { CATEGORICAL } from '../palette';
 import type { ExplorerState } from './explorer.svelte';
-
-/** Okabe–Ito: colour-blind-safe categorical palette. */
-export const CATEGORICAL = [
-  '#0072b2',
-  '#e69f00',
-  '#009e73',
-  '#cc79a7',
-  '#56b4e9',
-  '#d55e00',
-  '#f0e442',
-  '#000000'
-];
 
 export interface ShownTrack extends Track {
   key: string;

@@ -4,6 +4,7 @@
  */
 import type { Match } from '../../analysis/matchScore';
 import { visibleToken } from '../format';
+import { OKABE_ITO as OI, onOpacity } from '../palette';
 
 const esc = (s: string) =>
   s.replace(
@@ -52,20 +53,20 @@ export function selectViewSvg(o: SelectSvgInput): string {
     const bx = (t: number) => num(left + (t - o.t0) * cell);
     const [b0, b1] = o.brush;
     parts.push(
-      `<rect x="${bx(b0 - o.padLeft)}" y="${top}" width="${o.padLeft * cell}" height="${h}" fill="#56b4e9" fill-opacity="0.16"/>`,
-      `<rect x="${bx(b1)}" y="${top}" width="${o.padRight * cell}" height="${h}" fill="#56b4e9" fill-opacity="0.16"/>`,
-      `<rect x="${bx(b0)}" y="${top}" width="${(b1 - b0) * cell}" height="${h}" fill="#e69f00" fill-opacity="0.22" stroke="#e69f00"/>`
+      `<rect x="${bx(b0 - o.padLeft)}" y="${top}" width="${o.padLeft * cell}" height="${h}" fill="${OI.skyBlue}" fill-opacity="0.16"/>`,
+      `<rect x="${bx(b1)}" y="${top}" width="${o.padRight * cell}" height="${h}" fill="${OI.skyBlue}" fill-opacity="0.16"/>`,
+      `<rect x="${bx(b0)}" y="${top}" width="${(b1 - b0) * cell}" height="${h}" fill="${OI.orange}" fill-opacity="0.22" stroke="${OI.orange}"/>`
     );
   }
   const alpha = num(Math.min(0.5, 1.2 / Math.sqrt(o.units)));
   parts.push(`<g fill="none" stroke="#5a6270" stroke-opacity="${alpha}" stroke-width="1">`);
   for (let u = 0; u < o.units; u++)
     if (!chosen.has(u)) parts.push(`<polyline points="${line(u)}"/>`);
-  parts.push(`</g><g fill="none" stroke="#d55e00" stroke-width="1.6">`);
+  parts.push(`</g><g fill="none" stroke="${OI.vermillion}" stroke-width="1.6">`);
   for (const u of o.selected) parts.push(`<polyline data-unit="${u}" points="${line(u)}"/>`);
   parts.push(
     `</g>`,
-    `<line x1="${left}" x2="${width - 16}" y1="${y(o.threshold)}" y2="${y(o.threshold)}" stroke="#009e73" stroke-dasharray="5 3"/>`,
+    `<line x1="${left}" x2="${width - 16}" y1="${y(o.threshold)}" y2="${y(o.threshold)}" stroke="${OI.bluishGreen}" stroke-dasharray="5 3"/>`,
     `<text x="${left + 4}" y="${y(o.threshold) - 4}" font-size="11" fill="#00684c">θ = ${o.threshold}</text>`,
     `<g font-size="11" fill="#4b5363" text-anchor="end">`,
     `<text x="${left - 6}" y="${y(hi) + 4}">${num(hi)}</text><text x="${left - 6}" y="${y(lo) + 4}">${num(lo)}</text></g>`,
@@ -106,11 +107,11 @@ export function matchesSvg(title: string, rows: MatchRowSvg[], context: number, 
       const t = r.t0 + i;
       if (r.counts[i])
         parts.push(
-          `<rect x="${x}" y="${y}" width="${cell}" height="${rowH - 2}" fill="#e69f00" fill-opacity="${num(0.15 + (0.6 * r.counts[i]) / k)}"/>`
+          `<rect x="${x}" y="${y}" width="${cell}" height="${rowH - 2}" fill="${OI.orange}" fill-opacity="${num(onOpacity(r.counts[i], k))}"/>`
         );
       if (t >= r.match.start && t < r.match.end)
         parts.push(
-          `<rect x="${x}" y="${y + rowH - 3}" width="${cell}" height="2" fill="#d55e00"/>`
+          `<rect x="${x}" y="${y + rowH - 3}" width="${cell}" height="2" fill="${OI.vermillion}"/>`
         );
       parts.push(
         `<text x="${x + cell / 2}" y="${y + 12}" font-family="monospace" font-size="11" text-anchor="middle">${esc(visibleToken(tok))}</text>`

@@ -13,7 +13,7 @@ import { recorder } from '../../recorder/client';
 import { database, type CorpusRow, type FindingRow, type ModelRow } from '../../store/db';
 import type { DocumentMode } from '../../store/library';
 import { deleteRecording } from '../../store/recordings';
-import { download } from '../download';
+import { download, safeFileStem } from '../download';
 import { fmtBytes } from '../format';
 import { recorderState } from '../recorder.svelte';
 import { addCorpusFiles, addModelFile, addVocabularyFile, type Notice } from './actions';
@@ -124,7 +124,7 @@ export class LibraryPage {
   exportFinding(row: FindingRow): void {
     download(
       new Blob([JSON.stringify(row.finding, null, 2)], { type: 'application/json' }),
-      `${row.title.replace(/[^\w.-]+/g, '-').slice(0, 80) || 'finding'}.finding.json`
+      `${safeFileStem(row.title, 'finding')}.finding.json`
     );
   }
   renameFinding(row: FindingRow, title: string): void {
