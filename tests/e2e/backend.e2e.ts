@@ -3,7 +3,7 @@
  * (webgpu.e2e.ts covers a browser with a WebGPU adapter.)
  */
 import { expect, test } from '@playwright/test';
-import { recordTiny } from './recordTiny';
+import { recordTiny } from '../helpers/recordTiny';
 
 test('without a WebGPU adapter the recording uses WASM and says why', async ({ page }) => {
   const fetched: string[] = [];

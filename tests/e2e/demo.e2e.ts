@@ -3,7 +3,7 @@
  * IndexedDB → explore it → the inspector shows exactly what the store holds → reload keeps it.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { recordings, storedRow } from './idb';
+import { recordings, storedRow } from '../helpers/idb';
 
 // No request may leave the page's origin, and the CSP must never have to block anything.
 test.beforeEach(async ({ page, baseURL }) => {

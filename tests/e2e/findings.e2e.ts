@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { openPanel } from './panels';
-import { recordDemoH } from './recordDemo';
+import { openPanel } from '../helpers/panels';
+import { recordDemoH } from '../helpers/recordDemo';
 
 const STRING_AT = 1694;
 

@@ -7,7 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy } from '../../src/lib/export/npy';
-import { recordings, storedRow } from './idb';
+import { recordings, storedRow } from '../helpers/idb';
 
 const fixtures = join(import.meta.dirname, '../fixtures/rnn');
 const letters = 'abcdefghijklmnopqrstuvwxyz';

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { openPanel } from './panels';
-import { recordDemoH } from './recordDemo';
+import { openPanel } from '../helpers/panels';
+import { recordDemoH } from '../helpers/recordDemo';
 
 test('rank units by a regex track and by a category, select the best, export r', async ({
   page

@@ -3,7 +3,7 @@
  * recording is bit-identical to an uninterrupted one.
  */
 import { expect, test } from '@playwright/test';
-import { recordings } from './idb';
+import { recordings } from '../helpers/idb';
 
 test('kill the tab mid-recording, reopen, resume: identical to an uninterrupted recording', async ({
   context

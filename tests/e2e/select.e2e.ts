@@ -3,7 +3,7 @@
  * units that switch on there, match them over the whole recording, and land on other strings.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { recordDemoH } from './recordDemo';
+import { recordDemoH } from '../helpers/recordDemo';
 
 const STRING_AT = 1694; // "CLEX_parse_error" in the demo corpus (one char = one token)
 

@@ -1,5 +1,5 @@
 /** Annotation tracks and LM-head predictions in the explorer; track files are checked on import. */
-import { openPanel } from './panels';
+import { openPanel } from '../helpers/panels';
 import { expect, test } from '@playwright/test';
 
 const text = 'int f(int x) {\n  return "s(x)";\n}\n';

@@ -4,9 +4,9 @@
  * pick a software adapter; a forced WebGPU recording must equal the WASM one.
  */
 import { expect, test } from '@playwright/test';
-import { storedRow } from './idb';
+import { storedRow } from '../helpers/idb';
 import { launchOptions } from './chromium';
-import { corpus, recordTiny } from './recordTiny';
+import { corpus, recordTiny } from '../helpers/recordTiny';
 
 test.use({ launchOptions: launchOptions(['--enable-unsafe-webgpu']) });
 

@@ -3,7 +3,7 @@
  * xarray / zarr-python 2 lay one out), served by another server (another origin, with CORS),
  * opened in the explorer by URL and read lazily over HTTP.
  */
-import { openPanel } from './panels';
+import { openPanel } from '../helpers/panels';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, normalize, sep } from 'node:path';
 import { ZarrStoreWriter } from '../../src/cli/zarrStore';
-import { recordings } from './idb';
+import { recordings } from '../helpers/idb';
 
 const dir = mkdtempSync(join(tmpdir(), 'cellscope-badzarr-e2e-'));
 const T = 600;

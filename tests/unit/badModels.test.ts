@@ -20,7 +20,7 @@ import {
 } from '../../src/lib/onnx/runtimeErrors';
 import { addModel, checkModel } from '../../src/lib/store/library';
 import { CellscopeDB } from '../../src/lib/store/db';
-import { root } from './modelFixture';
+import { root } from '../helpers/modelFixture';
 
 const bad = (name: string) =>
   new Uint8Array(readFileSync(`${root}tests/fixtures/badmodels/${name}.onnx`));

@@ -10,10 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { writeNpy } from '../../src/lib/export/npy';
 import { decodeModel, encodeModel } from '../../src/lib/onnx/proto';
 import { onnx } from '../../src/lib/onnx/proto';
-import { root } from './modelFixture';
-import { loadNpy } from './npyCompare';
+import { root } from '../helpers/modelFixture';
+import { loadNpy } from '../helpers/npyCompare';
 import { TILE_UNITS as W } from '../../src/lib/store/tiles';
-import { expectOneLineFailure, record, recordHere } from './recordCli';
+import { expectOneLineFailure, record, recordHere } from '../helpers/recordCli';
 
 const fx = (c: string, f: string) => join(root, 'tests/fixtures/rnn', c, f);
 const tmp = () => mkdtempSync(join(tmpdir(), 'cli-'));

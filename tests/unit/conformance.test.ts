@@ -11,9 +11,9 @@ import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { recordCommand, type OrtNode } from '../../src/cli/recordCommand';
 import { decodeModel, encodeModel } from '../../src/lib/onnx/proto';
-import { root } from './modelFixture';
-import { loadNpy, npyError } from './npyCompare';
-import { referenceLstm } from './reference/lstm';
+import { root } from '../helpers/modelFixture';
+import { loadNpy, npyError } from '../helpers/npyCompare';
+import { referenceLstm } from '../helpers/reference/lstm';
 
 const dir = join(root, '../shared/conformance/onnx-node-tests');
 const present = existsSync(dir);

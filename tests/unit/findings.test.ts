@@ -10,7 +10,7 @@ import { addCorpus, addModel } from '../../src/lib/store/library';
 import { CellscopeDB } from '../../src/lib/store/db';
 import { createRecording } from '../../src/lib/store/recordings';
 import type { RecordingRow } from '../../src/lib/store/db';
-import { loadDemoModel, root } from './modelFixture';
+import { loadDemoModel, root } from '../helpers/modelFixture';
 
 const sha = (c: string) => c.repeat(64);
 function finding(over: Partial<Finding> = {}): Finding {

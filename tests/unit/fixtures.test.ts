@@ -10,8 +10,8 @@ import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { recordCommand, type OrtNode } from '../../src/cli/recordCommand';
 import { decodeModel, encodeModel } from '../../src/lib/onnx/proto';
-import { root } from './modelFixture';
-import { npyError } from './npyCompare';
+import { root } from '../helpers/modelFixture';
+import { npyError } from '../helpers/npyCompare';
 
 const dir = join(root, 'tests/fixtures/rnn');
 const cases = readdirSync(dir, { withFileTypes: true })

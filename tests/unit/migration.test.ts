@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CellscopeDB, type RecordingRow } from '../../src/lib/store/db';
 import { RecordingReader } from '../../src/lib/store/reader';
 import { decodeFixture, V1_STORES } from '../fixtures/db-v1/schema';
-import { root } from './modelFixture';
+import { root } from '../helpers/modelFixture';
 
 const fixture = JSON.parse(readFileSync(`${root}tests/fixtures/db-v1/db-v1.json`, 'utf8')) as {
   dexieVersion: number;

@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OrtNode } from '../../src/cli/recordCommand';
 import type { SessionLike } from '../../src/lib/record/step';
-import { root } from './modelFixture';
-import { expectOneLineFailure, ort, recordHere } from './recordCli';
+import { root } from '../helpers/modelFixture';
+import { expectOneLineFailure, ort, recordHere } from '../helpers/recordCli';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'cli-in-'));
 const fx = (c: string, f: string) => join(root, 'tests/fixtures/rnn', c, f);

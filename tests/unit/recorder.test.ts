@@ -7,8 +7,8 @@ import { parseKinds } from '../../src/lib/record/streams';
 import { recordChunks, type ChunkResult } from '../../src/lib/record/core';
 import { type TensorCtor } from '../../src/lib/record/step';
 import { createTokenizer, parseTokenizerSpec } from '../../src/lib/tokenize/tokenizer';
-import { demoCorpusPath, demoWeights, loadDemoModel } from './modelFixture';
-import { referenceLstm } from './reference/lstm';
+import { demoCorpusPath, demoWeights, loadDemoModel } from '../helpers/modelFixture';
+import { referenceLstm } from '../helpers/reference/lstm';
 
 const Tensor = ort.Tensor as unknown as TensorCtor;
 

@@ -15,7 +15,7 @@ import { deleteRecording } from '../../src/lib/store/recordings';
 import { RecordingReader } from '../../src/lib/store/reader';
 import { isQuotaError } from '../../src/lib/store/quota';
 import { TILE_UNITS, tileBytes } from '../../src/lib/store/tiles';
-import { demoCorpusPath, demoWeights, loadDemoModel, root } from './modelFixture';
+import { demoCorpusPath, demoWeights, loadDemoModel, root } from '../helpers/modelFixture';
 
 const ortModule = ort as unknown as OrtModule;
 let db: CellscopeDB;

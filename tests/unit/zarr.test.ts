@@ -28,8 +28,8 @@ import { RecordingReader } from '../../src/lib/store/reader';
 import { TILE_UNITS } from '../../src/lib/store/tiles';
 import { openZarrRecording, ZarrError } from '../../src/lib/store/zarrSource';
 import { createTokenizer, parseTokenizerSpec } from '../../src/lib/tokenize/tokenizer';
-import { demoCorpusPath, demoModelPath, root } from './modelFixture';
-import { loadNpy } from './npyCompare';
+import { demoCorpusPath, demoModelPath, root } from '../helpers/modelFixture';
+import { loadNpy } from '../helpers/npyCompare';
 
 const run = promisify(execFile);
 const T = 700;

@@ -4,7 +4,7 @@
  * supports up to 26") and what to do, with the raw text kept as details for a folded view.
  *
  * The limits are those of the onnxruntime-web build the app ships, found by loading models stamped
- * with each IR version and opset (tests/unit/runtimeErrors.test.ts checks them against the real
+ * with each IR version and opset (tests/unit/badModels.test.ts checks them against the real
  * runtime, so an upgrade that moves them fails there first).
  */
 

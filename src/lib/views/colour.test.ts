@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { topUnitsByMagnitude } from '../../src/lib/analysis/topUnits';
-import { divergingScale, paintHeatmap } from '../../src/lib/views/colour';
-import { visibleToken } from '../../src/lib/views/format';
+import { topUnitsByMagnitude } from '../analysis/topUnits';
+import { divergingScale, paintHeatmap } from './colour';
+import { visibleToken } from './format';
 
 describe('diverging colour scale', () => {
   const s = divergingScale(1);
@@ -52,7 +52,7 @@ describe('visible whitespace', () => {
   });
 });
 
-import { robustExtent } from '../../src/lib/analysis/extent';
+import { robustExtent } from '../analysis/extent';
 describe('colour extent', () => {
   it('is 1 for bounded values and a round number above the 97th percentile otherwise', () => {
     expect(robustExtent(Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i)))).toBe(1);

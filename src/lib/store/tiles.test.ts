@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeTile,
-  decodeTileColumn,
-  encodeTile,
-  tileBytes,
-  type Tile
-} from '../../src/lib/store/tiles';
+import { decodeTile, decodeTileColumn, encodeTile, tileBytes, type Tile } from './tiles';
 
 function random(n: number, lo: number, hi: number, seed = 1) {
   let s = seed;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { predictionsFromLogits } from '../../../src/lib/analysis/predictions';
+import { predictionsFromLogits } from './predictions';
 
 /** Brute force in float64: softmax, then sort. */
 function reference(logits: number[], next: number) {

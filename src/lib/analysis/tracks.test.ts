@@ -7,7 +7,7 @@ import {
   positionInLineTrack,
   regexTrack,
   TrackFileError
-} from '../../../src/lib/analysis/tracks';
+} from './tracks';
 
 /** Char tokens by code point, as the char tokenizer makes them. */
 function charOffsets(text: string): Uint32Array {

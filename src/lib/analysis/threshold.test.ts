@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogram, normalize, suggestThreshold } from '../../../src/lib/analysis/threshold';
+import { histogram, normalize, suggestThreshold } from './threshold';
 
 /** Seeded normal samples (Box–Muller over an LCG), so the test is reproducible. */
 function normals(n: number, mean: number, sd: number, seed: number): number[] {

@@ -3,8 +3,8 @@
  * is refused with a message naming the file, the line and the problem.
  */
 import { describe, expect, it } from 'vitest';
-import { parseVocabFile, readVocabFile } from '../../src/lib/tokenize/vocab';
-import { TokenizerError } from '../../src/lib/tokenize/tokenizer';
+import { parseVocabFile, readVocabFile } from './vocab';
+import { TokenizerError } from './tokenizer';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const utf16le = (s: string, bom = true) => {

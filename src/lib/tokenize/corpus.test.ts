@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CorpusError, validateCorpusText } from '../../src/lib/tokenize/corpus';
-import { createTokenizer } from '../../src/lib/tokenize/tokenizer';
-import { firstInvalidUtf8 } from '../../src/lib/tokenize/corpus';
+import { CorpusError, validateCorpusText } from './corpus';
+import { createTokenizer } from './tokenizer';
+import { firstInvalidUtf8 } from './corpus';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -81,7 +81,7 @@ describe('char tokenizer', () => {
   });
 });
 
-import { lineCol, lineStarts } from '../../src/lib/tokenize/lines';
+import { lineCol, lineStarts } from './lines';
 describe('line/column lookup', () => {
   it('finds 1-based line and column of offsets', () => {
     const starts = lineStarts('ab\ncd\n\nef');
@@ -93,13 +93,8 @@ describe('line/column lookup', () => {
   });
 });
 
-import {
-  encodeDocuments,
-  joinDocuments,
-  jsonlDocuments,
-  splitText
-} from '../../src/lib/tokenize/documents';
-import { planChunks } from '../../src/lib/record/core';
+import { encodeDocuments, joinDocuments, jsonlDocuments, splitText } from './documents';
+import { planChunks } from '../record/core';
 describe('documents', () => {
   const tok = createTokenizer({ type: 'char', vocab: [...'abcdefghij\n '], unk: null });
   it('splits on blank lines, tokenizes each document alone and reports where each starts', () => {

@@ -1,9 +1,9 @@
 /** Columns as stored (codes) and the on-tests the match runs on them: same answers as decoding. */
 import { describe, expect, it } from 'vitest';
-import { countActive } from '../../src/lib/analysis/match';
-import { transformValue, unitTransform } from '../../src/lib/analysis/transform';
-import { countOn, OnTest } from '../../src/lib/store/codeColumn';
-import { memoryRecording } from '../../src/lib/store/memoryRecording';
+import { countActive } from '../analysis/match';
+import { transformValue, unitTransform } from '../analysis/transform';
+import { countOn, OnTest } from './codeColumn';
+import { memoryRecording } from './memoryRecording';
 
 const U = 20;
 const WIDTH = 8; // tiles of 8 units: 3 blocks, the last one 4 wide

@@ -6,7 +6,7 @@ import {
   thresholdWarning,
   valueRange,
   type SelectQuery
-} from '../../../src/lib/analysis/select';
+} from './select';
 
 /** [T, U] from one on/off string per unit: '1' = 0.9, '0' = 0.1, '.' = NaN. */
 function grid(rows: string[]): Float32Array {

@@ -1,10 +1,6 @@
 /** Ranking units by a track: Pearson r merged window by window equals r computed in one go. */
 import { describe, expect, it } from 'vitest';
-import {
-  rankByCorrelation,
-  trackTarget,
-  UnitCorrelation
-} from '../../../src/lib/analysis/unitRanking';
+import { rankByCorrelation, trackTarget, UnitCorrelation } from './unitRanking';
 
 /** Textbook Pearson r over the pairs where both are finite (independent reference). */
 function pearson(x: number[], y: number[]): number {

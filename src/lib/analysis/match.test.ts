@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  constraintsFromPadding,
-  findCandidates,
-  noMatchReason,
-  type Candidate
-} from '../../../src/lib/analysis/match';
-import { compareMatches, rankMatches } from '../../../src/lib/analysis/matchScore';
+import { constraintsFromPadding, findCandidates, noMatchReason, type Candidate } from './match';
+import { compareMatches, rankMatches } from './matchScore';
 
 interface FixtureCase {
   name: string;
@@ -27,7 +22,7 @@ interface FixtureCase {
   }[];
 }
 const fixture = JSON.parse(
-  readFileSync(new URL('../../fixtures/lstmvis/fixture.json', import.meta.url), 'utf8')
+  readFileSync(new URL('../../../tests/fixtures/lstmvis/fixture.json', import.meta.url), 'utf8')
 ) as {
   steps: number;
   units: number;
