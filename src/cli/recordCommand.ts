@@ -247,7 +247,7 @@ async function recordFeeds(
   const outputs = savedTensors(graph, opts).map((o) =>
     writeTensor(opts.out, o.name, step.outputs[o.name], o.file)
   );
-  return { mode: 'feed', batch: input.batch, lengths: input.lengths, streams, outputs };
+  return { mode: 'feed', batch: input.batch, lengths: step.lengths, streams, outputs };
 }
 
 export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
