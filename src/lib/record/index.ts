@@ -13,6 +13,8 @@ export type {
 export { planStreams, streamId, parseKinds, needsInternals, directionName, KINDS } from './streams';
 export { tensorStreams, tensorStreamId, unitsPerToken } from './streams';
 export type { StreamSpec, Direction, StreamKind, TensorPick } from './streams';
+export { planLayout } from './plan';
+export type { LayoutRequest, RecordingLayout } from './plan';
 export { planRecording, runRecording, DEFAULT_CHUNK, DEFAULT_KINDS } from './run';
 export type { OrtModule, RunOptions } from './run';
 export { checkFeeds, planFeedRun, FeedError } from './feeds';

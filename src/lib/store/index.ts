@@ -19,6 +19,8 @@ export {
   setRecordingStatus
 } from './recordings';
 export type { NewRecording } from './recordings';
+export { recordedSteps, storedBytes } from './facts';
+export type { RecordingFacts } from './facts';
 export { RecordingReader } from './reader';
 export type { TokenWindow, PredictionWindow } from './reader';
 export {

@@ -1,6 +1,7 @@
 /** Reading a recording back: windows of a stream, and the tokens of a window, through an LRU cache. */
 import { CellscopeDB, type PredictionRow, type RecordingRow } from './db';
 import { appendTileColumn, emptyCodeColumn, type CodeColumn } from './codeColumn';
+import { recordedSteps } from './facts';
 import { decodeTile, decodeTileColumn, type Tile } from './tiles';
 
 class Lru<K, V> {
@@ -90,8 +91,7 @@ export class RecordingReader {
 
   /** Timesteps readable so far (all of them once the recording is complete). */
   get length(): number {
-    const r = this.recording;
-    return r.chunksDone >= r.chunks ? r.tokens : r.chunkStarts[r.chunksDone];
+    return recordedSteps(this.recording);
   }
 
   /** Units per tile (the column-block width) of this recording. */
