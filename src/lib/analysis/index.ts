@@ -3,6 +3,8 @@ export type { UnitValue } from './topUnits';
 export { robustExtent } from './extent';
 export { selectUnits, onCounts, valueRange, thresholdWarning, explainSelection } from './select';
 export type { SelectQuery } from './select';
+export { proposeThreshold, shortThreshold } from './suggest';
+export type { SuggestQuery, ThresholdSuggestion } from './suggest';
 export {
   findCandidates,
   candidatesFromCounts,
