@@ -284,7 +284,7 @@ function writeFeeds(
   const outputs = savedTensors(graph, opts).map((o) =>
     writeTensor(opts.out, o.name, step.outputs[o.name], o.file)
   );
-  return { mode: 'feed', batch: input.batch, lengths: input.lengths, streams, outputs };
+  return { mode: 'feed', batch: input.batch, lengths: step.lengths, streams, outputs };
 }
 
 /**

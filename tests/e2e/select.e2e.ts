@@ -84,3 +84,32 @@ test('a brush that selects nothing says why; search jumps; a bad regex is report
   await page.getByLabel('Find in corpus').press('Enter');
   await expect(page.getByRole('search')).toContainText('Not a valid regular expression');
 });
+
+test('Suggest proposes the θ that selects the most units for the brush and says how; c opens at z-score', async ({
+  page
+}) => {
+  const href = await recordDemoH(page, 'h,c');
+  const t0 = STRING_AT - 10;
+  await page.goto(`${href}&stream=L1.fwd.h&t=${t0}`);
+  await expect(page.locator('.select-plot canvas')).toBeVisible();
+  await expect(page.getByLabel('Normalisation')).toHaveValue('raw');
+  await brush(page, t0, STRING_AT + 1, STRING_AT + 11);
+  const suggest = page.getByRole('button', { name: /^Suggest/ });
+  await expect(suggest).toHaveAttribute('title', /selects \d+ units?/);
+  await suggest.click();
+  const why = page.getByTestId('suggest-why');
+  await expect(why).toContainText(/^θ \S+ selects \d+ units?/);
+  const n = Number((await why.textContent())!.match(/selects (\d+) unit/)![1]);
+  const units = page.getByRole('group', { name: 'Selected units' }).getByRole('button');
+  await expect(units).toHaveCount(n);
+  // Typing another θ: the explanation no longer applies, so it goes.
+  await page.getByLabel('Threshold θ', { exact: true }).fill('0.9');
+  await page.getByLabel('Threshold θ', { exact: true }).press('Enter');
+  await expect(why).toHaveCount(0);
+
+  // Cell states are unbounded: picking c switches the scale to z-score per unit.
+  await page.getByRole('combobox', { name: 'Stream', exact: true }).selectOption('L1.fwd.c');
+  await expect(page.getByLabel('Normalisation')).toHaveValue('zscore');
+  await page.getByRole('combobox', { name: 'Stream', exact: true }).selectOption('L1.fwd.h');
+  await expect(page.getByLabel('Normalisation')).toHaveValue('raw');
+});

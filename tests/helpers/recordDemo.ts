@@ -1,9 +1,9 @@
-/** Record the bundled demo (h only) from the library; returns the explorer link of the recording. */
+/** Record the bundled demo (h only, or `kinds`) from the library; returns the explorer link. */
 import { expect, type Page } from '@playwright/test';
 
-export async function recordDemoH(page: Page): Promise<string> {
+export async function recordDemoH(page: Page, kinds = 'h'): Promise<string> {
   await page.goto('/');
-  await page.getByRole('combobox', { name: 'Streams to record' }).selectOption('h');
+  await page.getByRole('combobox', { name: 'Streams to record' }).selectOption(kinds);
   await page.getByRole('button', { name: 'Record', exact: true }).click();
   const item = page.getByRole('list', { name: 'Recordings' }).locator('li').first();
   await expect(item).toHaveAttribute('data-status', 'complete', { timeout: 120_000 });

@@ -150,6 +150,7 @@ describe('locating a finding in the library', () => {
       zoom: '12',
       brush: '20,30',
       theta: '0.2',
+      norm: 'raw', // named: the stream's default scale does not decide a finding's
       add: '3'
     });
     db.close();

@@ -12,6 +12,9 @@ export interface Predictions {
   k: number;
 }
 
+/** Next tokens kept per step (fewer when the vocabulary is smaller). */
+export const TOP_K = 5;
+
 /**
  * `logits` is [steps, vocab] row-major (leading unit axes dropped); `next[t]` is the id that
  * follows step t, or −1 when none does.
@@ -21,7 +24,7 @@ export function predictionsFromLogits(
   steps: number,
   vocab: number,
   next: Int32Array,
-  k = 5
+  k = TOP_K
 ): Predictions {
   if (logits.length !== steps * vocab)
     throw new RangeError(`logits hold ${logits.length} values, not ${steps} × ${vocab}`);

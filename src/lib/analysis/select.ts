@@ -27,7 +27,7 @@ export interface SelectQuery {
   docStarts?: ArrayLike<number>;
 }
 
-interface Spans {
+export interface Spans {
   T: number;
   /** window-relative brush [b0, b1) and padding [l0, b0), [b1, r1) */
   b0: number;
@@ -36,7 +36,13 @@ interface Spans {
   r1: number;
 }
 
-function spans(values: Float32Array, units: number, t0: number, q: SelectQuery): Spans {
+/** Where the brush and its padding lie in the window (window-relative steps). */
+export function selectSpans(
+  values: Float32Array,
+  units: number,
+  t0: number,
+  q: SelectQuery
+): Spans {
   const T = units > 0 ? Math.floor(values.length / units) : 0;
   const [b0, b1] = q.brush;
   if (!(Number.isInteger(b0) && Number.isInteger(b1) && b0 < b1))
@@ -72,7 +78,7 @@ export function selectUnits(
   t0: number,
   query: SelectQuery
 ): number[] {
-  const s = spans(values, units, t0, query);
+  const s = selectSpans(values, units, t0, query);
   const len = s.b1 - s.b0;
   const out: number[] = [];
   for (let u = 0; u < units; u++) {
@@ -135,7 +141,7 @@ export function explainSelection(
   query: SelectQuery
 ): string | null {
   if (units === 0 || values.length === 0) return 'There are no units in view.';
-  const s = spans(values, units, t0, query);
+  const s = selectSpans(values, units, t0, query);
   const θ = query.threshold;
   const len = s.b1 - s.b0;
   let onBrush = 0;

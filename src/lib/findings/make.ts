@@ -131,11 +131,16 @@ export async function locateFinding(
 /** The explorer URL's query for a finding (recording, stream, window and selection). */
 export function findingQuery(recordingId: number, f: Finding): URLSearchParams {
   const p = new URLSearchParams({ rec: String(recordingId) });
-  writeViewState(p, {
-    stream: f.stream.id,
-    t: f.view.t0,
-    zoom: f.view.zoom,
-    ...selectionOf(f.selection)
-  });
+  // The finding's scale is named even when it is the stream's default (defaults may change).
+  writeViewState(
+    p,
+    {
+      stream: f.stream.id,
+      t: f.view.t0,
+      zoom: f.view.zoom,
+      ...selectionOf(f.selection)
+    },
+    () => null
+  );
   return p;
 }

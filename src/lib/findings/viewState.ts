@@ -51,7 +51,16 @@ const ints = (s: string | null): number[] =>
     .map((x) => int(x))
     .filter((x): x is number => x !== null);
 
-export function parseViewState(p: URLSearchParams): ViewState {
+/**
+ * The scale a stream has when the URL names none (defaultScale.ts; 'raw' when not given); a URL
+ * writer given `null` for a stream always names the scale.
+ */
+export type ScaleDefault = (stream: string | null) => Normalization | null;
+
+export function parseViewState(
+  p: URLSearchParams,
+  scaleDefault: ScaleDefault = () => 'raw'
+): ViewState {
   const v = { ...DEFAULT_VIEW };
   v.stream = p.get('stream');
   v.t = int(p.get('t')) ?? 0;
@@ -63,14 +72,19 @@ export function parseViewState(p: URLSearchParams): ViewState {
   const theta = Number(p.get('theta'));
   if (p.get('theta') !== null && Number.isFinite(theta)) v.threshold = theta;
   const norm = p.get('norm');
-  if (norm === 'zscore' || norm === 'percentile') v.normalization = norm;
+  if (norm === 'raw' || norm === 'zscore' || norm === 'percentile') v.normalization = norm;
+  else v.normalization = scaleDefault(v.stream) ?? 'raw';
   v.added = ints(p.get('add'));
   v.removed = ints(p.get('rm'));
   return v;
 }
 
 /** Write the state into `p` (defaults are left out, so links stay short). */
-export function writeViewState(p: URLSearchParams, v: ViewState): void {
+export function writeViewState(
+  p: URLSearchParams,
+  v: ViewState,
+  scaleDefault: ScaleDefault = () => 'raw'
+): void {
   const set = (k: string, value: string | null) => (value === null ? p.delete(k) : p.set(k, value));
   set('stream', v.stream);
   set('t', String(v.t));
@@ -79,7 +93,7 @@ export function writeViewState(p: URLSearchParams, v: ViewState): void {
   set('pl', v.brush && v.padLeft !== DEFAULT_VIEW.padLeft ? String(v.padLeft) : null);
   set('pr', v.brush && v.padRight !== DEFAULT_VIEW.padRight ? String(v.padRight) : null);
   set('theta', v.threshold !== DEFAULT_VIEW.threshold ? String(v.threshold) : null);
-  set('norm', v.normalization !== 'raw' ? v.normalization : null);
+  set('norm', v.normalization !== scaleDefault(v.stream) ? v.normalization : null);
   set('add', v.added.length ? v.added.join(',') : null);
   set('rm', v.removed.length ? v.removed.join(',') : null);
 }

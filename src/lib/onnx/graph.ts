@@ -2,11 +2,15 @@
 import { DataType, onnx, type GraphProto, type NodeProto, type TensorProto } from './proto';
 
 export function floatValueInfo(name: string, dims?: (number | string)[]) {
+  return valueInfo(name, DataType.FLOAT, dims);
+}
+
+export function valueInfo(name: string, elemType: number, dims?: (number | string)[]) {
   return onnx.ValueInfoProto.create({
     name,
     type: {
       tensorType: {
-        elemType: DataType.FLOAT,
+        elemType,
         shape: dims
           ? { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) }
           : undefined

@@ -161,6 +161,9 @@ function traceAxes(
       const axis = attrInt(node, 'axis', 0);
       const before = Array<number>(axis).fill(-1);
       axesOf.set(out, [...before, ...axesOf.get(ins[1])!, -1]);
+    } else if (node.opType === 'Gather' && axesOf.has(ins[0])) {
+      // Reordering along an axis (1-D indices: torch sorting a packed batch) keeps every axis.
+      axesOf.set(out, axesOf.get(ins[0])!);
     } else if (node.opType === 'Transpose' && axesOf.has(ins[0])) {
       const src = axesOf.get(ins[0])!;
       const perm = node.attribute?.find((a) => a.name === 'perm')?.ints?.map((v) => toNumber(v));

@@ -10,11 +10,12 @@
  */
 import { findUnrolledCells, tapLoops } from './decomposed';
 import { exposeTensors } from './tensors';
-import { constantTensor, floatValueInfo, int64Scalar, node } from './graph';
+import { constantTensor, floatValueInfo, int64Scalar, node, valueInfo } from './graph';
 import { inspectModel, type ModelInfo, type RecurrentLayer } from './inspect';
 import { normaliseLayout } from './layout';
 import {
   attrInt,
+  DataType,
   encodeModel,
   ModelFormatError,
   tensorToFloat32,
@@ -71,8 +72,16 @@ export interface LayerTap {
   /** Where the node's initial state came from in the original graph. */
   originalH: StateSource;
   originalC: StateSource;
-  /** A graph input giving sequence_lens, if the node uses one. */
+  /**
+   * The node's sequence_lens, if it uses one: a graph input, or (computed in the graph, as torch
+   * exports packed sequences) an int64 output the rewritten graph adds.
+   */
   sequenceLens: string | null;
+  /**
+   * Batch order inside the node: an int64 output [B] when the node's X is `Gather(x, order,
+   * axis=1)` (torch sorts a packed batch by length); node item b is sequence order[b] of x.
+   */
+  batchOrder: string | null;
   layerInfo: RecurrentLayer;
   internals: { directions: DirectionTap[]; weights: LayerWeights } | null;
 }
@@ -201,6 +210,42 @@ function decomposedCells(
   return cells;
 }
 
+/**
+ * What a node's batch looks like to the recorder: its sequence_lens and, when X is a Gather on the
+ * batch axis, the order it puts the sequences in. Computed tensors are exposed as int64 outputs
+ * through a Cast (whatever their own integer type), with the Cast nodes returned to insert.
+ */
+function batchTaps(
+  graph: GraphProto,
+  graphInputs: Set<string>,
+  n: NodeProto,
+  k: number,
+  addOutput: (name: string, elemType: number) => void
+) {
+  const added: NodeProto[] = [];
+  const exposeInt64 = (name: string, suffix: string) => {
+    const out = `${statePrefix(k)}.${suffix}`;
+    added.push(node('Cast', [name], [out], { to: DataType.INT64 }));
+    addOutput(out, DataType.INT64);
+    return out;
+  };
+  const lens = n.input?.[4];
+  const sequenceLens = !lens
+    ? null
+    : graphInputs.has(lens)
+      ? lens
+      : exposeInt64(lens, 'sequence_lens');
+  const x = n.input?.[0];
+  const gather = (graph.node ?? []).find(
+    (m) => m.output?.includes(x ?? '') && m.opType === 'Gather'
+  );
+  const batchOrder =
+    gather && attrInt(gather, 'axis', 0) === 1 && gather.input?.[1]
+      ? exposeInt64(gather.input[1], 'batch_order')
+      : null;
+  return { sequenceLens, batchOrder, added };
+}
+
 export function prepareForRecording(
   model: ModelProto,
   options: SurgeryOptions = {}
@@ -212,12 +257,13 @@ export function prepareForRecording(
   const inputs = graph.input ?? (graph.input = []);
   const outputs = graph.output ?? (graph.output = []);
   const outputNames = new Set(outputs.map((o) => o.name ?? ''));
-  const addOutput = (name: string) => {
+  const addTypedOutput = (name: string, elemType: number) => {
     if (!outputNames.has(name)) {
-      outputs.push(floatValueInfo(name));
+      outputs.push(valueInfo(name, elemType));
       outputNames.add(name);
     }
   };
+  const addOutput = (name: string) => addTypedOutput(name, DataType.FLOAT);
   const inits = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
   const graphInputs = new Set(inputs.map((i) => i.name ?? '').filter((n) => !inits.has(n)));
   const taps: LayerTap[] = [];
@@ -255,10 +301,12 @@ export function prepareForRecording(
       addOutput(outs[i]);
     });
     n.output = outs;
+    const batch = batchTaps(graph, graphInputs, n, k, addTypedOutput);
+    extraNodes.set(n, batch.added);
     let internals: LayerTap['internals'] = null;
     if (options.internals && layer.op !== 'RNN') {
       const t = addInternalTaps(graph, graphInputs, n, layer, k, ins[5]);
-      extraNodes.set(n, t.added);
+      extraNodes.set(n, [...batch.added, ...t.added]);
       t.outputs.forEach(addOutput);
       internals = { directions: t.directions, weights: t.weights };
     }
@@ -276,7 +324,8 @@ export function prepareForRecording(
       initialC: isLstm ? ins[6] : null,
       originalH,
       originalC,
-      sequenceLens: ins[4] && graphInputs.has(ins[4]) ? ins[4] : null,
+      sequenceLens: batch.sequenceLens,
+      batchOrder: batch.batchOrder,
       layerInfo: layer,
       internals
     });

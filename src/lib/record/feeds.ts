@@ -69,7 +69,8 @@ export function planFeedRun(
   const T = x.dims[seq.seqAxis];
   const batch = seq.batchAxis === null ? 1 : x.dims[seq.batchAxis];
   let lengths = Array<number>(batch).fill(T);
-  const lensName = taps.find((t) => t.sequenceLens)?.sequenceLens;
+  // sequence_lens computed in the graph is read from the run's outputs (runStep's lengths).
+  const lensName = taps.find((t) => t.sequenceLens && feeds[t.sequenceLens])?.sequenceLens;
   if (lensName) {
     const v = feeds[lensName].data as Int32Array | BigInt64Array;
     lengths = Array.from(v as ArrayLike<number | bigint>, (n) => Number(n));

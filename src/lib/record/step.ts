@@ -32,8 +32,13 @@ export interface StepInput {
 }
 
 export interface StepResult {
-  /** streams[b][streamId] = [rows, units] row-major; units from unitsOf. */
+  /**
+   * streams[b][streamId] = [rows, units] row-major; units from unitsOf. b: the sequence's index in
+   * the model's input; rows: its valid steps only (lengths[b]), see batchLayout.
+   */
   streams: Record<string, Float32Array>[];
+  /** Valid steps of each sequence, in input order (sequence_lens, else the run's length). */
+  lengths: number[];
   /** Units (columns) of every stream. */
   units: Record<string, number>;
   /** State after the run. */
@@ -130,13 +135,13 @@ export async function runStep(
     ...input.feeds,
     ...stateFeeds(Tensor, taps, stateIn, input.batch)
   });
-  const streams = extractStreams(taps, outputs, stateIn, input, kinds);
+  const { streams, lengths } = extractStreams(taps, outputs, stateIn, input, kinds);
   const units: Record<string, number> = {};
   for (const t of taps)
     for (const id of Object.keys(streams[0]))
       if (id.startsWith(`L${t.layer}.`)) units[id] = t.hiddenSize;
   Object.assign(units, extractCellStreams(cells, outputs, kinds, streams));
-  return { streams, units, state: nextState(taps, outputs), outputs };
+  return { streams, lengths, units, state: nextState(taps, outputs), outputs };
 }
 
 function nextState(taps: LayerTap[], out: Record<string, TensorLike>): CarriedState {
@@ -210,10 +215,14 @@ function extractStreams(
   stateIn: CarriedState,
   input: StepInput,
   kinds: Set<StreamKind>
-): Record<string, Float32Array>[] {
+): { streams: Record<string, Float32Array>[]; lengths: number[] } {
   const B = input.batch;
   const perBatch: Record<string, Float32Array>[] = Array.from({ length: B }, () => ({}));
+  let lengths: number[] | null = null;
+  let order: number[] | null = null;
   for (const tap of taps) {
+    const layout = batchLayout(tap, input, out, { lengths, order });
+    ({ lengths, order } = layout);
     const H = tap.hiddenSize;
     const D = tap.directions;
     const yT = out[tap.y];
@@ -224,10 +233,12 @@ function extractStreams(
       const params =
         tap.internals && needsInternals(kinds) ? directionParams(tap, d, input.feeds) : null;
       const taps = tap.internals?.directions[d];
+      // b: the node's batch item; seq: the sequence it is in the model's input.
       for (let b = 0; b < B; b++) {
-        const len = input.lengths[b];
+        const seq = order ? order[b] : b;
+        const len = layout.lengths[seq];
         const id = (kind: StreamKind) => streamId(tap.layer, dir, kind);
-        if (kinds.has('h')) perBatch[b][id('h')] = yRows(y, T, D, B, H, d, b, len);
+        if (kinds.has('h')) perBatch[seq][id('h')] = yRows(y, T, D, B, H, d, b, len);
         if (!params || !taps) continue;
         const GH = tap.gates * H;
         const xw = asFloat32(out[taps.xw], taps.xw);
@@ -250,12 +261,54 @@ function extractStreams(
           kinds
         );
         for (const [kind, data] of Object.entries(cells)) {
-          if (kinds.has(kind as StreamKind)) perBatch[b][id(kind as StreamKind)] = data;
+          if (kinds.has(kind as StreamKind)) perBatch[seq][id(kind as StreamKind)] = data;
         }
       }
     }
   }
-  return perBatch;
+  return { streams: perBatch, lengths: lengths ?? input.lengths };
+}
+
+const intValues = (t: TensorLike | undefined): number[] | null =>
+  t ? Array.from(t.data as ArrayLike<number | bigint>, (n) => Number(n)) : null;
+
+/**
+ * How a batch becomes streams (one run, the CLI's --feed): one set of streams per sequence, in the
+ * order of the model's input, each holding that sequence's valid steps only — lengths[b] rows, and
+ * no rows for the padding past it (where ONNX leaves Y at 0 and a recomputed c would run on). A
+ * backward direction starts at the sequence's own last valid step, as ONNX sequence_lens defines.
+ * Lengths come from the node's sequence_lens (fed, or computed in the graph and exposed by
+ * surgery); when the node's X gathers the batch in another order (torch sorts a packed batch by
+ * length), its item b is mapped back to the input's sequence order[b]. A layer without its own
+ * order or sequence_lens keeps those of the layer below (`below`).
+ */
+function batchLayout(
+  tap: LayerTap,
+  input: StepInput,
+  out: Record<string, TensorLike>,
+  below: { lengths: number[] | null; order: number[] | null }
+): { lengths: number[]; order: number[] | null } {
+  const B = input.batch;
+  const T = out[tap.y].dims[0];
+  const fromTensor = (name: string | null) =>
+    name ? intValues(input.feeds[name] ?? out[name]) : null;
+  const own = fromTensor(tap.batchOrder);
+  const isPermutation = (o: number[]) =>
+    o.length === B && new Set(o).size === B && o.every((v) => v >= 0 && v < B);
+  const order = own && isPermutation(own) ? own : below.order;
+  const nodeLens = fromTensor(tap.sequenceLens);
+  if (!nodeLens) {
+    const lengths = below.lengths ?? (input.lengths.length ? input.lengths : Array(B).fill(T));
+    return { lengths, order };
+  }
+  if (nodeLens.length !== B || nodeLens.some((n) => n < 0 || n > T)) {
+    throw new Error(
+      `sequence_lens of layer ${tap.layer} = [${nodeLens}] does not fit batch ${B} × ${T} steps.`
+    );
+  }
+  const lengths = Array<number>(B);
+  nodeLens.forEach((n, b) => (lengths[order ? order[b] : b] = n));
+  return { lengths, order };
 }
 
 /**

@@ -12,7 +12,8 @@ import { type CellscopeDB, type CorpusRow, type LoadedCorpus, type ModelRow } fr
 import type { RecordingGraph } from '../onnx/surgery';
 import type { ChosenBackend } from './backend';
 import { planChunks, recordChunks, type Progress } from '../record/core';
-import { needsInternals, parseKinds, planStreams, tensorStreams } from '../record/streams';
+import { planLayout } from '../record/plan';
+import { needsInternals, parseKinds } from '../record/streams';
 
 function tokenize(model: ModelRow, corpus: LoadedCorpus) {
   return encodeDocuments(modelTokenizer(model), corpus.text, corpus.documents ?? []);
@@ -25,25 +26,26 @@ export async function planRecording(
   corpusRow: CorpusRow,
   options: { chunkSize?: number; kinds?: string } = {}
 ): Promise<number> {
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
   const kinds = options.kinds ?? DEFAULT_KINDS;
-  const parsed = parseKinds(kinds);
-  const { taps } = prepareForRecording(decodeModel(model.bytes), {
-    internals: needsInternals(parsed)
-  });
   const corpus = await db.loadCorpus(corpusRow.sha256);
   if (!corpus) throw new Error(`The text of corpus "${corpusRow.name}" is missing from the store.`);
   const encoded = tokenize(model, corpus);
-  const hasBidirectional = taps.some((t) => t.direction !== 'forward');
+  const layout = planLayout({
+    model: model.bytes,
+    kinds,
+    picks: model.tensorPicks,
+    tokens: encoded.ids.length,
+    documentStarts: encoded.documentStarts,
+    chunkSize: options.chunkSize ?? DEFAULT_CHUNK
+  });
   return createRecording(db, {
     modelSha: model.sha256,
     corpusSha: corpus.sha256,
     name: `${model.name} × ${corpus.name}`,
-    streams: [...planStreams(taps, parsed), ...tensorStreams(model.tensorPicks ?? [])],
+    streams: layout.streams,
     kinds,
     tokens: encoded.ids.length,
-    // A backward direction needs the whole document in one run.
-    chunkSize: hasBidirectional ? Math.max(1, encoded.ids.length) : chunkSize,
+    chunkSize: layout.chunkSize,
     documents: encoded.documentStarts.map((start, i) => ({
       name: corpus.documents?.[i]?.name ?? corpus.name,
       start

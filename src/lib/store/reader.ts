@@ -2,6 +2,7 @@
 import { lastAtOrBefore } from '../bisect';
 import { CellscopeDB, type PredictionRow, type RecordingRow } from './db';
 import { appendTileColumn, emptyCodeColumn, type CodeColumn } from './codeColumn';
+import { recordedSteps } from './facts';
 import { decodeTile, decodeTileColumn, type Tile } from './tiles';
 
 class Lru<K, V> {
@@ -91,8 +92,7 @@ export class RecordingReader {
 
   /** Timesteps readable so far (all of them once the recording is complete). */
   get length(): number {
-    const r = this.recording;
-    return r.chunksDone >= r.chunks ? r.tokens : r.chunkStarts[r.chunksDone];
+    return recordedSteps(this.recording);
   }
 
   /** Units per tile (the column-block width) of this recording. */

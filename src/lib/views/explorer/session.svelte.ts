@@ -12,6 +12,7 @@ import { database, type LoadedCorpus } from '../../store/db';
 import { RecordingReader } from '../../store/reader';
 import { openZarrRecording } from '../../store/zarrSource';
 import { safeFileStem } from '../download';
+import { streamNormalization } from './defaultScale';
 import { ExplorerState, ZOOM_LEVELS } from './explorer.svelte';
 import { MatchState } from './match.svelte';
 import { RankState } from './ranking.svelte';
@@ -123,7 +124,10 @@ export class ExplorerSession {
 
   /** Put the window and the selection where the URL says (a link, a reload, back/forward). */
   private applyView(view: ExplorerState, params: URLSearchParams) {
-    const v = parseViewState(params);
+    const v = parseViewState(
+      params,
+      streamNormalization(view.reader.recording.streams, view.stream)
+    );
     if (v.stream && view.reader.recording.streams.some((x) => x.id === v.stream))
       view.stream = v.stream;
     if (v.zoom !== null && (ZOOM_LEVELS as readonly number[]).includes(v.zoom))

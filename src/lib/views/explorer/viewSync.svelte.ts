@@ -7,6 +7,7 @@
 import { pushState, replaceState } from '$app/navigation';
 import type { ExplorerState } from './explorer.svelte';
 import type { SelectionState } from './selection.svelte';
+import { streamNormalization } from './defaultScale';
 import { currentView, selectionOf, writeViewState } from '../../findings/viewState';
 
 export function mirrorViewInUrl(
@@ -20,7 +21,11 @@ export function mirrorViewInUrl(
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const url = new URL(location.href);
     const view = currentView(ex, sel);
-    writeViewState(url.searchParams, view);
+    writeViewState(
+      url.searchParams,
+      view,
+      streamNormalization(ex.reader.recording.streams, ex.stream)
+    );
     const selection = JSON.stringify(selectionOf(view));
     const push = lastSelection !== '' && selection !== lastSelection;
     lastSelection = selection;

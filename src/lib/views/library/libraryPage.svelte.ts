@@ -12,6 +12,7 @@ import type { BackendPreference } from '../../record/options';
 import { recorder } from '../../recorder/client';
 import { database, type CorpusRow, type FindingRow, type ModelRow } from '../../store/db';
 import type { DocumentMode } from '../../store/library';
+import { storedBytes } from '../../store/facts';
 import { deleteRecording } from '../../store/recordings';
 import { download, safeFileStem } from '../download';
 import { fmtBytes } from '../format';
@@ -82,9 +83,7 @@ export class LibraryPage {
     const rec = await this.db.recordings.get(id);
     await deleteRecording(this.db, id);
     if (rec) {
-      // Tiles hold about one byte per value (8-bit), for the chunks that were committed.
-      const rows = Math.min(rec.tokens, rec.chunksDone * rec.chunkSize);
-      const bytes = rows * rec.streams.reduce((n, s) => n + s.units, 0);
+      const bytes = storedBytes(rec);
       this.message = {
         kind: 'info',
         text: `Deleted "${rec.name}": about ${fmtBytes(bytes)} freed.`

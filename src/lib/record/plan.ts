@@ -1,0 +1,69 @@
+/**
+ * What a recording of a model over a tokenized corpus will hold, before it runs: its streams (the
+ * real planStreams over the surgery's taps, so the tap rule applies) and its chunks. One plan for
+ * the record form's estimate and for the recording itself. Pure.
+ */
+import { decodeModel } from '../onnx/proto';
+import { prepareForRecording, type LayerTap } from '../onnx/surgery';
+import { planChunks } from './core';
+import {
+  needsInternals,
+  parseKinds,
+  planStreams,
+  tensorStreams,
+  type StreamSpec,
+  type TensorPick
+} from './streams';
+
+export interface LayoutRequest {
+  /** The model as stored (before surgery). */
+  model: Uint8Array;
+  /** Stream kinds: "h", "h,c", "all", … */
+  kinds: string;
+  /** Named tensors recorded per token besides the recurrent states. */
+  picks?: TensorPick[];
+  tokens: number;
+  /** Token index where each document starts. */
+  documentStarts: number[];
+  /** Tokens per chunk asked for (a bidirectional model gets the whole corpus in one run). */
+  chunkSize: number;
+}
+
+export interface RecordingLayout {
+  streams: StreamSpec[];
+  tokens: number;
+  chunkSize: number;
+  /** Token index where each chunk starts (chunks never cross documents). */
+  chunkStarts: number[];
+  chunks: number;
+}
+
+/** The surgery's taps per model bytes and internals (the form asks again on every change). */
+const tapCache = new WeakMap<Uint8Array, Map<boolean, LayerTap[]>>();
+
+function tapsOf(model: Uint8Array, internals: boolean): LayerTap[] {
+  const byInternals = tapCache.get(model) ?? new Map<boolean, LayerTap[]>();
+  tapCache.set(model, byInternals);
+  let taps = byInternals.get(internals);
+  if (!taps) {
+    taps = prepareForRecording(decodeModel(model), { internals }).taps;
+    byInternals.set(internals, taps);
+  }
+  return taps;
+}
+
+export function planLayout(o: LayoutRequest): RecordingLayout {
+  const kinds = parseKinds(o.kinds);
+  const taps = tapsOf(o.model, needsInternals(kinds));
+  // A backward direction needs the whole document in one run.
+  const bidirectional = taps.some((t) => t.direction !== 'forward');
+  const chunkSize = bidirectional ? Math.max(1, o.tokens) : o.chunkSize;
+  const chunkStarts = planChunks(o.tokens, chunkSize, o.documentStarts).map((c) => c.start);
+  return {
+    streams: [...planStreams(taps, kinds), ...tensorStreams(o.picks ?? [])],
+    tokens: o.tokens,
+    chunkSize,
+    chunkStarts,
+    chunks: chunkStarts.length
+  };
+}
