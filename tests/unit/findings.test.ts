@@ -145,7 +145,9 @@ describe('locating a finding in the library', () => {
       zoom: '12',
       brush: '20,30',
       theta: '0.2',
-      add: '3'
+      add: '3',
+      // The rule's units, so the link shows exactly the finding's units (3 was added by hand).
+      rule: '115'
     });
     db.close();
   });

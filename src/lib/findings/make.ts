@@ -1,7 +1,7 @@
 /** Build a finding from what the explorer shows, and find where a finding can be opened. */
 import type { CellscopeDB, RecordingRow } from '../store/db';
 import { FINDING_FORMAT, type Finding } from './schema';
-import { selectionOf, writeViewState, type ViewState } from './viewState';
+import { DEFAULT_VIEW, selectionOf, writeViewState, type ViewState } from './viewState';
 import type { Match } from '../analysis/matchScore';
 
 export const APP_VERSION = '0.2.0';
@@ -11,7 +11,7 @@ export interface FindingSource {
   modelName: string;
   corpusName: string;
   tokenizer: string | null;
-  view: ViewState & { stream: string; zoom: number };
+  view: Omit<ViewState, 'rule' | 'tracks' | 'match'> & { stream: string; zoom: number };
   units: number;
   selected: number[];
   match: { candidates: number; results: Match[] } | null;
@@ -129,14 +129,22 @@ export async function locateFinding(
   return { recordingId: complete.id! };
 }
 
-/** The explorer URL's query for a finding (recording, stream, window and selection). */
+/**
+ * The explorer URL's query for a finding (recording, stream, window and selection). The rule's
+ * units are given, so the finding shows exactly its selected units: kept = rule − removed, and
+ * units = kept + added.
+ */
 export function findingQuery(recordingId: number, f: Finding): URLSearchParams {
   const p = new URLSearchParams({ rec: String(recordingId) });
+  const s = f.selection;
+  const rule = [...new Set([...s.units.filter((u) => !s.added.includes(u)), ...s.removed])];
   writeViewState(p, {
+    ...DEFAULT_VIEW,
     stream: f.stream.id,
     t: f.view.t0,
     zoom: f.view.zoom,
-    ...selectionOf(f.selection)
+    ...selectionOf(s),
+    rule: rule.sort((a, b) => a - b)
   });
   return p;
 }

@@ -13,6 +13,7 @@ import {
   type Track
 } from '../../analysis/tracks';
 import { database } from '../../store/db';
+import type { TrackSpec } from '../../findings/viewState';
 import type { ExplorerState } from './explorer.svelte';
 
 /** Okabe–Ito: colour-blind-safe categorical palette. */
@@ -34,6 +35,8 @@ export interface ShownTrack extends Track {
   hi: number;
   /** imported tracks' database id */
   id?: number;
+  /** the bracket pairs or regex a built-in track was computed with */
+  param?: string;
 }
 
 function extent(values: Float32Array): [number, number] {
@@ -100,9 +103,20 @@ export class TracksState {
           throw new Error('Give bracket pairs as two characters each, e.g. "() {}".');
         track = nestingDepthTrack(text, offsets, pairs, docStarts);
       } else track = regexTrack(text, offsets, this.pattern);
-      this.shown = [...this.shown, this.show(track, kind)];
+      const param = kind === 'depth' ? this.pairs : kind === 'regex' ? this.pattern : undefined;
+      this.shown = [...this.shown, { ...this.show(track, kind), param }];
     } catch (e) {
       this.error = (e as Error).message;
+    }
+  }
+
+  /** Show the built-in tracks a link names, in its order, with their pairs or pattern. */
+  async restore(specs: readonly TrackSpec[]): Promise<void> {
+    for (const s of specs) {
+      if (this.has(s.kind)) continue;
+      if (s.param !== undefined && s.kind === 'depth') this.pairs = s.param;
+      if (s.param !== undefined && s.kind === 'regex') this.pattern = s.param;
+      await this.toggleBuiltin(s.kind);
     }
   }
 
