@@ -3,7 +3,12 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findingJsonSchema } from '../../src/cli/findingSchema';
-import { findingQuery, locateFinding, makeFinding } from '../../src/lib/findings/make';
+import {
+  findingFileName,
+  findingQuery,
+  locateFinding,
+  makeFinding
+} from '../../src/lib/findings/make';
 import { readFindingFile } from '../../src/lib/findings/library';
 import { parseFinding, type Finding } from '../../src/lib/findings/schema';
 import { addCorpus, addModel } from '../../src/lib/store/library';
@@ -59,6 +64,12 @@ describe('finding files', () => {
     const published = JSON.parse(readFileSync(`${root}static/schema/finding-v1.json`, 'utf8'));
     expect(published).toEqual(JSON.parse(JSON.stringify(findingJsonSchema())));
     expect(published.required).toContain('selection');
+  });
+
+  it('is saved under a name like every export: model, corpus, stream, brushed steps, day', () => {
+    expect(findingFileName(finding())).toMatch(
+      /^m_c_L1\.fwd\.h_t20-29_2026-11-2\d\.finding\.json$/
+    );
   });
 
   it('refuses tampered or foreign files with a precise message', () => {

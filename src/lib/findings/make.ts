@@ -3,6 +3,7 @@ import type { CellscopeDB, RecordingRow } from '../store/db';
 import { FINDING_FORMAT, type Finding } from './schema';
 import { DEFAULT_VIEW, selectionOf, writeViewState, type ViewState } from './viewState';
 import type { Match } from '../analysis/matchScore';
+import { exportName } from '../export/fileName';
 
 export const APP_VERSION = '0.2.0';
 
@@ -147,4 +148,16 @@ export function findingQuery(recordingId: number, f: Finding): URLSearchParams {
     rule: rule.sort((a, b) => a - b)
   });
   return p;
+}
+
+/**
+ * A saved finding's file name, like every export's: model, corpus, stream, the steps its brush
+ * covers, the day it was made.
+ */
+export function findingFileName(f: Finding): string {
+  const made = Date.parse(f.createdAt);
+  return exportName(
+    { model: f.model.name, corpus: f.corpus.name, recorded: Number.isFinite(made) ? made : null },
+    { stream: f.stream.id, window: f.selection.brush, ext: 'finding.json' }
+  );
 }
