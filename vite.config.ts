@@ -32,6 +32,9 @@ function crossOriginIsolation(): Plugin {
 export default defineConfig({
   plugins: [crossOriginIsolation(), sveltekit()],
   optimizeDeps: { exclude: ['onnxruntime-web'] },
+  // The demo model is imported from models/ (`?url`): let the dev server serve it as a file,
+  // or SvelteKit answers the request first and logs a 404 before Vite's fallback serves it.
+  server: { fs: { allow: ['models'] } },
   worker: { format: 'es' },
   build: { chunkSizeWarningLimit: 2000 },
   preview: { port: 4173, strictPort: true },

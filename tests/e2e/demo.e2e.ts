@@ -90,15 +90,18 @@ test('record the demo, explore it, inspect a token against the store, reload', a
   const shown = await page.locator('aside[aria-label="Inspector"] tbody tr').evaluateAll((rows) =>
     rows.map((r) => ({
       unit: Number(r.querySelector('td')!.textContent),
-      text: r.querySelector('.value')!.textContent!.trim().replace('\u2212', '-')
+      text: r.querySelector('.value')!.textContent!.trim().replace('\u2212', '-'),
+      title: r.querySelector('.value')!.getAttribute('title')
     }))
   );
-  // Each shown value is the stored one (to the 4 decimals shown), largest |value| first, and no
-  // unit left out is larger than the last one shown. (8-bit values tie often, so order among
-  // equal values is not checked.)
+  // Each shown value is the stored one at the precision it is stored with (8 bits: 3 decimals,
+  // hovering says the step), largest |value| first, and no unit left out is larger than the last
+  // one shown. (8-bit values tie often, so order among equal values is not checked.)
   expect(shown).toHaveLength(20);
   expect(new Set(shown.map((s) => s.unit)).size).toBe(20);
-  shown.forEach((s) => expect(Math.abs(Number(s.text) - row[s.unit])).toBeLessThan(5.1e-5));
+  shown.forEach((s) => expect(s.text).toMatch(/^[+-]\d\.\d{3}$/));
+  shown.forEach((s) => expect(s.title).toBe('stored as 8 bits: step 0.0078 (±0.0039)'));
+  shown.forEach((s) => expect(Math.abs(Number(s.text) - row[s.unit])).toBeLessThan(5.1e-4));
   const mags = shown.map((s) => Math.abs(row[s.unit]));
   mags.slice(1).forEach((m, i) => expect(m).toBeLessThanOrEqual(mags[i] + 1e-6));
   const hidden = row.filter((_, u) => !shown.some((s) => s.unit === u));

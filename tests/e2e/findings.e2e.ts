@@ -71,6 +71,10 @@ test('PNG figure, JSON finding, link: re-imported into a fresh profile it shows 
     page.getByRole('button', { name: 'PNG figure' }).click()
   ]);
   await png.saveAs('test-results/figure.png');
+  // Files are named by what they hold: model, corpus, stream, steps shown, recording date.
+  const day = /\d{4}-\d\d-\d\d/.source;
+  const stem = `code-lstm_stb_c_lexer_L1\\.fwd\\.h_t${STRING_AT - 10}-\\d+_${day}`;
+  expect(png.suggestedFilename()).toMatch(new RegExp(`^${stem}\\.png$`));
   const img = decodePng(readFileSync((await png.path())!));
   expect(img.width).toBeGreaterThan(800);
   expect(img.height).toBeGreaterThan(400);
@@ -93,6 +97,7 @@ test('PNG figure, JSON finding, link: re-imported into a fresh profile it shows 
     page.waitForEvent('download'),
     views.getByRole('button', { name: 'SVG' }).first().click()
   ]);
+  expect(svg.suggestedFilename()).toMatch(new RegExp(`^${stem}_select\\.svg$`));
   const svgText = readFileSync((await svg.path())!, 'utf8');
   expect(svgText.startsWith('<svg')).toBe(true);
   expect(svgText.match(/<polyline/g)!.length).toBe(256);
@@ -108,6 +113,9 @@ test('PNG figure, JSON finding, link: re-imported into a fresh profile it shows 
     page.waitForEvent('download'),
     views.getByRole('button', { name: 'SVG' }).nth(2).click()
   ]);
+  expect(inspector.suggestedFilename()).toMatch(
+    new RegExp(`^code-lstm_stb_c_lexer_L1\\.fwd\\.h_t${STRING_AT + 3}_${day}_inspector\\.svg$`)
+  );
   const inspectorText = readFileSync((await inspector.path())!, 'utf8');
   expect(inspectorText.match(/>(● )?unit \d+</g)).toHaveLength(20);
 
@@ -117,6 +125,7 @@ test('PNG figure, JSON finding, link: re-imported into a fresh profile it shows 
     page.getByRole('button', { name: 'Save finding' }).click()
   ]);
   await json.saveAs('test-results/quote.finding.json');
+  expect(json.suggestedFilename()).toMatch(new RegExp(`^${stem}\\.finding\\.json$`));
   const text = readFileSync((await json.path())!, 'utf8');
   const finding = JSON.parse(text);
   expect(finding.format).toBe('cellscope-finding/1');

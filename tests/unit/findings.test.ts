@@ -3,7 +3,12 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findingJsonSchema } from '../../src/cli/findingSchema';
-import { findingQuery, locateFinding, makeFinding } from '../../src/lib/findings/make';
+import {
+  findingFileName,
+  findingQuery,
+  locateFinding,
+  makeFinding
+} from '../../src/lib/findings/make';
 import { readFindingFile } from '../../src/lib/findings/library';
 import { parseFinding, type Finding } from '../../src/lib/findings/schema';
 import { addCorpus, addModel } from '../../src/lib/store/library';
@@ -64,6 +69,12 @@ describe('finding files', () => {
   it('names the app version from package.json', () => {
     const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
     expect(finding().app).toEqual({ name: 'cellscope', version: pkg.version });
+  });
+
+  it('is saved under a name like every export: model, corpus, stream, brushed steps, day', () => {
+    expect(findingFileName(finding())).toMatch(
+      /^m_c_L1\.fwd\.h_t20-29_2026-11-2\d\.finding\.json$/
+    );
   });
 
   it('refuses tampered or foreign files with a precise message', () => {
@@ -151,7 +162,9 @@ describe('locating a finding in the library', () => {
       brush: '20,30',
       theta: '0.2',
       norm: 'raw', // named: the stream's default scale does not decide a finding's
-      add: '3'
+      add: '3',
+      // The rule's units, so the link shows exactly the finding's units (3 was added by hand).
+      rule: '115'
     });
     db.close();
   });

@@ -8,6 +8,15 @@ describe('CSV exports', () => {
     expect(csv).toBe('unit,mean,sd,min,max,on_fraction\n0,0.5,0.5,0,1,0.5\n1,2,0,2,2,1\n');
   });
 
+  it('with quantisation steps: min and max at the digits they justify, and the step', () => {
+    const v = Float32Array.from([0.34901, 0.1, -0.98431, 0.2]);
+    expect(unitStatsCsv(v, 2, 0.5, [2 / 255, 0])).toBe(
+      'unit,mean,sd,min,max,on_fraction,step\n' +
+        '0,-0.31765,0.66666,-0.984,0.349,0,0.0078\n' +
+        '1,0.15,0.05,0.1,0.2,0,0\n'
+    );
+  });
+
   it('match rows quote text with commas, quotes and newlines', () => {
     const m = {
       start: 3,

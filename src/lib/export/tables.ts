@@ -1,5 +1,6 @@
 /** CSV exports: per-unit statistics of a window, match results, a unit ranking. Pure code. */
 import type { Match } from '../analysis/matchScore';
+import { roundStored } from './precision';
 
 const csvCell = (v: string | number) => {
   const s = String(v);
@@ -8,10 +9,21 @@ const csvCell = (v: string | number) => {
 const csv = (rows: (string | number)[][]) =>
   rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 
-/** unit, mean, sd, min, max and the fraction of steps ≥ θ, over a [T, units] window. */
-export function unitStatsCsv(values: Float32Array, units: number, threshold: number): string {
+/**
+ * unit, mean, sd, min, max and the fraction of steps ≥ θ, over a [T, units] window. With each
+ * unit's quantisation step (`steps`, 0: exact), min and max keep only the digits it justifies and
+ * a last column gives the step.
+ */
+export function unitStatsCsv(
+  values: Float32Array,
+  units: number,
+  threshold: number,
+  steps: ArrayLike<number> | null = null
+): string {
   const T = Math.floor(values.length / units);
-  const rows: (string | number)[][] = [['unit', 'mean', 'sd', 'min', 'max', 'on_fraction']];
+  const rows: (string | number)[][] = [
+    ['unit', 'mean', 'sd', 'min', 'max', 'on_fraction', ...(steps ? ['step'] : [])]
+  ];
   for (let u = 0; u < units; u++) {
     let sum = 0;
     let sq = 0;
@@ -29,7 +41,12 @@ export function unitStatsCsv(values: Float32Array, units: number, threshold: num
     const mean = sum / T;
     const sd = Math.sqrt(Math.max(0, sq / T - mean * mean));
     const r = (x: number) => +x.toPrecision(6);
-    rows.push([u, r(mean), r(sd), r(min), r(max), r(on / T)]);
+    if (!steps) rows.push([u, r(mean), r(sd), r(min), r(max), r(on / T)]);
+    else {
+      const s = steps[u];
+      const q = (x: number) => roundStored(x, s);
+      rows.push([u, r(mean), r(sd), q(min), q(max), r(on / T), +s.toPrecision(2)]);
+    }
   }
   return csv(rows);
 }

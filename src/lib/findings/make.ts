@@ -1,16 +1,17 @@
 /** Build a finding from what the explorer shows, and find where a finding can be opened. */
 import type { CellscopeDB, RecordingRow } from '../store/db';
 import { FINDING_FORMAT, type Finding } from './schema';
-import { selectionOf, writeViewState, type ViewState } from './viewState';
+import { DEFAULT_VIEW, selectionOf, writeViewState, type ViewState } from './viewState';
 import type { Match } from '../analysis/matchScore';
 import { APP_VERSION } from '../version';
+import { exportName } from '../export/fileName';
 
 export interface FindingSource {
   recording: RecordingRow;
   modelName: string;
   corpusName: string;
   tokenizer: string | null;
-  view: ViewState & { stream: string; zoom: number };
+  view: Omit<ViewState, 'rule' | 'tracks' | 'match'> & { stream: string; zoom: number };
   units: number;
   selected: number[];
   match: { candidates: number; results: Match[] } | null;
@@ -128,19 +129,39 @@ export async function locateFinding(
   return { recordingId: complete.id! };
 }
 
-/** The explorer URL's query for a finding (recording, stream, window and selection). */
+/**
+ * The explorer URL's query for a finding (recording, stream, window and selection). The rule's
+ * units are given, so the finding shows exactly its selected units: kept = rule − removed, and
+ * units = kept + added.
+ */
 export function findingQuery(recordingId: number, f: Finding): URLSearchParams {
   const p = new URLSearchParams({ rec: String(recordingId) });
+  const s = f.selection;
+  const rule = [...new Set([...s.units.filter((u) => !s.added.includes(u)), ...s.removed])];
   // The finding's scale is named even when it is the stream's default (defaults may change).
   writeViewState(
     p,
     {
+      ...DEFAULT_VIEW,
       stream: f.stream.id,
       t: f.view.t0,
       zoom: f.view.zoom,
-      ...selectionOf(f.selection)
+      ...selectionOf(s),
+      rule: rule.sort((a, b) => a - b)
     },
     () => null
   );
   return p;
+}
+
+/**
+ * A saved finding's file name, like every export's: model, corpus, stream, the steps its brush
+ * covers, the day it was made.
+ */
+export function findingFileName(f: Finding): string {
+  const made = Date.parse(f.createdAt);
+  return exportName(
+    { model: f.model.name, corpus: f.corpus.name, recorded: Number.isFinite(made) ? made : null },
+    { stream: f.stream.id, window: f.selection.brush, ext: 'finding.json' }
+  );
 }

@@ -3,7 +3,7 @@ import { lastAtOrBefore } from '../bisect';
 import { CellscopeDB, type PredictionRow, type RecordingRow } from './db';
 import { appendTileColumn, emptyCodeColumn, type CodeColumn } from './codeColumn';
 import { recordedSteps } from './facts';
-import { decodeTile, decodeTileColumn, type Tile } from './tiles';
+import { decodeTile, decodeTileColumn, tileStep, type Tile } from './tiles';
 
 class Lru<K, V> {
   private map = new Map<K, V>();
@@ -50,6 +50,33 @@ export interface PredictionWindow {
   topIds: Int32Array;
   topProbs: Float32Array;
   k: number;
+}
+
+/**
+ * Quantisation steps of a window of a stream, per chunk it spans and per unit: the value of unit
+ * u at step t is stored to within ±step/2 (step 0: stored exactly, as float32).
+ */
+export interface WindowSteps {
+  units: number;
+  /** first step of each chunk span, ascending */
+  starts: number[];
+  /** [spans, units] row-major */
+  steps: Float32Array;
+}
+
+/** The quantisation step of unit u at step t (NaN outside the window). */
+export function stepAt(w: WindowSteps, t: number, u: number): number {
+  let i = -1;
+  while (i + 1 < w.starts.length && w.starts[i + 1] <= t) i++;
+  return i < 0 || u < 0 || u >= w.units ? NaN : w.steps[i * w.units + u];
+}
+
+/** Each unit's largest step over the window (what a per-unit summary of it can claim). */
+export function unitSteps(w: WindowSteps): Float32Array {
+  const out = new Float32Array(w.units);
+  for (let i = 0; i < w.starts.length; i++)
+    for (let u = 0; u < w.units; u++) out[u] = Math.max(out[u], w.steps[i * w.units + u]);
+  return out;
 }
 
 export function dexieSource(db: CellscopeDB, recordingId: number): ChunkSource {
@@ -210,6 +237,28 @@ export class RecordingReader {
       )
     );
     return out;
+  }
+
+  /** The quantisation steps of rows t0..t1-1 of a stream (reads the same tiles as `window`). */
+  async steps(stream: string, t0: number, t1: number): Promise<WindowSteps> {
+    [t0, t1] = this.clamp(t0, t1);
+    const units = this.units(stream);
+    const width = this.tileUnits;
+    const blocks = Array.from({ length: Math.ceil(units / width) }, (_, b) => b);
+    const spans = [...this.spans(t0, t1)];
+    const fetched = await Promise.all(spans.map(({ c }) => this.tiles(stream, c, blocks)));
+    const steps = new Float32Array(spans.length * units);
+    fetched.forEach((tiles, i) =>
+      tiles.forEach((tile, b) => {
+        for (let u = 0; u < tile.units; u++) steps[i * units + b * width + u] = tileStep(tile, u);
+      })
+    );
+    return { units, starts: spans.map((s) => s.from), steps };
+  }
+
+  /** The quantisation step of one value (0: stored exactly). */
+  async step(stream: string, t: number, unit: number): Promise<number> {
+    return stepAt(await this.steps(stream, t, t + 1), t, unit);
   }
 
   /** A few units over rows t0..t1-1: [t1 - t0, columns.length] row-major; reads only their tiles. */

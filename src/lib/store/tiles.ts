@@ -138,6 +138,16 @@ export function decodeTile(tile: Tile, r0: number, r1: number, out: Strided): vo
   for (let u = 0; u < units; u++) decodeTileColumn(tile, u, r0, r1, unitOf(out, u));
 }
 
+/**
+ * The quantisation step of column u of a tile: a stored value is the true one to within ±step/2.
+ * 0 for unquantised (float32) tiles, which are exact.
+ */
+export function tileStep(tile: Tile, u: number): number {
+  if (tile.f32) return 0;
+  if (tile.range) return (tile.range[1] - tile.range[0]) / 255;
+  return tile.step![u];
+}
+
 /** Bytes a tile takes (codes plus per-unit parameters). */
 export function tileBytes(tile: Tile): number {
   return tile.q.byteLength + (tile.lo ? tile.lo.byteLength + tile.step!.byteLength : 0);

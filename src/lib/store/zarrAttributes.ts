@@ -34,6 +34,8 @@ const STREAM_ID = /^L\d+\.(fwd|bwd)\.[hcifogzrn]$/;
 
 const Attributes = v.looseObject({
   format: v.string(),
+  /** when the recording was made (ISO 8601), if the writer says */
+  createdAt: v.optional(v.string()),
   tokens: count(
     1,
     MAX_TOKENS,

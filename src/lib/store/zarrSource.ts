@@ -241,6 +241,8 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
   );
   const plan = planChunks(T, rows);
   const now = Date.now();
+  // When it was recorded (the record command writes it), so its exports and title carry that date.
+  const recorded = Date.parse(m.createdAt ?? '');
   const recording: RecordingRow = {
     id: -1,
     modelSha: m.model?.sha256 ?? '',
@@ -261,7 +263,7 @@ export async function openZarrRecording(url: string): Promise<ZarrRecording> {
     unknownExamples: [],
     state: null,
     tokensPerSecond: null,
-    createdAt: now,
+    createdAt: Number.isFinite(recorded) ? recorded : now,
     updatedAt: now
   };
   const corpus: LoadedCorpus = {

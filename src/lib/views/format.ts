@@ -2,7 +2,6 @@
 import { format } from 'd3';
 
 export const fmtInt = format(',d');
-export const fmtValue = format('+.4f');
 export const fmtRate = (tokensPerSecond: number) => `${format(',.0f')(tokensPerSecond)} tokens/s`;
 
 export function fmtBytes(n: number): string {

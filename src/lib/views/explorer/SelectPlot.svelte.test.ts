@@ -17,7 +17,9 @@ const data: WindowData = {
   values,
   tokens: Array.from({ length: steps }, () => 'a'),
   offsets: new Uint32Array(steps),
-  predictions: null
+  predictions: null,
+  // 8-bit h over [-1, 1]: one quantisation step for every unit
+  quantum: { units, starts: [100], steps: new Float32Array(units).fill(2 / 255) }
 };
 
 function setup() {

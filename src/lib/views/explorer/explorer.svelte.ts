@@ -5,7 +5,7 @@
 import { robustExtent } from '../../analysis/extent';
 import { topUnitsByMagnitude, type UnitValue } from '../../analysis/topUnits';
 import type { LoadedCorpus } from '../../store/db';
-import type { PredictionWindow, RecordingReader } from '../../store/reader';
+import type { PredictionWindow, RecordingReader, WindowSteps } from '../../store/reader';
 import { lineCol, lineStarts } from '../../tokenize/lines';
 import { tokenTexts } from '../../tokenize/tokenText';
 import { lastAtOrBefore } from '../../bisect';
@@ -23,6 +23,8 @@ export interface WindowData {
   offsets: Uint32Array;
   /** LM-head predictions of the window (models with logits), else null. */
   predictions: PredictionWindow | null;
+  /** How precisely each value is stored (quantisation steps, per chunk and unit). */
+  quantum: WindowSteps;
 }
 
 export class ExplorerState {
@@ -187,10 +189,11 @@ export class ExplorerState {
     const seq = ++this.seq;
     try {
       // One token past the window gives the last token's end offset.
-      const [values, toks, predictions] = await Promise.all([
+      const [values, toks, predictions, quantum] = await Promise.all([
         this.reader.window(stream, t0, t1),
         this.reader.tokens(t0, Math.min(this.length, t1 + 1)),
-        this.reader.predictions(t0, t1)
+        this.reader.predictions(t0, t1),
+        this.reader.steps(stream, t0, t1)
       ]);
       if (seq !== this.seq) return;
       const tokens = tokenTexts(this.corpus.text, toks.offsets, t1 - t0);
@@ -202,7 +205,8 @@ export class ExplorerState {
         values,
         tokens,
         offsets: toks.offsets.subarray(0, t1 - t0),
-        predictions
+        predictions,
+        quantum
       };
       this.error = null;
       if (!(stream in this.extents)) this.extents[stream] = robustExtent(values);

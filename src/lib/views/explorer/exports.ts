@@ -2,11 +2,13 @@
  * What the explorer session exports: the heatmap figure (PNG), the select view, match results and
  * inspector as SVG, the match table as CSV, and the finding (library row + JSON download).
  */
+import { fmtStored } from '../../export/precision';
 import { matchesCsv } from '../../export/tables';
 import { makeFinding } from '../../findings/make';
 import { parseFinding } from '../../findings/schema';
 import { currentView } from '../../findings/viewState';
 import { database } from '../../store/db';
+import { stepAt } from '../../store/reader';
 import { divergingScale } from '../colour';
 import { download } from '../download';
 import { canvasBlob, drawFigure } from './figure';
@@ -62,7 +64,8 @@ export function inspectorViewSvg(s: Explorer): string | null {
     ex.topUnits,
     s.sel.units,
     scale.extent,
-    (v) => scale.css(v)
+    (v) => scale.css(v),
+    (u, v) => fmtStored(v, ex.data ? stepAt(ex.data.quantum, ex.hoverT!, u) : NaN)
   );
 }
 
@@ -127,7 +130,7 @@ export async function saveFinding(s: Explorer): Promise<string> {
       createdAt: Date.now(),
       updatedAt: Date.now()
     });
-  const file = `${s.fileStem}.finding.json`;
+  const file = s.fileName({ kind: 'finding', ext: 'json' });
   download(new Blob([json], { type: 'application/json' }), file);
   return rec.id !== undefined
     ? `Saved "${f.title}" to the findings library and as ${file}.`

@@ -29,8 +29,14 @@ export class MatchState {
   error = $state<string | null>(null);
   /** how many ranked matches are shown (PAGE more on demand) */
   shown = $state(PAGE);
-  /** the selection the result belongs to */
-  query = $state.raw<{ units: number[]; threshold: number; stream: string } | null>(null);
+  /** the selection the result belongs to; `window`: the steps whose statistics normalised it */
+  query = $state.raw<{
+    units: number[];
+    threshold: number;
+    stream: string;
+    window: [number, number];
+    transform: UnitTransform;
+  } | null>(null);
   rows = $state.raw<MatchRow[]>([]);
 
   constructor(private source: RecordingSource) {}
@@ -39,26 +45,44 @@ export class MatchState {
     return this.result?.matches.slice(0, this.shown) ?? [];
   }
 
-  async run(ex: ExplorerState, sel: SelectionState): Promise<void> {
+  /** What a link says of the results: none shown, or shown with the window that normalised them. */
+  get link(): { window: [number, number] | null } | null {
+    const q = this.query;
+    if (!this.result || !q) return null;
+    return { window: q.transform.mode === 'raw' ? null : q.window };
+  }
+
+  /**
+   * Match the selected units over the whole recording. Normalised values (z-score, percentile)
+   * use the statistics of `window` (a link's), else of the window in view.
+   */
+  async run(
+    ex: ExplorerState,
+    sel: SelectionState,
+    window?: [number, number] | null
+  ): Promise<void> {
     const data = ex.data;
     if (!data) return;
+    const win = window ?? ([data.t0, data.t0 + data.steps] as [number, number]);
+    const inView = win[0] === data.t0 && win[1] === data.t0 + data.steps;
     this.running = true;
     this.error = null;
     this.result = null;
     this.progress = null;
     this.shown = PAGE;
     const units = sel.units;
-    const query = {
-      stream: ex.stream,
-      units,
-      threshold: sel.threshold,
-      padLeft: sel.padLeft,
-      padRight: sel.padRight,
-      transform: unitTransform(data.values, data.units, sel.normalization)
-    };
-    this.query = { units, threshold: sel.threshold, stream: ex.stream };
     this.rows = [];
     try {
+      const values = inView ? data.values : await ex.reader.window(ex.stream, win[0], win[1]);
+      const query = {
+        stream: ex.stream,
+        units,
+        threshold: sel.threshold,
+        padLeft: sel.padLeft,
+        padRight: sel.padRight,
+        transform: unitTransform(values, data.units, sel.normalization)
+      };
+      this.query = { ...query, window: win };
       this.result = await queryWorker().match(
         this.source,
         query,
@@ -73,12 +97,11 @@ export class MatchState {
     }
   }
 
-  async more(ex: ExplorerState, sel: SelectionState): Promise<void> {
-    const data = ex.data;
-    if (!this.result || !data || !this.query) return;
+  async more(ex: ExplorerState): Promise<void> {
+    if (!this.result || !this.query) return;
     this.shown += PAGE;
-    const transform = unitTransform(data.values, data.units, sel.normalization);
-    await this.loadRows(ex, { ...this.query, transform });
+    // The match's own transform: the window in view may have moved since.
+    await this.loadRows(ex, this.query);
   }
 
   /** Tokens and on-counts of each visible match with its context (small reads, main thread). */

@@ -29,8 +29,8 @@ export class SelectionState {
   /** The brush was restored (URL, finding): apply the rule when its window has loaded. */
   pending = $state(false);
 
-  /** Take a view's selection fields (from the URL or a finding). */
-  restore(v: SelectionFields): void {
+  /** Take a view's selection fields (from the URL or a finding), with the rule's units if known. */
+  restore(v: SelectionFields & { rule?: number[] | null }): void {
     this.brush = v.brush;
     this.padLeft = v.padLeft;
     this.padRight = v.padRight;
@@ -38,9 +38,9 @@ export class SelectionState {
     this.normalization = v.normalization;
     this.added = v.added;
     this.removed = v.removed;
-    this.ruleUnits = [];
+    this.ruleUnits = v.rule ?? [];
     this.message = null;
-    this.pending = v.brush !== null;
+    this.pending = v.brush !== null && !v.rule;
   }
 
   /** The selected units: the rule's, minus removed, plus added; ascending. */

@@ -6,18 +6,19 @@
  * only creates it and opens the URL. New panels (unit pages, interventions, an atlas) plug in here.
  */
 import type { Match } from '../../analysis/matchScore';
-import { parseViewState } from '../../findings/viewState';
+import { nameSourceOf, viewExportName, type ExportFileName } from '../../export/fileName';
+import { parseViewState, type ViewState } from '../../findings/viewState';
 import type { RecordingSource } from '../../query/queryWorker';
 import { database, type LoadedCorpus } from '../../store/db';
 import { RecordingReader } from '../../store/reader';
 import { openZarrRecording } from '../../store/zarrSource';
-import { safeFileStem } from '../download';
 import { streamNormalization } from './defaultScale';
 import { ExplorerState, ZOOM_LEVELS } from './explorer.svelte';
 import { MatchState } from './match.svelte';
 import { RankState } from './ranking.svelte';
 import { SelectionState } from './selection.svelte';
 import { TracksState, type ShownTrack } from './tracks.svelte';
+import { viewLink } from './viewSync.svelte';
 
 /** What the session knows about the recording's origin (for findings and file names). */
 export interface RecordingNames {
@@ -51,6 +52,8 @@ export class ExplorerSession {
   names = $state.raw<RecordingNames>({ model: '', corpus: '', tokenizer: null });
   /** The last URL the view wrote itself (any other URL change is back/forward). */
   private written = '';
+  /** Match results a link asked for: run once its selection is restored (see rerunMatch). */
+  private pendingMatch: ViewState['match'] = null;
 
   get isOpen(): boolean {
     return this.view !== null;
@@ -118,12 +121,14 @@ export class ExplorerSession {
     this.ranking = new RankState(source);
     this.tracks = new TracksState(view);
     void this.tracks.loadImported();
-    this.applyView(view, params);
+    const v = this.applyView(view, params);
+    void this.tracks.restore(v.tracks);
+    this.pendingMatch = v.match;
     this.view = view;
   }
 
   /** Put the window and the selection where the URL says (a link, a reload, back/forward). */
-  private applyView(view: ExplorerState, params: URLSearchParams) {
+  private applyView(view: ExplorerState, params: URLSearchParams): ViewState {
     const v = parseViewState(
       params,
       streamNormalization(view.reader.recording.streams, view.stream)
@@ -134,6 +139,7 @@ export class ExplorerSession {
       view.cellWidth = v.zoom;
     view.setT0(v.t);
     this.sel.restore(v);
+    return v;
   }
 
   /** The view wrote this URL itself. */
@@ -166,11 +172,21 @@ export class ExplorerSession {
     return this.match?.running ? 'A match is running.' : null;
   }
 
-  runMatch(): void {
-    if (this.view && this.match && !this.matchBlocked) void this.match.run(this.view, this.sel);
+  /** Run the match; `window` normalises per unit over those steps (a link's), else the view's. */
+  runMatch(window: [number, number] | null = null): void {
+    if (this.view && this.match && !this.matchBlocked)
+      void this.match.run(this.view, this.sel, window);
+  }
+  /** A link showed match results: run them again once the selection is back (call from an effect). */
+  rerunMatch(): void {
+    const m = this.pendingMatch;
+    if (m && this.view?.data && !this.sel.pending && this.matchBlocked === null) {
+      this.pendingMatch = null;
+      this.runMatch(m.window);
+    }
   }
   moreMatches(): void {
-    if (this.view) void this.match?.more(this.view, this.sel);
+    if (this.view) void this.match?.more(this.view);
   }
   cancelMatch(): void {
     this.match?.cancel();
@@ -205,9 +221,23 @@ export class ExplorerSession {
     return row ? row.tokens.slice(m.start - row.t0, m.end - row.t0).join('') : '';
   }
 
-  /** Base of exported file names: the finding's title, else the recording's name. */
-  get fileStem(): string {
-    const base = this.finding.title || this.view?.reader.recording.name || 'cellscope';
-    return safeFileStem(base, 'cellscope');
+  /** Exported files are named by what they hold: model, corpus, stream, steps, recording date. */
+  readonly fileName: ExportFileName = ({ kind, ext, stream }) => {
+    const ex = this.view!;
+    const view = {
+      stream: stream ?? ex.stream,
+      t0: ex.data?.t0 ?? ex.t0,
+      steps: ex.data?.steps ?? 0
+    };
+    const src = nameSourceOf(ex.reader.recording, this.names.model, this.names.corpus);
+    return viewExportName(src, { ...view, hoverT: ex.hoverT }, kind, ext);
+  };
+
+  /** The link to this exact view, and the shown tracks it cannot carry (imported files). */
+  link(): { href: string; left: string[] } {
+    return viewLink(this.view!, this.sel, {
+      tracks: this.tracks?.shown ?? [],
+      match: this.match?.link ?? null
+    });
   }
 }

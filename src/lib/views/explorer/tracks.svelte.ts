@@ -14,6 +14,7 @@ import {
 } from '../../analysis/tracks';
 import { database } from '../../store/db';
 import { CATEGORICAL } from '../palette';
+import type { TrackSpec } from '../../findings/viewState';
 import type { ExplorerState } from './explorer.svelte';
 
 export interface ShownTrack extends Track {
@@ -23,6 +24,8 @@ export interface ShownTrack extends Track {
   hi: number;
   /** imported tracks' database id */
   id?: number;
+  /** the bracket pairs or regex a built-in track was computed with */
+  param?: string;
 }
 
 function extent(values: Float32Array): [number, number] {
@@ -105,7 +108,9 @@ export class TracksState {
   private async put(key: string): Promise<void> {
     this.error = null;
     try {
-      const track = this.show(await this.compute(key), key);
+      const param =
+        key === 'depth' ? this.pairs : this.regexes.find((r) => `regex:${r.id}` === key)?.pattern;
+      const track = { ...this.show(await this.compute(key), key), param };
       const i = this.shown.findIndex((t) => t.key === key);
       this.shown = i < 0 ? [...this.shown, track] : this.shown.with(i, track);
     } catch (e) {
@@ -149,6 +154,28 @@ export class TracksState {
   removeRegex(id: number): void {
     this.hide(`regex:${id}`);
     this.regexes = this.regexes.filter((r) => r.id !== id);
+  }
+
+  /** Show the built-in tracks a link names, in its order, with their pairs or patterns. */
+  async restore(specs: readonly TrackSpec[]): Promise<void> {
+    let regexes = 0;
+    for (const s of specs) {
+      if (s.kind === 'regex') {
+        const pattern = s.param ?? this.regexes[0]?.pattern ?? '';
+        // The first regex of a link takes the first row; more get rows of their own.
+        if (regexes++ === 0 && this.regexes.length) {
+          const id = this.regexes[0].id;
+          this.regexes = this.regexes.with(0, { id, pattern });
+          await this.put(`regex:${id}`);
+        } else await this.addRegex(pattern);
+        continue;
+      }
+      if (this.has(s.kind)) continue;
+      if (s.kind === 'depth') {
+        if (s.param !== undefined) this.pairs = s.param;
+        await this.put('depth');
+      } else await this.put(s.kind);
+    }
   }
 
   async loadImported(): Promise<void> {

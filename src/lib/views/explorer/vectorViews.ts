@@ -130,7 +130,9 @@ export function inspectorSvg(
   top: { unit: number; value: number }[],
   selected: number[],
   extent: number,
-  colour: (v: number) => string
+  colour: (v: number) => string,
+  /** a unit's value as text (at the precision it is stored with) */
+  fmt: (unit: number, value: number) => string = (_u, v) => v.toFixed(4)
 ): string {
   const rowH = 16;
   const width = 360;
@@ -150,7 +152,7 @@ export function inspectorSvg(
     const w = num((half * Math.min(Math.abs(value), extent)) / extent);
     parts.push(
       `<text x="8" y="${y + 11}" font-size="11"${picked.has(unit) ? ' fill="#8f3f00" font-weight="600"' : ''}>${picked.has(unit) ? '● ' : ''}unit ${unit}</text>`,
-      `<text x="150" y="${y + 11}" font-size="11" text-anchor="end">${value.toFixed(4)}</text>`,
+      `<text x="150" y="${y + 11}" font-size="11" text-anchor="end">${esc(fmt(unit, value))}</text>`,
       `<rect x="${value < 0 ? num(mid - w) : mid}" y="${y + 2}" width="${w}" height="${rowH - 5}" fill="${colour(value)}"/>`
     );
   });

@@ -6,7 +6,9 @@ import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
 import { liveQuery } from 'dexie';
 import { ensureDemo } from '../../demo';
+import { isoDay } from '../../export/fileName';
 import { bundle, importFindings, openFinding, readFindingFile } from '../../findings/library';
+import { findingFileName } from '../../findings/make';
 import type { Finding } from '../../findings/schema';
 import type { BackendPreference } from '../../record/options';
 import { recorder } from '../../recorder/client';
@@ -14,7 +16,7 @@ import { database, type CorpusRow, type FindingRow, type ModelRow } from '../../
 import type { DocumentMode } from '../../store/library';
 import { storedBytes } from '../../store/facts';
 import { deleteRecording } from '../../store/recordings';
-import { download, safeFileStem } from '../download';
+import { download } from '../download';
 import { fmtBytes } from '../format';
 import { recorderState } from '../recorder.svelte';
 import { addCorpusFiles, addModelFile, addVocabularyFile, type Notice } from './actions';
@@ -118,12 +120,15 @@ export class LibraryPage {
   }
 
   exportAll(rows: FindingRow[]): void {
-    download(new Blob([bundle(rows)], { type: 'application/json' }), 'cellscope-findings.json');
+    download(
+      new Blob([bundle(rows)], { type: 'application/json' }),
+      `cellscope-findings_${isoDay(Date.now())}.json`
+    );
   }
   exportFinding(row: FindingRow): void {
     download(
       new Blob([JSON.stringify(row.finding, null, 2)], { type: 'application/json' }),
-      `${safeFileStem(row.title, 'finding')}.finding.json`
+      findingFileName(row.finding as Finding)
     );
   }
   renameFinding(row: FindingRow, title: string): void {

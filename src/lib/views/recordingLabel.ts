@@ -1,0 +1,32 @@
+/**
+ * What tells two recordings of the same model and corpus apart, in a few words: when each was
+ * made and which streams it holds. Pure code.
+ */
+
+const DATE = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false
+});
+
+/** "1 Dec 2026, 16:07" (local time). */
+export const recordedOn = (ms: number) => DATE.format(new Date(ms));
+
+/**
+ * The streams as kinds and places: "h, c of L0.fwd, L1.fwd" (and "+ 2 tensors" for picked
+ * tensors), in the recording's order.
+ */
+export function streamsSummary(
+  streams: readonly { kind: string; layer: number; dir: string }[]
+): string {
+  const states = streams.filter((s) => s.kind !== 'tensor');
+  const tensors = streams.length - states.length;
+  const kinds = [...new Set(states.map((s) => s.kind))];
+  const places = [...new Set(states.map((s) => `L${s.layer}.${s.dir}`))];
+  const parts = states.length ? [`${kinds.join(', ')} of ${places.join(', ')}`] : [];
+  if (tensors) parts.push(`${tensors} tensor${tensors > 1 ? 's' : ''}`);
+  return parts.join(' + ') || 'no streams';
+}
