@@ -1,5 +1,6 @@
 /** Reading and driving the explorer page in browser tests: tokens, brushes, the view's state. */
 import type { Page } from '@playwright/test';
+import { openPanel } from '../helpers/panels';
 
 /** The token strip's steps and texts (whitespace shown as the strip shows it). */
 export async function tokensInView(page: Page): Promise<{ t: number; text: string }[]> {
@@ -42,12 +43,13 @@ export async function typeTheta(page: Page, theta: string): Promise<void> {
 export const selectedUnits = (page: Page) =>
   page.getByRole('group', { name: 'Selected units' }).getByRole('button').allTextContents();
 
-/** Everything a link must restore, read from the page as the user sees it. */
+/** Everything a link must restore, read from the page as the user sees it (panel by panel). */
 export async function viewOnPage(page: Page) {
   const value = (label: string) =>
     page.locator(`:is(input, select)[aria-label="${label}"]`).inputValue();
   const rows = page.getByRole('list', { name: 'Match results' }).getByRole('listitem');
-  return {
+  await openPanel(page, 'Select');
+  const view = {
     stream: await page.getByRole('combobox', { name: 'Stream' }).inputValue(),
     position: await page.getByTestId('position').textContent(),
     zoom: await page.locator('.zoom .num').textContent(),
@@ -56,9 +58,16 @@ export async function viewOnPage(page: Page) {
     scale: await value('Normalisation'),
     padding: [await value('Left padding'), await value('Right padding')],
     units: await selectedUnits(page),
-    tracks: await page.getByTestId('track-legend').locator('.name').allTextContents(),
-    bracketPairs: await value('Bracket pairs'),
-    trackRegex: await value('Track regex'),
     matches: (await rows.locator('.meta').allTextContents()).slice(0, 10)
   };
+  await openPanel(page, 'Tracks');
+  const tracks = {
+    tracks: await page.getByTestId('track-legend').locator('.name').allTextContents(),
+    bracketPairs: await value('Bracket pairs'),
+    trackRegexes: await page
+      .locator('input[aria-label^="Track regex"]')
+      .evaluateAll((els) => els.map((el) => (el as HTMLInputElement).value))
+  };
+  await openPanel(page, 'Select');
+  return { ...view, ...tracks };
 }

@@ -6,6 +6,7 @@
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { recordDemoH } from '../helpers/recordDemo';
+import { openPanel } from '../helpers/panels';
 import { brushTokens, findInView, selectedUnits, typeTheta, viewOnPage } from './explorerPage';
 
 const STRING_AT = 1694; // the first "CLEX_parse_error" in the demo corpus
@@ -32,6 +33,7 @@ async function reopen(
   size?: { width: number; height: number }
 ): Promise<Page> {
   // Copied first: the link must hold a change made just before (the address bar lags behind).
+  await openPanel(page, 'Finding');
   await page.getByRole('button', { name: 'Copy link' }).click();
   await expect(page.locator('.finding [role="status"]')).toContainText('Link copied');
   const link = await page.evaluate(() => navigator.clipboard.readText());
@@ -115,12 +117,17 @@ test('shown tracks with their parameters, and the match results', async ({ page,
   await typeTheta(page, '0.2');
   await brushString(page);
   await expect.poll(() => selectedUnits(page)).toEqual(['115 ×']);
+  await openPanel(page, 'Tracks');
   await page.getByRole('checkbox', { name: 'character class' }).check();
   await page.getByLabel('Bracket pairs').fill('() []');
   await page.getByRole('checkbox', { name: 'nesting depth of' }).check();
-  await page.getByLabel('Track regex').fill("'[^'\\n]*'");
+  await page.getByLabel('Track regex 1').fill("'[^'\\n]*'");
   await page.getByRole('checkbox', { name: 'regex' }).check();
-  await expect(page.getByTestId('track-legend')).toHaveCount(3);
+  await page.getByRole('button', { name: '+ another regex' }).click();
+  await page.getByLabel('Track regex 2').fill('//.*');
+  await page.getByRole('checkbox', { name: 'regex' }).nth(1).check();
+  await expect(page.getByTestId('track-legend')).toHaveCount(4);
+  await openPanel(page, 'Select');
   await page.getByRole('button', { name: 'Match', exact: true }).click();
   const rows = page.getByRole('list', { name: 'Match results' }).getByRole('listitem');
   await expect(rows.first()).toBeVisible({ timeout: 60_000 });
@@ -132,12 +139,14 @@ test('shown tracks with their parameters, and the match results', async ({ page,
     (await page.getByTestId('position').textContent())!.match(/of ([\d,]+)/)![1].replace(/,/g, '')
   );
   const csv = 'token,even\n' + Array.from({ length: n }, (_, t) => `${t},${t % 2}`).join('\n');
+  await openPanel(page, 'Tracks');
   await page.getByLabel('Import track file…').setInputFiles({
     name: 'even.csv',
     mimeType: 'text/csv',
     buffer: Buffer.from(csv)
   });
   await expect(page.getByRole('checkbox', { name: 'even' })).toBeChecked();
+  await openPanel(page, 'Finding');
   await page.getByRole('button', { name: 'Copy link' }).click();
   await expect(page.locator('.finding [role="status"]')).toContainText(
     'Not in it: the imported track "even"'
