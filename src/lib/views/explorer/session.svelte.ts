@@ -53,7 +53,8 @@ export class ExplorerSession {
   /** The last URL the view wrote itself (any other URL change is back/forward). */
   private written = '';
   /** Match results a link asked for: run once its selection is restored (see rerunMatch). */
-  private pendingMatch: ViewState['match'] = null;
+  // State, so that the effect calling rerunMatch() before the recording opens runs again.
+  private pendingMatch = $state.raw<ViewState['match']>(null);
 
   get isOpen(): boolean {
     return this.view !== null;
