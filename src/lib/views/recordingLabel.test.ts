@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordedOn, streamsSummary } from './recordingLabel';
+import { kindsOf, recordedOn, streamsSummary } from './recordingLabel';
 
 const lstm = (kinds: string[], layers = 2) =>
   Array.from({ length: layers }, (_, layer) =>
@@ -25,5 +25,6 @@ describe('telling recordings apart', () => {
       ])
     ).toBe('h of L0.bwd + 2 tensors');
     expect(streamsSummary([])).toBe('no streams');
+    expect(kindsOf(lstm(['h', 'c']))).toBe('h, c');
   });
 });

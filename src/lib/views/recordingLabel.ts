@@ -15,6 +15,11 @@ const DATE = new Intl.DateTimeFormat('en-GB', {
 /** "1 Dec 2026, 16:07" (local time). */
 export const recordedOn = (ms: number) => DATE.format(new Date(ms));
 
+/** The kinds of state recorded, in order: "h, c" (short, for a title). */
+export function kindsOf(streams: readonly { kind: string }[]): string {
+  return [...new Set(streams.map((s) => s.kind))].join(', ');
+}
+
 /**
  * The streams as kinds and places: "h, c of L0.fwd, L1.fwd" (and "+ 2 tensors" for picked
  * tensors), in the recording's order.
