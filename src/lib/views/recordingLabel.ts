@@ -21,17 +21,16 @@ export function kindsOf(streams: readonly { kind: string }[]): string {
 }
 
 /**
- * The streams as kinds and places: "h, c of L0.fwd, L1.fwd" (and "+ 2 tensors" for picked
- * tensors), in the recording's order.
+ * The streams as kinds and places: "h, c of L0.fwd, L1.fwd", and picked tensors by their stream
+ * id ("+ tensor:/embed/Gather_output_0"), in the recording's order.
  */
 export function streamsSummary(
-  streams: readonly { kind: string; layer: number; dir: string }[]
+  streams: readonly { id: string; kind: string; layer: number; dir: string }[]
 ): string {
   const states = streams.filter((s) => s.kind !== 'tensor');
-  const tensors = streams.length - states.length;
   const kinds = [...new Set(states.map((s) => s.kind))];
   const places = [...new Set(states.map((s) => `L${s.layer}.${s.dir}`))];
   const parts = states.length ? [`${kinds.join(', ')} of ${places.join(', ')}`] : [];
-  if (tensors) parts.push(`${tensors} tensor${tensors > 1 ? 's' : ''}`);
+  for (const s of streams) if (s.kind === 'tensor') parts.push(s.id);
   return parts.join(' + ') || 'no streams';
 }
