@@ -1,11 +1,13 @@
 /**
- * The LSTMVis workflow on the bundled model: brush a quoted string in the select view, get the
- * units that switch on there, match them over the whole recording, and land on other strings.
+ * The LSTMVis workflow on the bundled model, exactly as the README's recipe says it ("With the
+ * bundled model: …"): brush a quoted string in the select view, get the unit that switches on
+ * there, match it over the whole recording, and land on other strings.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { recordDemoH } from '../helpers/recordDemo';
+import { brushTokens, findInView, selectedUnits, typeTheta } from './explorerPage';
 
-const STRING_AT = 1694; // "CLEX_parse_error" in the demo corpus (one char = one token)
+const STRING_AT = 1694; // the first "CLEX_parse_error" in the demo corpus (one char = one token)
 
 /** Drag across tokens [from, to] of the select view's plot (12 px cells, window starts at t0). */
 async function brush(page: Page, t0: number, from: number, to: number) {
@@ -18,30 +20,48 @@ async function brush(page: Page, t0: number, from: number, to: number) {
   await page.mouse.up();
 }
 
-test('brush a string, select its units, match them across the recording', async ({ page }) => {
-  const href = await recordDemoH(page);
-  const t0 = STRING_AT - 10;
-  await page.goto(`${href}&stream=L1.fwd.h&t=${t0}`);
+test('the README recipe: brush CLEX_parse, unit 115 alone; its matches open a delimiter', async ({
+  page
+}) => {
+  // "Record the demo, open it"
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Record the demo' }).click();
+  const item = page.getByRole('list', { name: 'Recordings' }).locator('li').first();
+  await expect(item).toHaveAttribute('data-status', 'complete', { timeout: 180_000 });
+  await item.getByRole('link', { name: 'Open' }).click();
   await expect(page.locator('.select-plot canvas')).toBeVisible();
-  await expect(page.getByRole('list', { name: 'Tokens' })).toContainText('CLEX_parse_error');
+
+  // "stream L1.fwd.h"
+  await page.getByRole('combobox', { name: 'Stream' }).selectOption('L1.fwd.h');
+  // "find "CLEX_parse_error" with /"
+  await page.getByRole('application').focus();
+  await page.keyboard.press('/');
+  await page.getByLabel('Find in corpus').fill('"CLEX_parse_error"');
+  await page.getByLabel('Find in corpus').press('Enter');
+  await expect(page.getByRole('list', { name: 'Tokens' })).toContainText('"CLEX_parse_error"');
 
   // Nothing selected yet: Match is disabled and says why.
   const match = page.getByRole('button', { name: 'Match', exact: true });
   await expect(match).toBeDisabled();
   await expect(match).toHaveAttribute('title', /Select units first/);
 
-  // Brush the string just after its opening quote; the padding step is the quote itself.
-  // θ a little lower than LSTMVis's 0.3 suits this small model.
-  await page.getByLabel('Threshold θ', { exact: true }).fill('0.2');
-  await page.getByLabel('Threshold θ', { exact: true }).press('Enter');
-  await brush(page, t0, STRING_AT + 1, STRING_AT + 11);
-  const units = page.getByRole('group', { name: 'Selected units' }).getByRole('button');
-  await expect(units.first()).toBeVisible();
-  const selected = await units.count();
-  expect(selected).toBeGreaterThan(0);
+  // "type θ 0.2", "drag across CLEX_parse, the first ten characters inside its quotes, in the
+  // line plot, with the default padding (1 before, 0 after)"
+  await typeTheta(page, '0.2');
+  await expect(page.locator('input[aria-label="Left padding"]')).toHaveValue('1');
+  await expect(page.locator('input[aria-label="Right padding"]')).toHaveValue('0');
+  const quote = await findInView(page, '"CLEX_parse_error"');
+  await brushTokens(page, quote + 1, quote + 'CLEX_parse'.length);
+  await expect(page.locator('.select-plot')).toHaveAttribute(
+    'data-brush',
+    `${quote + 1},${quote + 11}`
+  );
+  // "unit 115 alone is selected"
+  await expect.poll(() => selectedUnits(page)).toEqual(['115 ×']);
   // The brushed tokens are shaded by how many selected units are on.
-  await expect(page.locator(`[data-t="${STRING_AT + 5}"]`)).toHaveAttribute('data-on', /\d+/);
+  await expect(page.locator(`[data-t="${quote + 5}"]`)).toHaveAttribute('data-on', '1');
 
+  // "Press Match"
   await expect(match).toBeEnabled();
   await match.click();
   const rows = page.getByRole('list', { name: 'Match results' }).getByRole('listitem');
@@ -53,9 +73,9 @@ test('brush a string, select its units, match them across the recording', async 
     items.slice(0, 10).map((li) => li.querySelector('.tok.in')?.textContent ?? '')
   );
   await page.screenshot({ path: 'test-results/select-match.png', fullPage: true });
-  // The finding: the brushed string's unit is a "just opened a delimiter" unit. Its top matches,
-  // elsewhere in the file, start on an opening quote or parenthesis.
-  expect(firsts.filter((tok) => tok === '(' || tok === '"').length).toBeGreaterThanOrEqual(5); // ( and " are ~4% of tokens
+  // "its matches start, all over the file, right after an opening quote or parenthesis": the
+  // first token of most top matches is one (( and " are ~4% of tokens).
+  expect(firsts.filter((tok) => tok === '(' || tok === '"').length).toBeGreaterThanOrEqual(5);
 
   // Clicking a row moves the explorer there.
   const before = await page.getByTestId('position').textContent();

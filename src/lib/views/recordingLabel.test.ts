@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { recordedOn, streamsSummary } from './recordingLabel';
+import { kindsOf, recordedOn, streamsSummary } from './recordingLabel';
 
 const lstm = (kinds: string[], layers = 2) =>
   Array.from({ length: layers }, (_, layer) =>
-    kinds.map((kind) => ({ kind, layer, dir: 'fwd' }))
+    kinds.map((kind) => ({ id: `L${layer}.fwd.${kind}`, kind, layer, dir: 'fwd' }))
   ).flat();
 
 describe('telling recordings apart', () => {
@@ -19,11 +19,12 @@ describe('telling recordings apart', () => {
     );
     expect(
       streamsSummary([
-        { kind: 'h', layer: 0, dir: 'bwd' },
-        { kind: 'tensor', layer: 0, dir: 'fwd' },
-        { kind: 'tensor', layer: 0, dir: 'fwd' }
+        { id: 'L0.bwd.h', kind: 'h', layer: 0, dir: 'bwd' },
+        { id: 'tensor:/a', kind: 'tensor', layer: 0, dir: 'fwd' },
+        { id: 'tensor:/b', kind: 'tensor', layer: 0, dir: 'fwd' }
       ])
-    ).toBe('h of L0.bwd + 2 tensors');
+    ).toBe('h of L0.bwd + tensor:/a + tensor:/b');
     expect(streamsSummary([])).toBe('no streams');
+    expect(kindsOf(lstm(['h', 'c']))).toBe('h, c');
   });
 });

@@ -15,18 +15,22 @@ const DATE = new Intl.DateTimeFormat('en-GB', {
 /** "1 Dec 2026, 16:07" (local time). */
 export const recordedOn = (ms: number) => DATE.format(new Date(ms));
 
+/** The kinds of state recorded, in order: "h, c" (short, for a title). */
+export function kindsOf(streams: readonly { kind: string }[]): string {
+  return [...new Set(streams.map((s) => s.kind))].join(', ');
+}
+
 /**
- * The streams as kinds and places: "h, c of L0.fwd, L1.fwd" (and "+ 2 tensors" for picked
- * tensors), in the recording's order.
+ * The streams as kinds and places: "h, c of L0.fwd, L1.fwd", and picked tensors by their stream
+ * id ("+ tensor:/embed/Gather_output_0"), in the recording's order.
  */
 export function streamsSummary(
-  streams: readonly { kind: string; layer: number; dir: string }[]
+  streams: readonly { id: string; kind: string; layer: number; dir: string }[]
 ): string {
   const states = streams.filter((s) => s.kind !== 'tensor');
-  const tensors = streams.length - states.length;
   const kinds = [...new Set(states.map((s) => s.kind))];
   const places = [...new Set(states.map((s) => `L${s.layer}.${s.dir}`))];
   const parts = states.length ? [`${kinds.join(', ')} of ${places.join(', ')}`] : [];
-  if (tensors) parts.push(`${tensors} tensor${tensors > 1 ? 's' : ''}`);
+  for (const s of streams) if (s.kind === 'tensor') parts.push(s.id);
   return parts.join(' + ') || 'no streams';
 }
