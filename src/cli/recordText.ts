@@ -1,0 +1,151 @@
+/** `record --text`: tokenize the corpus, run it in chunks with the state carried, write streams. */
+import { join } from 'node:path';
+import { checkVocabularyFits } from '../lib/onnx/checks';
+import { decodeModel } from '../lib/onnx/proto';
+import type { RecordingGraph } from '../lib/onnx/surgery';
+import { recordChunks } from '../lib/record/core';
+import type { SessionLike, TensorLike } from '../lib/record/step';
+import { parseKinds, planStreams } from '../lib/record/streams';
+import { chunkPredictions } from '../lib/store/recordings';
+import { validateCorpusText } from '../lib/tokenize/corpus';
+import {
+  createTokenizer,
+  parseTokenizerSpec,
+  type Encoded,
+  type TokenizerSpec
+} from '../lib/tokenize/tokenizer';
+import { readVocabFile } from '../lib/tokenize/vocab';
+import { InputError, readFile } from './inputFiles';
+import { NpyFileWriter } from './npyFile';
+import type { OrtNode, RecordCommandOptions } from './recordCommand';
+import { fileName, savedTensors, writeTensor, type FileEntry } from './recordOutputs';
+import { ZarrStoreWriter } from './zarrStore';
+
+export function tokenizerSpec(opts: RecordCommandOptions, graph: RecordingGraph): TokenizerSpec {
+  if (opts.vocab)
+    return readVocabFile(readFile(opts.vocab, 'vocabulary'), opts.vocab, opts.tokenizer);
+  const meta = graph.info.metadata['cellscope.tokenizer'];
+  if (!meta) {
+    throw new InputError(
+      'The model has no cellscope.tokenizer metadata; pass --vocab FILE (LSTMVis .dict, JSON array, or one token per line).'
+    );
+  }
+  const spec = parseTokenizerSpec(meta);
+  return opts.tokenizer ? { ...spec, type: opts.tokenizer } : spec;
+}
+
+/** The corpus, checked as the browser checks it: UTF-8 text that is not only whitespace. */
+export const readCorpus = (path: string) => validateCorpusText(readFile(path, 'text'), path);
+
+/** Everything a text run needs, read and checked before any file is written. */
+export interface TextInput {
+  tokenInput: NonNullable<RecordingGraph['info']['tokenInput']>;
+  spec: TokenizerSpec;
+  text: string;
+  encoded: Encoded;
+}
+
+export function prepareText(
+  opts: RecordCommandOptions,
+  graph: RecordingGraph,
+  modelBytes: Uint8Array
+): TextInput {
+  const tokenInput = graph.info.tokenInput;
+  if (!tokenInput)
+    throw new InputError('The model has no integer token input; use --feed to give its inputs.');
+  const spec = tokenizerSpec(opts, graph);
+  checkVocabularyFits(decodeModel(modelBytes), tokenInput.name, spec.vocab.length);
+  const text = readCorpus(opts.text!);
+  const encoded = createTokenizer(spec).encode(text);
+  if (encoded.ids.length === 0) throw new InputError(`${opts.text} holds no tokens.`);
+  return { tokenInput, spec, text, encoded };
+}
+
+/** What the Zarr store says of the LM head: its output, k, and the vocabulary to show tokens. */
+export interface ZarrLm {
+  logits: string;
+  k: number;
+  vocab: string[];
+}
+
+export async function recordText(
+  opts: RecordCommandOptions,
+  ort: OrtNode,
+  graph: RecordingGraph,
+  session: SessionLike,
+  { tokenInput, spec, text, encoded }: TextInput
+) {
+  const T = encoded.ids.length;
+  const kinds = parseKinds(opts.streams ?? 'all');
+  const streams = planStreams(graph.taps, kinds);
+  const writers = new Map(
+    streams.map((s) => [s.id, new NpyFileWriter(join(opts.out, fileName(s.id)), [T, s.units])])
+  );
+  const outputWriters = new Map<string, NpyFileWriter>();
+  const lastOutputs = new Map<string, TensorLike>();
+  const chunkSize = opts.chunk ?? 4096;
+  const zarr = opts.zarr
+    ? new ZarrStoreWriter(opts.zarr, streams, T, chunkSize, opts.zarrVersion ?? 3)
+    : null;
+  // The LM head's predictions go into the Zarr store (the explorer's inspector and loss track).
+  const lm = graph.info.logits;
+  await recordChunks({
+    session,
+    Tensor: ort.Tensor,
+    taps: graph.taps,
+    tokenInput,
+    ids: encoded.ids,
+    chunkSize,
+    kinds,
+    sink: {
+      commit: async (r) => {
+        for (const [id, data] of Object.entries(r.streams)) writers.get(id)!.append(data);
+        zarr?.writeChunk(r.chunk, r.length, r.streams);
+        if (zarr && lm)
+          zarr.writePredictions(r.chunk, r.length, chunkPredictions(r, lm, encoded.ids, new Set()));
+        for (const o of savedTensors(graph, opts)) {
+          const t = r.outputs![o.name];
+          if (!t) continue;
+          // Outputs with a time axis (all axes before it of size 1) are concatenated over chunks.
+          const axis = t.dims.findIndex(
+            (d, i) => d === r.length && t.dims.slice(0, i).every((x) => x === 1)
+          );
+          if (axis >= 0 && t.data instanceof Float32Array) {
+            if (!outputWriters.has(o.name)) {
+              const shape = t.dims.map((d, i) => (i === axis ? T : d));
+              outputWriters.set(o.name, new NpyFileWriter(join(opts.out, fileName(o.file)), shape));
+            }
+            outputWriters.get(o.name)!.append(t.data);
+          } else lastOutputs.set(o.name, t);
+        }
+      }
+    }
+  });
+  zarr?.writeTokens(encoded.ids, encoded.offsets, text);
+  const files: FileEntry[] = [];
+  for (const s of streams) {
+    writers.get(s.id)!.close();
+    files.push({ name: s.id, file: fileName(s.id), shape: [T, s.units], dtype: 'float32' });
+  }
+  const outputs: FileEntry[] = [];
+  const stem = new Map(savedTensors(graph, opts).map((o) => [o.name, o.file]));
+  for (const [name, w] of outputWriters) {
+    w.close();
+    outputs.push({ name, file: fileName(stem.get(name)!), shape: w.shape, dtype: 'float32' });
+  }
+  for (const [name, t] of lastOutputs) outputs.push(writeTensor(opts.out, name, t, stem.get(name)));
+  return {
+    zarr,
+    lm: zarr?.lmK ? ({ logits: lm!, k: zarr.lmK, vocab: spec.vocab } as ZarrLm) : null,
+    mode: 'text',
+    tokens: T,
+    batch: 1,
+    lengths: [T],
+    tokenizer: { type: spec.type, vocabSize: spec.vocab.length },
+    unknownTokens: encoded.unknown,
+    unknownExamples: encoded.unknownExamples,
+    chunkSize,
+    streams: files,
+    outputs
+  };
+}
