@@ -8,9 +8,10 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
+import { validateModel } from '../../src/lib/recorder/validate';
+import type { OrtModule } from '../../src/lib/record/options';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel } from '../../src/lib/onnx/proto';
-import { prepareForRecording } from '../../src/lib/onnx/surgery';
 import {
   explainOrtError,
   MAX_IR_VERSION,
@@ -35,18 +36,7 @@ beforeAll(() => {
 afterEach(() => db?.close());
 
 /** What the recording worker's validate() reports: onnxruntime's error loading the model, or null. */
-async function validate(bytes: Uint8Array): Promise<string | null> {
-  try {
-    const graph = prepareForRecording(decodeModel(bytes), { internals: true });
-    const session = await ort.InferenceSession.create(graph.bytes, {
-      executionProviders: ['wasm']
-    });
-    await session.release();
-    return null;
-  } catch (e) {
-    return (e as Error).message.split('\n')[0];
-  }
-}
+const validate = (bytes: Uint8Array) => validateModel(ort as unknown as OrtModule, bytes);
 
 /** Load a copy of the token LSTM stamped with another IR version or opset. */
 async function loads(edit: (m: ReturnType<typeof decodeModel>) => void): Promise<boolean> {

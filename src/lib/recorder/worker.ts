@@ -3,11 +3,11 @@
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/wasm';
 import { decodeModel } from '../onnx/proto';
-import { prepareForRecording } from '../onnx/surgery';
 import { database } from '../store/db';
 import type { Progress } from '../record/core';
 import { tokenTensor } from '../record/core';
 import { probeTensors } from './probe';
+import { validateModel } from './validate';
 import { runRecording } from './run';
 import type { BackendPreference, OrtModule } from '../record/options';
 import { chooseBackend } from './backend';
@@ -56,18 +56,10 @@ const api = {
     });
   },
   /** Load the model as it will be recorded (c_t and gate taps included) to catch unsupported ops. */
-  async validate(bytes: Uint8Array): Promise<string | null> {
-    try {
-      const graph = prepareForRecording(decodeModel(bytes), { internals: true });
-      const session = await ort.InferenceSession.create(graph.bytes, {
-        executionProviders: ['wasm']
-      });
-      await session.release();
-      return null;
-    } catch (e) {
-      return (e as Error).message.split('\n')[0];
-    }
+  validate(bytes: Uint8Array): Promise<string | null> {
+    return validateModel(ortModule, bytes);
   },
+
   /** Every tensor of the model with its shape on an 8-token probe (zeros when there is no token input). */
   async probe(bytes: Uint8Array) {
     return probeTensors(decodeModel(bytes), ortModule, (graph) => {
