@@ -1,12 +1,20 @@
-/** Main-thread handle on the query worker (match, unit ranking). */
+/**
+ * Main-thread handles on the query workers: one for what the user waits on (match, ranking),
+ * one for background jobs (the atlas after a recording), so neither cancels the other.
+ */
 import * as Comlink from 'comlink';
 import type { QueryApi } from './queryWorker';
 
-let remote: Comlink.Remote<QueryApi> | null = null;
+export type QueryLane = 'interactive' | 'background';
+const remotes = new Map<QueryLane, Comlink.Remote<QueryApi>>();
 
-export function queryWorker(): Comlink.Remote<QueryApi> {
-  remote ??= Comlink.wrap<QueryApi>(
-    new Worker(new URL('./queryWorker.ts', import.meta.url), { type: 'module' })
-  );
+export function queryWorker(lane: QueryLane = 'interactive'): Comlink.Remote<QueryApi> {
+  let remote = remotes.get(lane);
+  if (!remote) {
+    remote = Comlink.wrap<QueryApi>(
+      new Worker(new URL('./queryWorker.ts', import.meta.url), { type: 'module' })
+    );
+    remotes.set(lane, remote);
+  }
   return remote;
 }

@@ -1,12 +1,14 @@
 /// <reference lib="webworker" />
 /**
- * The query worker: reads a recording (IndexedDB or a Zarr URL) and runs match queries and unit
- * rankings off the UI thread, one at a time (a new one cancels the running one).
+ * The query worker: reads a recording (IndexedDB or a Zarr URL) and runs match queries, unit
+ * rankings and atlases off the UI thread, one at a time (a new one cancels the running one).
+ * The page runs two: one for what the user is waiting on, one for background atlases.
  */
 import * as Comlink from 'comlink';
 import { database } from '../store/db';
 import { openZarrRecording } from '../store/zarrSource';
 import { RecordingReader } from '../store/reader';
+import { runAtlas, type AtlasRequest } from './runAtlas';
 import {
   ColumnCache,
   matchTileBudget,
@@ -14,45 +16,66 @@ import {
   type MatchProgress,
   type MatchQuery
 } from './runMatch';
+import { rankAllUnits, type RankAllOptions } from './rankAll';
 import { runRank } from './runRank';
 
 export type RecordingSource = { kind: 'idb'; id: number } | { kind: 'zarr'; url: string };
 
-let readerKey = '';
-let reader: RecordingReader | null = null;
+interface Opened {
+  reader: RecordingReader;
+  /** the corpus text (built-in tracks need it) */
+  text: () => Promise<string>;
+}
+
+let openedKey = '';
+let opened: Opened | null = null;
 let running: AbortController | null = null;
 /** Columns read by earlier queries (keyed by recording, stream and unit). */
 const cache = new ColumnCache(64);
-async function open(source: RecordingSource): Promise<RecordingReader> {
+async function open(source: RecordingSource): Promise<Opened> {
   if (source.kind === 'idb') {
     // Re-read the row: the recording may have completed since the reader was opened.
     const rec = await database().recordings.get(source.id);
     if (!rec) throw new Error('This recording is no longer in the library.');
     const key = `idb/${source.id}/${rec.updatedAt}/${rec.chunksDone}`;
-    if (reader && readerKey === key) return reader;
-    reader = new RecordingReader(database(), rec, matchTileBudget(rec, 1));
-    readerKey = key;
+    if (opened && openedKey === key) return opened;
+    const reader = new RecordingReader(database(), rec, matchTileBudget(rec, 1));
+    const text = async () => {
+      const corpus = await database().loadCorpus(rec.corpusSha);
+      if (!corpus) throw new Error('The corpus of this recording was deleted.');
+      return corpus.text;
+    };
+    opened = { reader, text };
+    openedKey = key;
   } else {
     const key = `zarr/${source.url}`;
-    if (reader && readerKey === key) return reader;
-    const { recording, source: chunks } = await openZarrRecording(source.url);
-    reader = new RecordingReader(chunks, recording, matchTileBudget(recording, 4));
-    readerKey = key;
+    if (opened && openedKey === key) return opened;
+    const { recording, source: chunks, corpus } = await openZarrRecording(source.url);
+    const reader = new RecordingReader(chunks, recording, matchTileBudget(recording, 4));
+    opened = { reader, text: async () => corpus.text };
+    openedKey = key;
   }
-  return reader;
+  return opened;
+}
+
+/** Run one job at a time: a new one cancels the running one. */
+async function exclusive<T>(job: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  running?.abort();
+  const controller = new AbortController();
+  running = controller;
+  try {
+    return await job(controller.signal);
+  } finally {
+    if (running === controller) running = null;
+  }
 }
 
 const api = {
   async match(source: RecordingSource, query: MatchQuery, onProgress: (p: MatchProgress) => void) {
-    running?.abort();
-    const controller = new AbortController();
-    running = controller;
-    const r = await open(source);
-    try {
-      return await runMatch(r, query, { onProgress, signal: controller.signal, cache });
-    } finally {
-      if (running === controller) running = null;
-    }
+    return exclusive(async (signal) => {
+      const { reader } = await open(source);
+      return runMatch(reader, query, { onProgress, signal, cache });
+    });
   },
   /** Pearson r of every unit of `stream` with `target` over the whole recording. */
   async rank(
@@ -61,15 +84,33 @@ const api = {
     target: Float32Array,
     onProgress: (done: number, total: number) => void
   ) {
-    running?.abort();
-    const controller = new AbortController();
-    running = controller;
-    const r = await open(source);
-    try {
-      return await runRank(r, stream, target, { onProgress, signal: controller.signal });
-    } finally {
-      if (running === controller) running = null;
-    }
+    return exclusive(async (signal) => {
+      const { reader } = await open(source);
+      return runRank(reader, stream, target, { onProgress, signal });
+    });
+  },
+  /** Every unit of every stream against one track: AUC or r, held-out, chance (rankAll.ts). */
+  async rankAll(
+    source: RecordingSource,
+    values: Float32Array,
+    opts: Omit<RankAllOptions, 'onProgress' | 'signal'>,
+    onProgress: (done: number, total: number) => void
+  ) {
+    return exclusive(async (signal) => {
+      const { reader } = await open(source);
+      return rankAllUnits(reader, values, { ...opts, onProgress, signal });
+    });
+  },
+  /** Every unit against the built-in tracks and the given ones: each unit's best explanation. */
+  async atlas(
+    source: RecordingSource,
+    request: AtlasRequest,
+    onProgress: (done: number, total: number) => void
+  ) {
+    return exclusive(async (signal) => {
+      const { reader, text } = await open(source);
+      return runAtlas(reader, await text(), request, { onProgress, signal });
+    });
   },
   cancel() {
     running?.abort();

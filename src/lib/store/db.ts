@@ -116,6 +116,9 @@ const SCHEMA_V2 = {
   findings: '++id, createdAt'
 };
 
+/** Schema v3: rankings and atlases kept per recording. */
+const SCHEMA_V3 = { ...SCHEMA_V2, analyses: '++id, recordingId, [recordingId+kind]' };
+
 const PREVIEW_CHARS = 80;
 
 export function corpusPreview(text: string): string {
@@ -148,6 +151,20 @@ export interface PredictionRow {
   k: number;
 }
 
+/**
+ * A unit ranking or an atlas computed on a recording, kept so that several can be listed and
+ * compared (the report is plain JSON-able data: analysis/rankReport.ts, analysis/atlas.ts).
+ */
+export interface AnalysisRow {
+  id?: number;
+  recordingId: number;
+  kind: 'rank' | 'atlas';
+  /** what was ranked, e.g. "in string" or "atlas: 16 tracks" */
+  label: string;
+  report: unknown;
+  createdAt: number;
+}
+
 /** A saved finding (its JSON document, validated on the way in) with a thumbnail. */
 export interface FindingRow {
   id?: number;
@@ -165,6 +182,7 @@ export class CellscopeDB extends Dexie {
   tracks!: Table<TrackRow, number>;
   predictions!: Table<PredictionRow, [number, number]>;
   findings!: Table<FindingRow, number>;
+  analyses!: Table<AnalysisRow, number>;
   recordings!: Table<RecordingRow, number>;
   tiles!: Table<TileRow, [number, string, number, number]>;
   tokens!: Table<TokenRow, [number, number]>;
@@ -196,6 +214,7 @@ export class CellscopeDB extends Dexie {
             row.tileUnits ??= 64;
           });
       });
+    this.version(3).stores(SCHEMA_V3);
   }
 
   /** A corpus with its text, or undefined when either is missing. */

@@ -133,8 +133,9 @@ export async function setRecordingStatus(
 
 /** Delete a recording with all its chunks and tokens, in one transaction. */
 export async function deleteRecording(db: CellscopeDB, id: number): Promise<void> {
-  const tables = [db.tiles, db.tokens, db.predictions, db.tracks, db.recordings];
+  const tables = [db.tiles, db.tokens, db.predictions, db.tracks, db.analyses, db.recordings];
   await db.transaction('rw', tables, async () => {
+    await db.analyses.where('recordingId').equals(id).delete();
     await db.tiles.where('recordingId').equals(id).delete();
     await db.tokens.where('recordingId').equals(id).delete();
     await db.predictions.where('recordingId').equals(id).delete();
