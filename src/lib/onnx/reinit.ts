@@ -74,7 +74,7 @@ const isFloat = (type: number | null | undefined) =>
 export function checkSeed(seed: number): void {
   if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
     throw new RangeError(
-      `The seed must be a whole number from 0 to ${MAX_SEED}, got ${JSON.stringify(seed)}.`
+      `The seed must be a whole number from 0 to ${MAX_SEED}, got ${Number.isFinite(seed) ? seed : 'none'}.`
     );
   }
 }

@@ -44,6 +44,14 @@ async function sameTokens(
   return at === ids.length;
 }
 
+async function checkNoTwinWithSeed(db: CellscopeDB, rec: RecordingRow, seed: number) {
+  const same = (await listTwins(db, rec.id!)).find((t) => t.twinSeed === seed);
+  if (same)
+    throw new Error(
+      `"${rec.name}" already has an untrained twin with seed ${seed}: "${same.name}".`
+    );
+}
+
 export const twinName = (original: string, seed: number) =>
   `untrained twin of ${original} (seed ${seed})`;
 
@@ -61,11 +69,7 @@ export async function planTwin(db: CellscopeDB, recordingId: number, seed: numbe
     throw new Error(`"${rec.name}" is itself an untrained twin: make twins of trained recordings.`);
   if (rec.status !== 'complete')
     throw new Error(`"${rec.name}" is not complete yet: finish it (Resume) before its twin.`);
-  const same = (await listTwins(db, recordingId)).find((t) => t.twinSeed === seed);
-  if (same)
-    throw new Error(
-      `"${rec.name}" already has an untrained twin with seed ${seed}: "${same.name}".`
-    );
+  await checkNoTwinWithSeed(db, rec, seed);
   const [model, corpus] = await Promise.all([
     db.models.get(rec.modelSha),
     db.loadCorpus(rec.corpusSha)
@@ -92,6 +96,7 @@ export async function planTwin(db: CellscopeDB, recordingId: number, seed: numbe
     addedAt: Date.now()
   };
   return db.transaction('rw', db.models, db.recordings, async () => {
+    await checkNoTwinWithSeed(db, rec, seed); // again: another tab may have made it meanwhile
     if (!(await db.models.get(twinModel.sha256))) await db.models.put(twinModel);
     const id = await createRecording(db, {
       modelSha: twinModel.sha256,
