@@ -40,7 +40,9 @@ test('record the untrained twin of a recording, list it under its original, open
     chunkSize: orig.chunkSize,
     chunks: orig.chunks
   });
-  await expect(twinItem).toContainText('untrained · seed 1');
+  await expect(twinItem.getByTestId('twin-note')).toHaveText(
+    'untrained: weights re-drawn at random (seed 1), each tensor from its own mean and std'
+  );
 
   // Listed right under its original, though it is newer.
   const order = await page
