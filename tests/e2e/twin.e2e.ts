@@ -3,11 +3,20 @@
  * the keyboard), and the twin is recorded with progress, linked to its original in the store,
  * listed right under it, holds other states, and opens in the explorer.
  */
+import { createHash } from 'node:crypto';
 import { expect, test } from '@playwright/test';
+import { untrainedTwin } from '../../src/lib/onnx/reinit';
+import { loadDemoModel } from '../helpers/modelFixture';
 import { recordings, storedRow, type StoredRecording } from '../helpers/idb';
 import { recordTiny } from '../helpers/recordTiny';
 
-type Row = StoredRecording & { name: string; twinOf?: number; twinSeed?: number };
+type Row = StoredRecording & {
+  name: string;
+  modelSha: string;
+  twinOf?: number;
+  twinSeed?: number;
+};
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 test('record the untrained twin of a recording, list it under its original, open it', async ({
   page
@@ -40,7 +49,12 @@ test('record the untrained twin of a recording, list it under its original, open
     chunkSize: orig.chunkSize,
     chunks: orig.chunks
   });
-  await expect(twinItem).toContainText('untrained · seed 1');
+  // The browser drew the very bytes Node draws with the same seed.
+  const demo = loadDemoModel();
+  expect(twin.modelSha).toBe(sha(untrainedTwin(demo, 1, sha(demo)).bytes));
+  await expect(twinItem.getByTestId('twin-note')).toHaveText(
+    'untrained: weights re-drawn at random (seed 1), each tensor from its own mean and std'
+  );
 
   // Listed right under its original, though it is newer.
   const order = await page
