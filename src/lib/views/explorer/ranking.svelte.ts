@@ -5,9 +5,8 @@
  * untrained twin, rank the twin against the same track so both are shown side by side.
  */
 import * as Comlink from 'comlink';
-import type { RankMetric } from '../../analysis/rankTarget';
+import { trackTarget, type RankMetric } from '../../analysis/rankTarget';
 import type { RankReport } from '../../analysis/rankReport';
-import { trackTarget } from '../../analysis/unitRanking';
 import { queryWorker } from '../../query/queryClient';
 import type { RecordingSource } from '../../query/queryWorker';
 import { deleteAnalysis, listRankings, saveRanking } from '../../store/analyses';
@@ -63,7 +62,7 @@ export class RankState {
       label: r.label,
       createdAt: r.createdAt,
       report: r.report,
-      twin: (r.report as RankReport & { twin?: RankReport | null }).twin ?? null
+      twin: r.report.twin ?? null
     }));
     this.twin = twin ? { source: { kind: 'idb', id: twin.id! }, name: twin.name } : null;
   }
@@ -117,6 +116,11 @@ export class RankState {
 
   show(id: number): void {
     this.shownId = id;
+  }
+
+  /** Hide the results table (the ranking stays in the list). */
+  close(): void {
+    this.shownId = null;
   }
 
   async remove(id: number): Promise<void> {
