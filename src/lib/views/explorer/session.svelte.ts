@@ -14,6 +14,7 @@ import { RecordingReader } from '../../store/reader';
 import { openZarrRecording } from '../../store/zarrSource';
 import { defaultNormalization, streamNormalization } from './defaultScale';
 import { ExplorerState, ZOOM_LEVELS } from './explorer.svelte';
+import { AtlasState } from './atlas.svelte';
 import { MatchState } from './match.svelte';
 import { RankState } from './ranking.svelte';
 import { SelectionState } from './selection.svelte';
@@ -34,7 +35,7 @@ export interface FindingDraft {
 }
 
 /** The side column's panels, in tab order. */
-export const SIDE_TABS = ['select', 'tracks', 'rank', 'finding'] as const;
+export const SIDE_TABS = ['select', 'tracks', 'rank', 'atlas', 'finding'] as const;
 export type SideTab = (typeof SIDE_TABS)[number];
 
 export class ExplorerSession {
@@ -47,6 +48,7 @@ export class ExplorerSession {
   tracks = $state.raw<TracksState | null>(null);
   match = $state.raw<MatchState | null>(null);
   ranking = $state.raw<RankState | null>(null);
+  atlas = $state.raw<AtlasState | null>(null);
   /** The side panel in view. */
   tab = $state<SideTab>('select');
   names = $state.raw<RecordingNames>({ model: '', corpus: '', tokenizer: null });
@@ -120,6 +122,7 @@ export class ExplorerSession {
     const view = new ExplorerState(reader, corpus, vocab);
     this.match = new MatchState(source);
     this.ranking = new RankState(source);
+    this.atlas = new AtlasState(source);
     void this.ranking.load();
     this.tracks = new TracksState(view);
     void this.tracks.loadImported();
