@@ -15,7 +15,6 @@ import type { ShownTrack } from './tracks.svelte';
 export class AtlasState {
   atlas = $state.raw<Atlas | null>(null);
   createdAt = $state<number | null>(null);
-  open = $state(false);
   /** table filters */
   minScore = $state(0);
   stream = $state('');
@@ -40,6 +39,15 @@ export class AtlasState {
       this.atlas = row?.report ?? null;
       this.createdAt = row?.createdAt ?? null;
     } else this.atlas = atlasJobs.memory[sourceKey(this.source)] ?? null;
+  }
+
+  /**
+   * Load the stored atlas; a complete recording without one (its background job was lost to a
+   * reload, or it was recorded before atlases) gets one started.
+   */
+  async ensure(complete: boolean): Promise<void> {
+    await this.refresh();
+    if (!this.atlas && complete && !atlasJobs.job) void atlasJobs.start(this.source);
   }
 
   /** Explain every unit with the built-ins of the corpus's family and the shown tracks. */
