@@ -25,6 +25,7 @@ import { createTokenizer, parseTokenizerSpec } from '../lib/tokenize/tokenizer';
 import { matchBench } from './benchMatch';
 import { previewServer } from './benchBrowser';
 import { launchOptions } from './chromiumFlags';
+import { analysisBench } from './benchAnalysis';
 import { readBench } from './benchRead';
 import { uiBench } from './benchUi';
 
@@ -130,6 +131,7 @@ async function main() {
       { steps, units: 512, chunk: CHUNK, width: 64 },
       { steps, units: 512, chunk: 8192, width: TILE_UNITS }
     ]);
+    await analysisBench(root, emit, Number(process.env.BENCH_ANALYSIS_STEPS ?? 1_000_000));
   }
 }
 

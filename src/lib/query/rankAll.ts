@@ -11,6 +11,9 @@ import { EntryBuilder } from '../analysis/unitEntries';
 import { targetSums, unitStats } from '../analysis/unitScores';
 import type { RecordingReader } from '../store/reader';
 
+/** Codes held in memory at once while ranking (one byte per unit per step). */
+const READ_BYTES = 64 * 2 ** 20;
+
 export interface RankAllOptions extends Omit<TargetOptions, 'documentStarts'> {
   /** streams to rank (default: all) */
   streams?: string[];
@@ -99,12 +102,15 @@ export async function rankManyTracks(
   const jobs = prepared.filter((j) => j !== null);
   const T = reader.length;
   const width = reader.tileUnits;
+  // Read several tile columns at once (one IndexedDB request per chunk fetches all their
+  // tiles), as many as keep the codes in memory under READ_BYTES.
+  const group = width * Math.max(1, Math.floor(READ_BYTES / Math.max(1, T) / width));
   const total = streams.reduce((n, s) => n + reader.units(s), 0) * T;
   let done = 0;
   for (const stream of streams) {
     const U = reader.units(stream);
-    for (let b = 0; b < U; b += width) {
-      const units = Array.from({ length: Math.min(width, U - b) }, (_, i) => b + i);
+    for (let b = 0; b < U; b += group) {
+      const units = Array.from({ length: Math.min(group, U - b) }, (_, i) => b + i);
       const before = done;
       const cols = await reader.codeColumns(stream, units, 0, T, (rows) => {
         stopIfAborted(opts.signal);
