@@ -55,8 +55,10 @@ export interface PreparedTarget {
   counted: number;
   /** per step: 0 = pick part, 1 = held-out part, 2 = not counted */
   part: Uint8Array;
-  /** the same as runs of one part: [start, end, part] triples covering every step */
-  partRuns: Int32Array;
+  /** the held-out split alone: 0 or 1 at every step, counted or not (shared by all tracks) */
+  docPart: Uint8Array;
+  /** steps the track leaves out (no finite value), ascending */
+  uncounted: Int32Array;
   /** values minus their mean (0 where not counted) */
   centred: Float64Array;
   /** mid-ranks over counted steps minus their mean (0 where not counted) */
@@ -124,7 +126,9 @@ export function prepareTarget(values: Float32Array, opts: TargetOptions): Prepar
     );
   const metric = chooseMetric(opts.metric ?? 'auto', binary, opts.name);
   const warnings: string[] = [];
-  const { part, split } = splitParts(values, opts.documentStarts, warnings);
+  const docPart = splitOfDocuments(T, opts.documentStarts);
+  const byDocs = Array.from(opts.documentStarts ?? []).some((s) => s > 0 && s < T);
+  const { part, split } = splitParts(values, docPart, byDocs, warnings);
 
   let mean = 0;
   for (const t of finite) mean += values[t];
@@ -167,7 +171,8 @@ export function prepareTarget(values: Float32Array, opts: TargetOptions): Prepar
     length: T,
     counted: n,
     part,
-    partRuns: runsOf(part),
+    docPart,
+    uncounted: stepsOutside(finite, T),
     centred,
     rankCentred,
     partRankCentred,
@@ -190,28 +195,35 @@ function chooseMetric(asked: RankMetric | 'auto', binary: boolean, name: string)
   return asked;
 }
 
+/**
+ * The held-out split: even-numbered documents 0, odd ones 1; one document: first half 0,
+ * second half 1.
+ */
+export function splitOfDocuments(T: number, docStarts?: ArrayLike<number>): Uint8Array {
+  const part = new Uint8Array(T);
+  const starts = Array.from(docStarts ?? [0]).filter((s) => s > 0 && s < T);
+  if (!starts.length) return part.fill(1, Math.floor(T / 2));
+  let p = 0;
+  for (let d = 0, t = 0; d <= starts.length; d++, p ^= 1) {
+    const end = d < starts.length ? starts[d] : T;
+    part.fill(p, t, end);
+    t = end;
+  }
+  return part;
+}
+
 function splitParts(
   values: Float32Array,
-  docStarts: ArrayLike<number> | undefined,
+  docPart: Uint8Array,
+  byDocs: boolean,
   warnings: string[]
 ): { part: Uint8Array; split: HeldOutSplit } {
   const T = values.length;
-  const part = new Uint8Array(T);
-  const starts = Array.from(docStarts ?? [0]).filter((s) => s > 0 && s < T);
-  const byDocs = starts.length >= 1;
-  if (byDocs) {
-    let p = 0;
-    for (let d = 0, t = 0; d <= starts.length; d++, p ^= 1) {
-      const end = d < starts.length ? starts[d] : T;
-      part.fill(p, t, end);
-      t = end;
-    }
-  } else {
-    part.fill(1, Math.floor(T / 2));
+  const part = Uint8Array.from(docPart);
+  if (!byDocs)
     warnings.push(
       'One document only: units are picked on the first half of the steps and held out on the second.'
     );
-  }
   let [pickSteps, heldoutSteps] = [0, 0];
   for (let t = 0; t < T; t++) {
     if (!Number.isFinite(values[t])) part[t] = 2;
@@ -239,16 +251,14 @@ function stepsWhere(finite: Int32Array, keep: (t: number, i: number) => boolean)
   return out.slice(0, k);
 }
 
-/** [start, end, part] for each run of steps in the same part. */
-function runsOf(part: Uint8Array): Int32Array {
-  const out: number[] = [];
-  for (let t = 0; t < part.length;) {
-    let e = t + 1;
-    while (e < part.length && part[e] === part[t]) e++;
-    out.push(t, e, part[t]);
-    t = e;
+/** Steps 0..T-1 not in the ascending list `inside`. */
+function stepsOutside(inside: Int32Array, T: number): Int32Array {
+  const out = new Int32Array(T - inside.length);
+  for (let t = 0, i = 0, k = 0; t < T; t++) {
+    if (i < inside.length && inside[i] === t) i++;
+    else out[k++] = t;
   }
-  return Int32Array.from(out);
+  return out;
 }
 
 /** The value of counted step i − s (circularly, over counted steps) at counted step i. */

@@ -1,13 +1,14 @@
 /**
- * One pass over a unit's stored codes that keeps everything a ranking needs, exactly: the
- * stored values are 8-bit codes with one decode per segment (lo + code × step), so the unit
- * takes at most 256 distinct values per segment. For each (segment, code) the pass sums, per
- * part, the steps, the track's positives (binary) or its centred values, squares and ranks
- * (numeric), and the same for each shifted copy of the track and each depth level. AUC, Pearson
- * and Spearman then follow from these entries sorted by value (unitScores.ts) — no step is
- * visited twice and no value is rounded. Pure code.
+ * What a ranking needs of a unit, exactly, from its stored codes. The stored values are 8-bit
+ * codes with one decode per segment (lo + code × step), so a unit takes at most 256 distinct
+ * values per segment. One pass per unit (`buildUnitIndex`) sorts those (segment, code) values
+ * once — equal values from different segments merged — and maps every step to its distinct
+ * value. Any number of tracks then cost only their own steps: a 0/1 track touches its positive
+ * steps (and each shifted copy's), a numeric track one add per step; AUC, Pearson and Spearman
+ * follow from the per-value sums (unitScores.ts). No value is rounded. Pure code.
  */
 import type { PreparedTarget } from './rankTarget';
+import { argsortKeys, orderKey } from './sortOrder';
 
 /** A unit over all steps as stored (structurally store/codeColumn.ts's CodeColumn). */
 export interface StoredColumn {
@@ -19,8 +20,104 @@ export interface StoredColumn {
   f32: Float32Array | null;
 }
 
-/** Where each sum sits in an entry's row (column 0 is the value). */
-export interface EntryLayout {
+/** A unit's distinct values ascending, its steps per value and part, and each step's value. */
+export interface UnitIndex {
+  count: number;
+  value: Float64Array;
+  /** steps per distinct value in the pick (0) and held-out (1) part of the document split */
+  n: [Float64Array, Float64Array];
+  /** each step's distinct value (0xffffffff: a value that is not finite, never counted) */
+  stepValue: Uint32Array;
+}
+
+const NONE = 0xffffffff;
+
+/** Buffers reused from unit to unit (an index is used up before the next one is built). */
+export class IndexScratch {
+  stepValue = new Uint32Array(0);
+  values = new Float64Array(0);
+  lut = new Int32Array(0);
+  counts = new Uint32Array(256);
+  grow(T: number, entries: number, segments: number): void {
+    if (this.stepValue.length < T) this.stepValue = new Uint32Array(T);
+    if (this.values.length < entries) this.values = new Float64Array(entries);
+    if (this.lut.length < 256 * segments) this.lut = new Int32Array(256 * segments);
+  }
+}
+
+/**
+ * Index a unit's column; `docPart` gives each step's part of the held-out split (0 or 1), the
+ * same for every track of a recording.
+ */
+export function buildUnitIndex(
+  col: StoredColumn,
+  docPart: Uint8Array,
+  scratch = new IndexScratch()
+): UnitIndex {
+  const T = col.length;
+  const S = col.starts.length;
+  const end = (i: number) => (i + 1 < S ? col.starts[i + 1] : T);
+  let floatSteps = 0;
+  for (let i = 0; i < S; i++) if (Number.isNaN(col.step[i])) floatSteps += end(i) - col.starts[i];
+  scratch.grow(T, 256 * S + floatSteps, S);
+  // Entries: one per (segment, code) that occurs, or per step of an unquantised segment.
+  const values = scratch.values;
+  const lut = scratch.lut.subarray(0, 256 * S).fill(-1);
+  const stepValue = scratch.stepValue.subarray(0, T);
+  let n = 0;
+  for (let i = 0; i < S; i++) {
+    const [a, e] = [col.starts[i], end(i)];
+    if (Number.isNaN(col.step[i])) {
+      // The step's entry number, in place, until entries become distinct values.
+      for (let t = a; t < e; t++)
+        if (Number.isFinite(col.f32![t])) {
+          stepValue[t] = n;
+          values[n++] = col.f32![t];
+        } else stepValue[t] = NONE;
+      continue;
+    }
+    countCodes(col.codes!, a, e, scratch.counts);
+    for (let c = 0; c < 256; c++)
+      if (scratch.counts[c]) {
+        lut[256 * i + c] = n;
+        values[n++] = Math.fround(col.lo[i] + c * col.step[i]);
+      }
+  }
+  // Sort the entries by value; equal values share one distinct index.
+  const keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) keys[i] = orderKey(values[i]);
+  const order = argsortKeys(keys);
+  const distinctOf = new Uint32Array(n);
+  const value = new Float64Array(n);
+  let d = -1;
+  for (let j = 0; j < n; j++) {
+    const i = order[j];
+    if (j === 0 || keys[i] !== keys[order[j - 1]]) value[++d] = values[i];
+    distinctOf[i] = d;
+  }
+  const count = d + 1;
+  // Each step's distinct value, and the steps per value and part.
+  const segLut = new Uint32Array(256);
+  for (let i = 0; i < S; i++) {
+    const [a, e] = [col.starts[i], end(i)];
+    if (Number.isNaN(col.step[i])) {
+      for (let t = a; t < e; t++)
+        if (stepValue[t] !== NONE) stepValue[t] = distinctOf[stepValue[t]];
+      continue;
+    }
+    for (let c = 0; c < 256; c++) {
+      const k = lut[256 * i + c];
+      segLut[c] = k >= 0 ? distinctOf[k] : NONE;
+    }
+    mapCodes(col.codes!, a, e, segLut, stepValue);
+  }
+  const parts: [Float64Array, Float64Array] = [new Float64Array(count), new Float64Array(count)];
+  countParts(stepValue, docPart, parts[0], parts[1]);
+  return { count, value: value.subarray(0, count), n: parts, stepValue };
+}
+
+/** Where each sum sits among a track's channels. */
+export interface ChannelLayout {
   width: number;
   /** steps, per part (+0, +1) */
   n: number;
@@ -38,8 +135,8 @@ export interface EntryLayout {
   level: number;
 }
 
-export function entryLayout(target: PreparedTarget): EntryLayout {
-  let w = 1;
+export function channelLayout(target: PreparedTarget): ChannelLayout {
+  let w = 0;
   const take = (k: number) => ((w += k), w - k);
   const numeric = !target.binary;
   const n = take(2);
@@ -52,153 +149,49 @@ export function entryLayout(target: PreparedTarget): EntryLayout {
   return { width: w, n, y, yy, rank, partRank, shift, level };
 }
 
-/** Entries of a unit: `count` rows of `layout.width` sums, in segment order (not sorted). */
-export interface UnitEntries {
-  layout: EntryLayout;
+/** A track's sums per distinct value of a unit: channel c at ch[c][value index]. */
+export interface UnitSums {
+  layout: ChannelLayout;
   count: number;
-  data: Float64Array;
+  value: Float64Array;
+  ch: Float64Array[];
 }
 
-/** Reusable scratch so scoring a thousand units allocates once. */
-export class EntryBuilder {
-  readonly layout: EntryLayout;
-  private acc: Float64Array;
-  private data = new Float64Array(0);
-  private count = 0;
-  private counts = new Uint32Array(256);
+/** Reusable channel arrays, so scoring thousands of units allocates once per size. */
+export class SumsBuilder {
+  readonly layout: ChannelLayout;
+  private bufs: Float64Array[] = [];
 
   constructor(private target: PreparedTarget) {
-    this.layout = entryLayout(target);
-    this.acc = new Float64Array(256 * this.layout.width);
+    this.layout = channelLayout(target);
   }
 
-  build(col: StoredColumn): UnitEntries {
-    if (col.length !== this.target.length)
-      throw new RangeError(`column of ${col.length} steps, track of ${this.target.length}`);
-    this.count = 0;
-    col.starts.forEach((s, i) => {
-      const e = i + 1 < col.starts.length ? col.starts[i + 1] : col.length;
-      if (Number.isNaN(col.step[i])) this.floatSegment(col.f32!, s, e);
-      else this.codeSegment(col.codes!, s, e, col.lo[i], col.step[i]);
-    });
-    return {
-      layout: this.layout,
-      count: this.count,
-      data: this.data.subarray(0, this.count * this.layout.width)
-    };
-  }
-
-  private codeSegment(codes: Uint8Array, a: number, b: number, lo: number, step: number) {
-    const { acc, target: tg, layout: L } = this;
-    const W = L.width;
-    acc.fill(0);
-    // Runs of one part within [a, b): the hot loops then need no per-step part test.
-    const runs = tg.partRuns;
-    for (let i = firstRun(runs, a); i < runs.length && runs[i] < b; i += 3) {
-      const [s, e, p] = [Math.max(a, runs[i]), Math.min(b, runs[i + 1]), runs[i + 2]];
-      if (p === 2) continue;
-      countCodes(codes, s, e, this.counts);
-      for (let c = 0; c < 256; c++) acc[c * W + L.n + p] += this.counts[c];
-      if (!tg.positives) {
-        addDense(tg.centred, codes, s, e, acc, W, L.y + p);
-        addSquares(tg.centred, codes, s, e, acc, W, L.yy + p);
-        addDense(tg.rankCentred, codes, s, e, acc, W, L.rank);
-        if (L.partRank >= 0) addDense(tg.partRankCentred, codes, s, e, acc, W, L.partRank + p);
-      }
+  build(index: UnitIndex): UnitSums {
+    const { target: tg, layout: L } = this;
+    const D = index.count;
+    if (index.stepValue.length !== tg.length)
+      throw new RangeError(`column of ${index.stepValue.length} steps, track of ${tg.length}`);
+    if (!this.bufs.length || this.bufs[0].length < D)
+      this.bufs = Array.from({ length: L.width }, () => new Float64Array(Math.max(D, 1024)));
+    const ch = this.bufs.map((b) => b.subarray(0, D).fill(0));
+    const sv = index.stepValue;
+    ch[L.n].set(index.n[0]);
+    ch[L.n + 1].set(index.n[1]);
+    // Steps the track leaves out (NaN) are taken back out of the counts.
+    subtractUncounted(tg.uncounted, tg.docPart, sv, ch[L.n], ch[L.n + 1]);
+    if (tg.positives) addListParts(tg.positives, tg.part, sv, ch[L.y], ch[L.y + 1]);
+    else {
+      addDenseParts(tg.centred, tg.part, sv, ch[L.y], ch[L.y + 1], ch[L.yy], ch[L.yy + 1]);
+      addDense(tg.rankCentred, sv, ch[L.rank]);
+      if (L.partRank >= 0)
+        addDenseParts(tg.partRankCentred, tg.part, sv, ch[L.partRank], ch[L.partRank + 1]);
     }
-    if (tg.positives) addListParts(tg.positives, codes, tg.part, a, b, acc, W, L.y);
     tg.shifted.forEach((z, k) =>
-      z instanceof Int32Array
-        ? addList(z, codes, a, b, acc, W, L.shift + k)
-        : addDense(z, codes, a, b, acc, W, L.shift + k)
+      z instanceof Int32Array ? addList(z, sv, ch[L.shift + k]) : addDense(z, sv, ch[L.shift + k])
     );
-    tg.levels.forEach(({ steps }, j) => addList(steps, codes, a, b, acc, W, L.level + j));
-    this.reserve(256);
-    const data = this.data;
-    for (let c = 0; c < 256; c++) {
-      const row = c * W;
-      if (acc[row + L.n] + acc[row + L.n + 1] === 0) continue;
-      acc[row] = Math.fround(lo + c * step);
-      const to = this.count++ * W;
-      for (let k = 0; k < W; k++) data[to + k] = acc[row + k];
-    }
+    tg.levels.forEach(({ steps }, j) => addList(steps, sv, ch[L.level + j]));
+    return { layout: L, count: D, value: index.value, ch };
   }
-
-  /** Unquantised values (float32 Zarr stores): one entry per step. */
-  private floatSegment(f32: Float32Array, a: number, b: number) {
-    const { acc, target: tg, layout: L } = this;
-    const W = L.width;
-    for (let t = a; t < b; t++) {
-      if (tg.part[t] === 2 || !Number.isFinite(f32[t])) continue;
-      acc.fill(0, 0, W);
-      accumulateStep(tg, L, acc, t);
-      acc[0] = f32[t];
-      this.push(acc, 0);
-    }
-  }
-
-  private push(src: Float64Array, row: number) {
-    const W = this.layout.width;
-    this.reserve(1);
-    this.data.set(src.subarray(row, row + W), this.count * W);
-    this.count++;
-  }
-
-  /** Room for `more` entries. */
-  private reserve(more: number) {
-    const W = this.layout.width;
-    if ((this.count + more) * W <= this.data.length) return;
-    const grown = new Float64Array(
-      Math.max(1024 * W, this.data.length * 2, (this.count + more) * W)
-    );
-    grown.set(this.data.subarray(0, this.count * W));
-    this.data = grown;
-  }
-}
-
-/** All sums of one step into row 0 of acc (float segments). */
-function accumulateStep(tg: PreparedTarget, L: EntryLayout, acc: Float64Array, t: number) {
-  const p = tg.part[t];
-  acc[L.n + p] = 1;
-  if (tg.positives) acc[L.y + p] = has(tg.positives, t) ? 1 : 0;
-  else {
-    const y = tg.centred[t];
-    acc[L.y + p] = y;
-    acc[L.yy + p] = y * y;
-    acc[L.rank] = tg.rankCentred[t];
-    if (L.partRank >= 0) acc[L.partRank + p] = tg.partRankCentred[t];
-  }
-  tg.shifted.forEach((z, k) => {
-    acc[L.shift + k] = z instanceof Int32Array ? (has(z, t) ? 1 : 0) : z[t];
-  });
-  tg.levels.forEach(({ steps }, j) => (acc[L.level + j] = has(steps, t) ? 1 : 0));
-}
-
-/** First index of a sorted list whose value is ≥ t. */
-function lowerBound(list: Int32Array, t: number): number {
-  let [lo, hi] = [0, list.length];
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function has(list: Int32Array, t: number): boolean {
-  const i = lowerBound(list, t);
-  return i < list.length && list[i] === t;
-}
-
-/** Index (a multiple of 3) of the first [start, end, part] run that ends after step a. */
-function firstRun(runs: Int32Array, a: number): number {
-  let [lo, hi] = [0, runs.length / 3];
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (runs[mid * 3 + 1] <= a) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo * 3;
 }
 
 // Hot loops, each in its own function so V8 optimises it once (see match.ts countChunk).
@@ -207,58 +200,86 @@ function countCodes(codes: Uint8Array, a: number, b: number, counts: Uint32Array
   for (let t = a; t < b; t++) counts[codes[t]]++;
 }
 
-function addSquares(
-  z: Float64Array,
-  codes: Uint8Array,
-  a: number,
-  b: number,
-  acc: Float64Array,
-  W: number,
-  at: number
+function mapCodes(codes: Uint8Array, a: number, b: number, lut: Uint32Array, out: Uint32Array) {
+  for (let t = a; t < b; t++) out[t] = lut[codes[t]];
+}
+
+function countParts(sv: Uint32Array, part: Uint8Array, n0: Float64Array, n1: Float64Array) {
+  for (let t = 0; t < sv.length; t++) {
+    const d = sv[t];
+    if (d === NONE) continue;
+    if (part[t]) n1[d]++;
+    else n0[d]++;
+  }
+}
+
+function subtractUncounted(
+  list: Int32Array,
+  docPart: Uint8Array,
+  sv: Uint32Array,
+  n0: Float64Array,
+  n1: Float64Array
 ) {
-  for (let t = a; t < b; t++) {
-    const y = z[t];
-    acc[codes[t] * W + at] += y * y;
+  for (let i = 0; i < list.length; i++) {
+    const t = list[i];
+    const d = sv[t];
+    if (d === NONE) continue;
+    if (docPart[t]) n1[d]--;
+    else n0[d]--;
   }
 }
 
 function addListParts(
   list: Int32Array,
-  codes: Uint8Array,
   part: Uint8Array,
-  a: number,
-  b: number,
-  acc: Float64Array,
-  W: number,
-  at: number
+  sv: Uint32Array,
+  y0: Float64Array,
+  y1: Float64Array
 ) {
-  for (let i = lowerBound(list, a); i < list.length && list[i] < b; i++) {
+  for (let i = 0; i < list.length; i++) {
     const t = list[i];
-    acc[codes[t] * W + at + part[t]] += 1;
+    const d = sv[t];
+    if (d === NONE) continue;
+    if (part[t]) y1[d]++;
+    else y0[d]++;
   }
 }
 
-function addList(
-  list: Int32Array,
-  codes: Uint8Array,
-  a: number,
-  b: number,
-  acc: Float64Array,
-  W: number,
-  at: number
-) {
-  for (let i = lowerBound(list, a); i < list.length && list[i] < b; i++)
-    acc[codes[list[i]] * W + at] += 1;
+function addList(list: Int32Array, sv: Uint32Array, out: Float64Array) {
+  for (let i = 0; i < list.length; i++) {
+    const d = sv[list[i]];
+    if (d !== NONE) out[d]++;
+  }
 }
 
-function addDense(
+function addDense(z: Float64Array, sv: Uint32Array, out: Float64Array) {
+  for (let t = 0; t < sv.length; t++) {
+    const d = sv[t];
+    if (d !== NONE) out[d] += z[t];
+  }
+}
+
+/** Σ z per part (and Σ z² when given sq0/sq1), over counted steps. */
+function addDenseParts(
   z: Float64Array,
-  codes: Uint8Array,
-  a: number,
-  b: number,
-  acc: Float64Array,
-  W: number,
-  at: number
+  part: Uint8Array,
+  sv: Uint32Array,
+  s0: Float64Array,
+  s1: Float64Array,
+  sq0?: Float64Array,
+  sq1?: Float64Array
 ) {
-  for (let t = a; t < b; t++) acc[codes[t] * W + at] += z[t];
+  for (let t = 0; t < sv.length; t++) {
+    const d = sv[t];
+    const p = part[t];
+    if (d === NONE || p === 2) continue;
+    const y = z[t];
+    if (p) {
+      s1[d] += y;
+      if (sq1) sq1[d] += y * y;
+    } else {
+      s0[d] += y;
+      if (sq0) sq0[d] += y * y;
+    }
+  }
 }

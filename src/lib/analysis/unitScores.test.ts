@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { prepareTarget, type RankMetric } from './rankTarget';
-import { EntryBuilder, type StoredColumn } from './unitEntries';
+import { prepareTarget, splitOfDocuments, type RankMetric } from './rankTarget';
+import { buildUnitIndex, SumsBuilder, type StoredColumn } from './unitEntries';
 import { targetSums, unitStats } from './unitScores';
 
 interface Case {
@@ -62,10 +62,12 @@ describe.each(cases)('$name', (c) => {
     shiftOffsets: c.shifts,
     depthLike: c.levels.length > 0
   });
-  const builder = new EntryBuilder(target);
+  const builder = new SumsBuilder(target);
+  const docPart = splitOfDocuments(values.length, c.documentStarts);
   const sums = targetSums(target);
   it.each(c.units.map((u, i) => ({ u, i })))('unit $i', ({ u }) => {
-    const s = unitStats(builder.build(column(u.column, values.length)), target, sums);
+    const index = buildUnitIndex(column(u.column, values.length), docPart);
+    const s = unitStats(builder.build(index), target, sums);
     if (target.binary) close(s.auc, u.auc);
     close(s.r, u.r);
     close(s.spearman, u.spearman);

@@ -1,17 +1,16 @@
 /**
- * A unit's scores from its entries (unitEntries.ts), exactly:
+ * A unit's scores from its sums per distinct value (unitEntries.ts), exactly:
  * - ROC AUC with ties averaged (the Mann–Whitney U over the values in order: a positive scores 1
  *   per negative below it and ½ per negative tied with it), as scikit-learn's roc_auc_score;
  * - Pearson r on the decoded values (sums around the unit's mean: no cancellation);
  * - Spearman ρ: Pearson r of mid-ranks.
  * Per part (pick / held-out), for each shifted copy of the track (chance) and each depth level.
- * The entries are first sorted by value and equal values (from different segments too) merged,
- * so every figure is one tight loop over the distinct values. Undefined figures (a constant
+ * The sums come per distinct value of the unit in ascending order (unitEntries.ts), so every
+ * figure is one tight loop over the distinct values. Undefined figures (a constant
  * unit's r, a part without positives) are NaN here and null in reports. Pure code.
  */
 import type { PreparedTarget } from './rankTarget';
-import { argsortKeys, orderKey } from './sortOrder';
-import type { UnitEntries } from './unitEntries';
+import type { UnitSums } from './unitEntries';
 
 export interface UnitStats {
   /** the metric's score: max(AUC, 1 − AUC) or |r| (NaN if undefined) */
@@ -30,46 +29,15 @@ export interface UnitStats {
   levels: Float64Array;
 }
 
-/** Distinct values ascending, each with every channel summed over its entries. */
-interface Distinct {
-  count: number;
-  value: Float64Array;
-  /** channel c of distinct value i: at [c][i] (same channel numbers as the entry layout) */
-  ch: Float64Array[];
-}
-
 /** Scratch arrays, grown as needed and reused from unit to unit (no garbage per unit). */
 class Scratch {
   private bufs = new Map<string, Float64Array>();
-  keys = new Uint32Array(0);
   get(name: string, n: number): Float64Array {
     let b = this.bufs.get(name);
     if (!b || b.length < n)
       this.bufs.set(name, (b = new Float64Array(Math.max(n, 2 * (b?.length ?? 0)))));
     return b.subarray(0, n);
   }
-}
-
-function distinct(e: UnitEntries, s: Scratch): Distinct {
-  const W = e.layout.width;
-  if (s.keys.length < e.count) s.keys = new Uint32Array(Math.max(e.count, 2 * s.keys.length));
-  const keys = s.keys.subarray(0, e.count);
-  for (let i = 0; i < e.count; i++) keys[i] = orderKey(e.data[i * W]);
-  const order = argsortKeys(keys);
-  const value = s.get('value', e.count);
-  const ch = Array.from({ length: W }, (_, c) => s.get(`ch${c}`, e.count).fill(0));
-  let g = -1;
-  let last = -1;
-  for (let j = 0; j < e.count; j++) {
-    const i = order[j];
-    if (keys[i] !== last || g < 0) {
-      value[++g] = e.data[i * W];
-      last = keys[i];
-    }
-    for (let c = 1; c < W; c++) ch[c][g] += e.data[i * W + c];
-  }
-  const count = g + 1;
-  return { count, value: value.subarray(0, count), ch: ch.map((a) => a.subarray(0, count)) };
 }
 
 /** Mann–Whitney AUC of positives `pos` among `n` steps per distinct value. */
@@ -158,10 +126,9 @@ const oriented = (a: number) => Math.max(a, 1 - a);
 
 const shared = new Scratch();
 
-export function unitStats(e: UnitEntries, t: PreparedTarget, sums: TargetSums): UnitStats {
-  const L = e.layout;
+export function unitStats(d: UnitSums, t: PreparedTarget, sums: TargetSums): UnitStats {
+  const L = d.layout;
   const s = shared;
-  const d = distinct(e, s);
   const [n0, n1] = [d.ch[L.n], d.ch[L.n + 1]];
   const n = addInto(s.get('n', d.count), n0, n1);
   const [y0, y1] = [d.ch[L.y], d.ch[L.y + 1]];

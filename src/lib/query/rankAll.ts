@@ -5,9 +5,14 @@
  * so the codes are read once whatever the number of metrics, parts and chance shifts. Runs in
  * the query worker and in the CLI (npm run analyze).
  */
-import { prepareTarget, RankInputError, type TargetOptions } from '../analysis/rankTarget';
+import {
+  prepareTarget,
+  RankInputError,
+  splitOfDocuments,
+  type TargetOptions
+} from '../analysis/rankTarget';
 import { RankCollector, type RankReport } from '../analysis/rankReport';
-import { EntryBuilder } from '../analysis/unitEntries';
+import { buildUnitIndex, IndexScratch, SumsBuilder } from '../analysis/unitEntries';
 import { targetSums, unitStats } from '../analysis/unitScores';
 import type { RecordingReader } from '../store/reader';
 
@@ -87,7 +92,7 @@ export async function rankManyTracks(
       checkRankable(reader, track.values);
       const target = prepareTarget(track.values, { ...track.options, documentStarts });
       const job = {
-        builder: new EntryBuilder(target),
+        builder: new SumsBuilder(target),
         sums: targetSums(target),
         collector: new RankCollector(target),
         target
@@ -101,6 +106,8 @@ export async function rankManyTracks(
   });
   const jobs = prepared.filter((j) => j !== null);
   const T = reader.length;
+  const docPart = splitOfDocuments(T, documentStarts);
+  const scratch = new IndexScratch();
   const width = reader.tileUnits;
   // Read several tile columns at once (one IndexedDB request per chunk fetches all their
   // tiles), as many as keep the codes in memory under READ_BYTES.
@@ -117,8 +124,10 @@ export async function rankManyTracks(
         opts.onProgress?.(before + (rows * units.length) / 2, total);
       });
       units.forEach((u, j) => {
+        // Index the unit's values once; each track then touches only its own steps.
+        const index = buildUnitIndex(cols[j], docPart, scratch);
         for (const job of jobs)
-          job.collector.add(stream, u, unitStats(job.builder.build(cols[j]), job.target, job.sums));
+          job.collector.add(stream, u, unitStats(job.builder.build(index), job.target, job.sums));
         done = before + (T * units.length) / 2 + ((j + 1) * T) / 2;
       });
       stopIfAborted(opts.signal);
