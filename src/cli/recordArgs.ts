@@ -3,6 +3,7 @@
  * problem is an InputError with one line that names the option and what to give instead.
  */
 import { parseArgs } from 'node:util';
+import { MAX_SEED } from '../lib/onnx/reinit';
 import { parseKinds } from '../lib/record/streams';
 import { InputError } from './inputFiles';
 import type { RecordCommandOptions } from './recordCommand';
@@ -12,11 +13,14 @@ export const MAX_CHUNK = 65536;
 export const USAGE =
   'usage: npm run record -- --model M.onnx --out DIR [--force] [--text corpus.txt] [--vocab FILE] ' +
   '[--tokenizer char|word] [--csv features.csv] [--feed NAME=file.npy]... [--streams all|h|h,c] ' +
-  '[--chunk N] [--tap TENSOR]... [--list-tensors] [--zarr DIR [--zarr-version 2|3]]\n' +
+  '[--chunk N] [--tap TENSOR]... [--list-tensors] [--zarr DIR [--zarr-version 2|3]] ' +
+  '[--untrained-twin SEED]\n' +
   '  --out DIR     a new or empty directory; --force writes into a non-empty one, replacing the\n' +
   '                recording there (and replaces the Zarr store at --zarr DIR)\n' +
   `  --chunk N     tokens per run, 1 to ${MAX_CHUNK} (default 4096; text only)\n` +
-  '  --streams     all, or a comma-separated list of h, c, i, f, o, g, z, r, n';
+  '  --streams     all, or a comma-separated list of h, c, i, f, o, g, z, r, n\n' +
+  `  --untrained-twin SEED  record the model with every float weight re-drawn from its own mean\n` +
+  `                and std (seed 0 to ${MAX_SEED}): the same architecture, untrained`;
 
 const OPTIONS = {
   model: { type: 'string' },
@@ -33,6 +37,7 @@ const OPTIONS = {
   chunk: { type: 'string' },
   zarr: { type: 'string' },
   'zarr-version': { type: 'string' },
+  'untrained-twin': { type: 'string' },
   help: { type: 'boolean' }
 } as const;
 
@@ -69,6 +74,17 @@ function positiveInt(flag: string, value: string, max: number, unit: string): nu
   if (!/^\d+$/.test(value) || n < 1 || n > max) {
     throw new InputError(
       `${flag} must be a whole number of ${unit} from 1 to ${max}, got ${JSON.stringify(value)}.`
+    );
+  }
+  return n;
+}
+
+/** A seed for --untrained-twin: digits only, 0 to MAX_SEED. */
+function twinSeed(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > MAX_SEED) {
+    throw new InputError(
+      `--untrained-twin must be a whole number from 0 to ${MAX_SEED} (the seed), got ${JSON.stringify(value)}.`
     );
   }
   return n;
@@ -150,7 +166,9 @@ export function parseRecordArgs(argv: string[]): RecordArgs {
           ? positiveInt('--chunk', values.chunk, MAX_CHUNK, 'tokens')
           : undefined,
       zarr: values.zarr,
-      zarrVersion: zarrVersion === '2' ? 2 : 3
+      zarrVersion: zarrVersion === '2' ? 2 : 3,
+      untrainedTwin:
+        values['untrained-twin'] !== undefined ? twinSeed(values['untrained-twin']) : undefined
     }
   };
 }

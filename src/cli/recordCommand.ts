@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { writeNpy } from '../lib/export/npy';
 import { checkNoExternalData } from '../lib/onnx/checks';
 import { decodeModel, ModelFormatError } from '../lib/onnx/proto';
+import { untrainedTwin } from '../lib/onnx/reinit';
 import { prepareForRecording, type RecordingGraph } from '../lib/onnx/surgery';
 import { checkFeeds, planFeedRun } from '../lib/record/feeds';
 import { KINDS, needsInternals, parseKinds, type StreamKind } from '../lib/record/streams';
@@ -51,6 +52,25 @@ export interface RecordCommandOptions {
   zarr?: string;
   /** The Zarr format of that store: 3 (default) or 2. */
   zarrVersion?: ZarrVersion;
+  /** Record the model's untrained twin (every float weight re-drawn) drawn with this seed. */
+  untrainedTwin?: number;
+}
+
+/** What the manifest says of an untrained twin: its seed and the trained model it was drawn from. */
+interface TwinEntry {
+  seed: number;
+  of: string;
+  redrawnTensors: number;
+}
+
+/** The model file's bytes, or its untrained twin's when --untrained-twin is given. */
+async function modelBytes(opts: RecordCommandOptions) {
+  const file = new Uint8Array(readFile(opts.model, 'model'));
+  if (opts.untrainedTwin === undefined) return { bytes: file, twin: null };
+  const of = await sha256(file);
+  const twin = untrainedTwin(file, opts.untrainedTwin, of);
+  const redrawnTensors = twin.tensors.filter((t) => t.redrawn).length;
+  return { bytes: twin.bytes, twin: { seed: opts.untrainedTwin, of, redrawnTensors } };
 }
 
 export interface OrtNode {
@@ -142,7 +162,7 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
   const out = new OutputDir(opts.out, '--out', 'recording', !!opts.force);
   const zarrDir = opts.zarr ? new OutputDir(opts.zarr, '--zarr', 'zarr', !!opts.force) : null;
   if (zarrDir) OutputDir.checkApart(out, zarrDir);
-  const bytes = new Uint8Array(readFile(opts.model, 'model'));
+  const { bytes, twin } = await modelBytes(opts);
   const model = decodeModel(bytes);
   checkNoExternalData(model);
   const kinds = parseKinds(opts.streams ?? 'all');
@@ -160,7 +180,7 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
   const dirs = zarrDir ? [out, zarrDir] : [out];
   try {
     for (const d of dirs) d.create();
-    return await writeRecording(opts, ort, graph, session, bytes, kinds, textInput, fed);
+    return await writeRecording(opts, ort, graph, session, { bytes, twin }, kinds, textInput, fed);
   } catch (e) {
     const removed = dirs
       .reverse()
@@ -177,7 +197,7 @@ async function writeRecording(
   ort: OrtNode,
   graph: RecordingGraph,
   session: SessionLike,
-  bytes: Uint8Array,
+  { bytes, twin }: { bytes: Uint8Array; twin: TwinEntry | null },
   kinds: Set<StreamKind>,
   textInput: TextInput | null,
   fed: Awaited<ReturnType<typeof runFeeds>> | null
@@ -210,6 +230,7 @@ async function writeRecording(
         inputLayer: l.inputLayer
       }))
     },
+    ...(twin ? { untrained_twin: twin } : {}),
     streamKinds: [...kinds],
     ...result
   };

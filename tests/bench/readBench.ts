@@ -9,7 +9,7 @@ import { chunkTiles } from '../../src/lib/store/recordings';
 import type { StreamSpec } from '../../src/lib/record/streams';
 import { unitTransform } from '../../src/lib/analysis/transform';
 import { ColumnCache, matchTileBudget, runMatch } from '../../src/lib/query/runMatch';
-import { runRank } from '../../src/lib/query/runRank';
+import { rankAllUnits } from '../../src/lib/query/rankAll';
 
 const STREAM = 'L0.fwd.h';
 const dbName = (shape: string) => `bench-read-${shape}`;
@@ -163,10 +163,10 @@ async function rank(s: Shape): Promise<{ ms: number; top: number }> {
   const r = new RecordingReader(db, rec, matchTileBudget(rec, 1));
   const target = Float32Array.from({ length: s.steps }, (_, t) => (t % 97 < 20 ? 1 : 0));
   const t0 = performance.now();
-  const res = await runRank(r, STREAM, target);
+  const res = await rankAllUnits(r, target, { name: 'bench track' });
   const ms = performance.now() - t0;
   db.close();
-  return { ms, top: Math.max(...Array.from(res.r, (x) => Math.abs(x) || 0)) };
+  return { ms, top: res.units[0]?.score ?? 0 };
 }
 
 async function remove(s: Shape): Promise<void> {

@@ -40,7 +40,12 @@ export const C_FIELDS = [
   'c.indent'
 ] as const;
 
-const Mode = { Code: 0, String: 1, Char: 2, LineComment: 3, BlockComment: 4 } as const;
+/** Where the lexer is (plain numbers: the switch in step() is the hot path). */
+const CODE = 0;
+const STRING = 1;
+const CHAR = 2;
+const LINE_COMMENT = 3;
+const BLOCK_COMMENT = 4;
 
 const NL = 10;
 const CR = 13;
@@ -56,7 +61,7 @@ const isBlank = (c: number) => c === 32 || c === 9 || c === 11 || c === 12;
 
 export class CLexer {
   readonly fields = C_FIELDS;
-  private mode: number = Mode.Code;
+  private mode: number = CODE;
   /** in a literal: the previous character was an unescaped backslash */
   private escape = false;
   /** in code: the previous character was a `/` that may open a comment */
@@ -76,7 +81,7 @@ export class CLexer {
   private inIndent = true;
 
   reset(): void {
-    this.mode = Mode.Code;
+    this.mode = CODE;
     this.escape = this.slash = this.star = this.backslash = this.directive = false;
     this.onlyBlanks = this.inIndent = true;
     this.paren = this.brace = this.bracket = 0;
@@ -94,25 +99,24 @@ export class CLexer {
     else this.inIndent = false;
 
     switch (this.mode) {
-      case Mode.Code:
+      case CODE:
         this.code(c);
         break;
-      case Mode.String:
-      case Mode.Char:
+      case STRING:
+      case CHAR:
         if (this.escape) this.escape = false;
         else if (c === BACKSLASH) this.escape = true;
-        else if (c === (this.mode === Mode.String ? DQUOTE : SQUOTE) || c === NL)
-          this.mode = Mode.Code;
+        else if (c === (this.mode === STRING ? DQUOTE : SQUOTE) || c === NL) this.mode = CODE;
         break;
-      case Mode.LineComment:
-        if (c === NL && !this.backslash) this.mode = Mode.Code;
+      case LINE_COMMENT:
+        if (c === NL && !this.backslash) this.mode = CODE;
         break;
-      case Mode.BlockComment:
-        if (this.star && c === SLASH) this.mode = Mode.Code;
+      case BLOCK_COMMENT:
+        if (this.star && c === SLASH) this.mode = CODE;
         this.star = c === STAR;
         break;
     }
-    if (c === NL && this.mode === Mode.Code && !this.backslash) this.directive = false;
+    if (c === NL && this.mode === CODE && !this.backslash) this.directive = false;
     this.onlyBlanks = c === NL || (this.onlyBlanks && isBlank(c));
     this.backslash = c === BACKSLASH || (c === CR && this.backslash);
   }
@@ -120,17 +124,17 @@ export class CLexer {
   private code(c: number): void {
     if (this.slash && (c === STAR || c === SLASH)) {
       this.slash = this.star = false;
-      this.mode = c === STAR ? Mode.BlockComment : Mode.LineComment;
+      this.mode = c === STAR ? BLOCK_COMMENT : LINE_COMMENT;
       return;
     }
     this.slash = c === SLASH;
     switch (c) {
       case DQUOTE:
-        this.mode = Mode.String;
+        this.mode = STRING;
         this.escape = false;
         break;
       case SQUOTE:
-        this.mode = Mode.Char;
+        this.mode = CHAR;
         this.escape = false;
         break;
       case HASH:
@@ -160,9 +164,9 @@ export class CLexer {
   /** Writes the current values, in C_FIELDS order, at index k of each output array. */
   write(out: Float32Array[], k: number): void {
     const m = this.mode;
-    out[0][k] = m === Mode.String ? 1 : 0;
-    out[1][k] = m === Mode.Char ? 1 : 0;
-    out[2][k] = m === Mode.LineComment || m === Mode.BlockComment ? 1 : 0;
+    out[0][k] = m === STRING ? 1 : 0;
+    out[1][k] = m === CHAR ? 1 : 0;
+    out[2][k] = m === LINE_COMMENT || m === BLOCK_COMMENT ? 1 : 0;
     out[3][k] = this.directive ? 1 : 0;
     out[4][k] = this.paren;
     out[5][k] = this.brace;

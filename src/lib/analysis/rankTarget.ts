@@ -10,6 +10,7 @@
  * Pure code.
  */
 import { midRanks } from './sortOrder';
+import type { Track } from './tracks';
 
 export type RankMetric = 'auc' | 'pearson' | 'spearman';
 
@@ -79,6 +80,14 @@ const MAX_LEVELS = 8;
 const FEW_STEPS = 200;
 const FEW_RUNS = 20;
 const SHORT_TEXT = 5000;
+
+/** The values to rank by: a track's numbers, or 1/0 for "is this category" (NaN stays NaN). */
+export function trackTarget(track: Track, category?: number): Float32Array {
+  if (track.kind === 'numeric') return track.values;
+  if (category === undefined)
+    throw new RankInputError(`Choose a category of "${track.name}" to rank by.`);
+  return track.values.map((v) => (Number.isFinite(v) ? (v === category ? 1 : 0) : NaN));
+}
 
 /** A small seeded generator (mulberry32): the same seed gives the same chance offsets. */
 export function seededRandom(seed: number): () => number {

@@ -1,6 +1,7 @@
-/** CSV exports: per-unit statistics of a window, match results, a unit ranking. Pure code. */
+/** CSV exports: per-unit statistics of a window, match results, unit rankings. Pure code. */
 import type { Match } from '../analysis/matchScore';
 import { roundStored } from './precision';
+import type { RankReport } from '../analysis/rankReport';
 
 const csvCell = (v: string | number) => {
   const s = String(v);
@@ -69,8 +70,22 @@ export function matchesCsv(matches: Match[], textOf: (m: Match) => string): stri
 }
 
 /** unit and its Pearson r with a track (empty where undefined), by unit. */
-export function rankingCsv(r: ArrayLike<number>): string {
-  const rows: (string | number)[][] = [['unit', 'r']];
-  for (let u = 0; u < r.length; u++) rows.push([u, Number.isFinite(r[u]) ? +r[u].toFixed(6) : '']);
+/** A unit ranking across streams: one row per unit, best first (empty cells where undefined). */
+export function rankReportCsv(report: RankReport): string {
+  const cell = (v: number | null) => (v === null ? '' : +v.toFixed(6));
+  const rows: (string | number)[][] = [
+    ['stream', 'unit', 'score', 'sign', 'heldout', 'auc', 'r', 'spearman']
+  ];
+  for (const u of report.units)
+    rows.push([
+      u.stream,
+      u.unit,
+      cell(u.score),
+      u.sign,
+      cell(u.heldout),
+      cell(u.auc),
+      cell(u.r),
+      cell(u.spearman)
+    ]);
   return csv(rows);
 }

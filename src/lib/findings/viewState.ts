@@ -12,10 +12,13 @@
 import type { Normalization } from '../analysis/threshold';
 
 /** Built-in annotation tracks, computed from the corpus (see views/explorer/tracks.svelte.ts). */
-export const BUILTIN_TRACKS = ['loss', 'class', 'column', 'depth', 'regex'] as const;
+export const BUILTIN_TRACKS = ['loss', 'class', 'column', 'depth', 'regex', 'builtin'] as const;
 export type BuiltinTrack = (typeof BUILTIN_TRACKS)[number];
 
-/** A shown built-in track: its kind and, for bracket depth and regex, the pairs or pattern. */
+/**
+ * A shown built-in track: its kind and, for bracket depth, regex and the lexer tracks, the pairs,
+ * pattern or track id (`builtin:c.string`).
+ */
 export interface TrackSpec {
   kind: BuiltinTrack;
   param?: string;
@@ -91,6 +94,7 @@ function parseTrack(s: string): TrackSpec | null {
   const colon = s.indexOf(':');
   const kind = (colon < 0 ? s : s.slice(0, colon)) as BuiltinTrack;
   if (!BUILTIN_TRACKS.includes(kind)) return null;
+  if (kind === 'builtin') return colon < 0 ? null : { kind, param: s.slice(colon + 1) };
   if (kind === 'depth' || kind === 'regex')
     return colon < 0 ? { kind } : { kind, param: s.slice(colon + 1) };
   return { kind };

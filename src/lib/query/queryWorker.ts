@@ -17,7 +17,6 @@ import {
   type MatchQuery
 } from './runMatch';
 import { rankAllUnits, type RankAllOptions } from './rankAll';
-import { runRank } from './runRank';
 
 export type RecordingSource = { kind: 'idb'; id: number } | { kind: 'zarr'; url: string };
 
@@ -75,18 +74,6 @@ const api = {
     return exclusive(async (signal) => {
       const { reader } = await open(source);
       return runMatch(reader, query, { onProgress, signal, cache });
-    });
-  },
-  /** Pearson r of every unit of `stream` with `target` over the whole recording. */
-  async rank(
-    source: RecordingSource,
-    stream: string,
-    target: Float32Array,
-    onProgress: (done: number, total: number) => void
-  ) {
-    return exclusive(async (signal) => {
-      const { reader } = await open(source);
-      return runRank(reader, stream, target, { onProgress, signal });
     });
   },
   /** Every unit of every stream against one track: AUC or r, held-out, chance (rankAll.ts). */

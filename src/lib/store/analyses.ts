@@ -6,9 +6,12 @@ import type { Atlas } from '../analysis/atlas';
 import type { RankReport } from '../analysis/rankReport';
 import type { AnalysisRow, CellscopeDB } from './db';
 
+/** A ranking, with the same track ranked on the untrained twin when there was one. */
+export type StoredRanking = RankReport & { twin?: RankReport | null };
+
 export interface KeptRanking extends AnalysisRow {
   kind: 'rank';
-  report: RankReport;
+  report: StoredRanking;
 }
 export interface KeptAtlas extends AnalysisRow {
   kind: 'atlas';
@@ -22,7 +25,7 @@ export async function saveRanking(
   db: CellscopeDB,
   recordingId: number,
   label: string,
-  report: RankReport
+  report: StoredRanking
 ): Promise<KeptRanking> {
   const row: KeptRanking = { recordingId, kind: 'rank', label, report, createdAt: Date.now() };
   await db.transaction('rw', db.analyses, async () => {

@@ -78,6 +78,10 @@ export interface RecordingRow {
   logits?: string | null;
   /** The execution provider of the last run, and why it was chosen (shown in the library). */
   backend?: BackendInfo;
+  /** Set on an untrained twin (store/twins.ts): the id of the recording it is the twin of… */
+  twinOf?: number;
+  /** …and the seed its model's weights were re-drawn with. */
+  twinSeed?: number;
   createdAt: number;
   updatedAt: number;
 }

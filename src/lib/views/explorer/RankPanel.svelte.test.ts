@@ -2,8 +2,9 @@ import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import { openSession } from '../../../../tests/helpers/explorerSession';
-import { rankByCorrelation } from '../../analysis/unitRanking';
+import { rankAllUnits } from '../../query/rankAll';
 import RankPanel from './RankPanel.svelte';
+import RankResults from './RankResults.svelte';
 import type { ShownTrack } from './tracks.svelte';
 
 const digitTrack: ShownTrack = {
@@ -21,48 +22,68 @@ describe('RankPanel', () => {
     const { context } = openSession();
     render(RankPanel, { context });
     const panel = screen.getByRole('region', { name: 'Rank units by a track' });
-    expect(panel.textContent).toMatch(/Show a track above/);
-    expect(within(panel).queryByRole('button', { name: 'Rank units' })).toBeNull();
+    expect(panel.textContent).toMatch(/Show a track first/);
+    expect(within(panel).queryByRole('button', { name: 'Rank all units' })).toBeNull();
   });
 
-  it('offers the categories of a categorical track, and is blocked while a match runs', () => {
+  it('offers the categories of a categorical track and the metrics, and is blocked while a match runs', () => {
     const { session, context } = openSession();
     session.tracks.shown = [digitTrack];
     render(RankPanel, { context });
     const category = screen.getByRole('combobox', { name: 'Category' }) as HTMLSelectElement;
     expect([...category.options].map((o) => o.textContent)).toEqual(['is letter', 'is digit']);
-    const rank = screen.getByRole('button', { name: 'Rank units' }) as HTMLButtonElement;
+    const metric = screen.getByRole('combobox', { name: 'Metric' }) as HTMLSelectElement;
+    expect([...metric.options].map((o) => o.value)).toEqual(['auto', 'auc', 'pearson', 'spearman']);
+    const rank = screen.getByRole('button', { name: 'Rank all units' }) as HTMLButtonElement;
     expect(rank.disabled).toBe(false);
     session.match.running = true;
     flushSync();
     expect(rank.disabled).toBe(true);
     expect(rank.title).toBe('A match is running.');
   });
+});
 
-  it('lists the ranking by |r| with signs, and selects a unit into the select view', async () => {
-    const { session, context } = openSession();
-    session.tracks.shown = [digitTrack];
-    const r = Float64Array.from([0.1, -0.7, 0.3, NaN, 0.65, 0, -0.2, 0.05]);
-    session.ranking.result = {
-      stream: 'L0.fwd.h',
-      label: 'character class is digit',
-      ranked: rankByCorrelation(r),
-      r,
-      steps: 64
-    };
-    render(RankPanel, { context });
+describe('RankResults', () => {
+  /** A real ranking of the session's recording: unit 3 follows the track's sign. */
+  async function ranked() {
+    const opened = openSession(64, 8);
+    const { session } = opened;
+    const values = Float32Array.from({ length: 64 }, (_, t) => (Math.sin(t * 0.4) > 0.5 ? 1 : 0));
+    const report = await rankAllUnits(session.view.reader, values, { name: 'sine above ½' });
+    const rank = session.ranking as unknown as { kept: unknown[]; shownId: number | null };
+    rank.kept = [{ id: 7, label: 'sine above ½', createdAt: 0, report, twin: null }];
+    rank.shownId = 7;
+    return { ...opened, report };
+  }
+
+  it('shows every unit best first with held-out scores, the chance baseline and the warnings', async () => {
+    const { context, report } = await ranked();
+    render(RankResults, { context });
     const rows = within(screen.getByTestId('rank-table')).getAllByRole('row').slice(1);
-    const cells = rows.map((row) => [...row.querySelectorAll('td')].slice(0, 2));
-    expect(cells.slice(0, 3).map(([u, v]) => `${u.textContent} ${v.textContent}`)).toEqual([
-      '1 −0.700',
-      '4 +0.650',
-      '2 +0.300'
-    ]);
-    // A unit whose r is undefined (constant) is not ranked.
-    expect(cells.some(([u]) => u.textContent === '3')).toBe(false);
-    const select = within(rows[0]).getByRole('button', { name: 'select' });
-    await fireEvent.click(select);
-    expect(session.sel.units).toEqual([1]);
-    expect(select.getAttribute('aria-pressed')).toBe('true');
+    expect(rows).toHaveLength(8);
+    const firstCells = [...rows[0].querySelectorAll('td')].map((td) => td.textContent?.trim());
+    expect(firstCells[1]).toBe(String(report.units[0].unit));
+    expect(firstCells[2]).toBe(report.units[0].score!.toFixed(3));
+    expect(screen.getByTestId('rank-chance').textContent).toContain(report.chance.best!.toFixed(3));
+    // 64 steps is short, and one document: both are said, not hidden.
+    expect(screen.getByRole('status').textContent).toMatch(/Short recording/);
+    expect(screen.getByRole('status').textContent).toMatch(/One document only/);
+  });
+
+  it('sorts by a column when its header is clicked, and selects a unit', async () => {
+    const { session, context } = await ranked();
+    render(RankResults, { context });
+    await fireEvent.click(screen.getByRole('button', { name: 'unit' }));
+    const units = () =>
+      within(screen.getByTestId('rank-table'))
+        .getAllByRole('row')
+        .slice(1)
+        .map((r) => r.querySelectorAll('td')[1].textContent);
+    expect(units()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+    await fireEvent.click(screen.getByRole('button', { name: 'unit ▴' }));
+    expect(units()[0]).toBe('7');
+    const row = within(screen.getByTestId('rank-table')).getAllByRole('row')[1];
+    await fireEvent.click(within(row).getByRole('button', { name: 'select' }));
+    expect(session.sel.units).toEqual([7]);
   });
 });

@@ -12,7 +12,7 @@ import type { RecordingSource } from '../../query/queryWorker';
 import { database, type LoadedCorpus } from '../../store/db';
 import { RecordingReader } from '../../store/reader';
 import { openZarrRecording } from '../../store/zarrSource';
-import { streamNormalization } from './defaultScale';
+import { defaultNormalization, streamNormalization } from './defaultScale';
 import { ExplorerState, ZOOM_LEVELS } from './explorer.svelte';
 import { MatchState } from './match.svelte';
 import { RankState } from './ranking.svelte';
@@ -120,6 +120,7 @@ export class ExplorerSession {
     const view = new ExplorerState(reader, corpus, vocab);
     this.match = new MatchState(source);
     this.ranking = new RankState(source);
+    void this.ranking.load();
     this.tracks = new TracksState(view);
     void this.tracks.loadImported();
     const v = this.applyView(view, params);
@@ -198,7 +199,21 @@ export class ExplorerSession {
   }
 
   runRank(track: ShownTrack): void {
-    if (this.view && this.ranking && !this.rankBlocked) void this.ranking.run(this.view, track);
+    if (this.view && this.ranking && !this.rankBlocked) void this.ranking.run(track);
+  }
+
+  /** Select a unit of any stream into the select view (switching to its stream). */
+  selectUnit(stream: string, unit: number): void {
+    const v = this.view;
+    if (!v) return;
+    if (v.stream !== stream) {
+      const spec = v.reader.recording.streams.find((s) => s.id === stream);
+      if (!spec) return;
+      v.stream = stream;
+      this.sel.normalization = defaultNormalization(spec);
+      this.sel.clear();
+    }
+    this.sel.toggle(unit);
   }
 
   showTab(tab: SideTab): void {

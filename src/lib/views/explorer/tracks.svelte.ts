@@ -12,6 +12,7 @@ import {
   regexTrack,
   type Track
 } from '../../analysis/tracks';
+import { builtinTracks, BUILTIN_TRACKS as LEXER_TRACKS } from '../../analysis/builtinTracks';
 import { database } from '../../store/db';
 import { CATEGORICAL } from '../palette';
 import type { TrackSpec } from '../../findings/viewState';
@@ -26,6 +27,8 @@ export interface ShownTrack extends Track {
   id?: number;
   /** the bracket pairs or regex a built-in track was computed with */
   param?: string;
+  /** a nesting depth: rankings also score "depth > k" for each level */
+  depthLike?: boolean;
 }
 
 function extent(values: Float32Array): [number, number] {
@@ -97,7 +100,15 @@ export class TracksState {
       if (!pairs.length)
         throw new Error('Give bracket pairs as two characters each, e.g. "() {}".');
       const docStarts = this.ex.reader.recording.documents.map((d) => d.start);
-      return nestingDepthTrack(text, offsets, pairs, docStarts);
+      return { ...nestingDepthTrack(text, offsets, pairs, docStarts), depthLike: true } as Track;
+    }
+    if (key.startsWith('builtin:')) {
+      const id = key.slice('builtin:'.length);
+      const docStarts = this.ex.reader.recording.documents.map((d) => d.start);
+      const info = LEXER_TRACKS.find((b) => b.id === id);
+      if (!info) throw new Error(`Unknown built-in track "${id}".`);
+      const track = builtinTracks(text, offsets, { docStarts, ids: [id] }).get(id)!;
+      return { ...track, depthLike: info.depthLike } as Track;
     }
     const spec = this.regexes.find((r) => `regex:${r.id}` === key);
     if (!spec) throw new Error(`Unknown track "${key}".`);
@@ -111,6 +122,7 @@ export class TracksState {
       const param =
         key === 'depth' ? this.pairs : this.regexes.find((r) => `regex:${r.id}` === key)?.pattern;
       const track = { ...this.show(await this.compute(key), key), param };
+      if (key.startsWith('builtin:')) delete track.param; // the key carries the id
       const i = this.shown.findIndex((t) => t.key === key);
       this.shown = i < 0 ? [...this.shown, track] : this.shown.with(i, track);
     } catch (e) {
@@ -123,6 +135,13 @@ export class TracksState {
   async toggleBuiltin(kind: BuiltinTrack | 'depth'): Promise<void> {
     if (this.has(kind)) return this.hide(kind);
     await this.put(kind);
+  }
+
+  /** Show or hide a lexer track (builtinTracks.ts), by id: `c.string`, `prose.quotes`… */
+  async toggleLexer(id: string): Promise<void> {
+    const key = `builtin:${id}`;
+    if (this.has(key)) return this.hide(key);
+    await this.put(key);
   }
 
   /** New bracket pairs: a shown depth track follows at once. */
@@ -168,6 +187,10 @@ export class TracksState {
           this.regexes = this.regexes.with(0, { id, pattern });
           await this.put(`regex:${id}`);
         } else await this.addRegex(pattern);
+        continue;
+      }
+      if (s.kind === 'builtin') {
+        if (s.param && !this.has(`builtin:${s.param}`)) await this.put(`builtin:${s.param}`);
         continue;
       }
       if (this.has(s.kind)) continue;

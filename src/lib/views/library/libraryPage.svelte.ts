@@ -16,6 +16,9 @@ import { database, type CorpusRow, type FindingRow, type ModelRow } from '../../
 import type { DocumentMode } from '../../store/library';
 import { storedBytes } from '../../store/facts';
 import { deleteRecording } from '../../store/recordings';
+import { requestPersistence } from '../../store/quota';
+import { planTwin } from '../../store/twins';
+import { checkSeed } from '../../onnx/reinit';
 import { download } from '../download';
 import { fmtBytes } from '../format';
 import { recorderState } from '../recorder.svelte';
@@ -76,6 +79,28 @@ export class LibraryPage {
     this.message = null;
     try {
       await recorderState.start(model, corpus, kinds, pref);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /**
+   * Record the untrained twin of a complete recording: its model with every float weight re-drawn
+   * (seed `seed`), over the same corpus with the same streams, with progress like any recording.
+   */
+  async recordTwin(id: number, seed: number): Promise<void> {
+    this.message = null;
+    if (recorderState.busy) return;
+    try {
+      checkSeed(seed);
+      const twinId = await planTwin(this.db, id, seed);
+      const twin = await this.db.recordings.get(twinId);
+      void requestPersistence();
+      this.message = {
+        kind: 'info',
+        text: `Started "${twin?.name}": the same corpus and streams, with the weights re-drawn.`
+      };
+      void recorderState.resume(twinId);
     } catch (e) {
       this.fail(e);
     }
