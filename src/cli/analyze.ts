@@ -2,7 +2,7 @@
 /**
  * npm run analyze -- rank --recording DIR (--track FILE.csv --column NAME | --builtin ID | --regex REGEX)
  *                         [--streams L0.fwd.c,...] [--metric auto|auc|pearson|spearman] [--top N] [--json]
- * npm run analyze -- atlas --recording DIR [--tracks FILE.csv] [--family code|prose|both|none] [--json]
+ * npm run analyze -- atlas --recording DIR [--tracks FILE.csv] [--builtins suggested|all|none] [--json]
  */
 import { runAnalyze } from './analyzeMain';
 

@@ -10,7 +10,7 @@ import { InputError } from './inputFiles';
 export const USAGE =
   'usage: npm run analyze -- rank --recording DIR (--track FILE.csv [--column NAME] [--category VALUE] | --builtin ID | --regex REGEX)\n' +
   '                              [--streams L0.fwd.c,...] [--metric auto|auc|pearson|spearman] [--top N] [--json]\n' +
-  '       npm run analyze -- atlas --recording DIR [--tracks FILE.csv] [--family code|prose|both|none]\n' +
+  '       npm run analyze -- atlas --recording DIR [--tracks FILE.csv] [--builtins suggested|all|none]\n' +
   '                              [--streams L0.fwd.c,...] [--top N] [--json]\n' +
   '  --recording DIR  the --out directory (manifest.json + .npy) or the --zarr store of npm run record\n' +
   '  --track FILE     a CSV with a "token" column and one row per recorded step (or a JSON track);\n' +
@@ -18,7 +18,8 @@ export const USAGE =
   '  --builtin ID     a built-in track (listed below)\n' +
   '  --regex REGEX    1 on tokens that overlap a match of REGEX, else 0\n' +
   '  --tracks FILE    atlas: every column of FILE is a candidate (each value of a categorical one),\n' +
-  '                   with the built-ins of --family (default: the family the text looks like)\n' +
+  '                   with the built-in tracks of the family the text looks like (code or prose;\n' +
+  '                   --builtins all: both families, none: only FILE)\n' +
   '  --top N          units to print (default 20; with --json, units to list: default all)';
 
 const OPTIONS = {
@@ -29,7 +30,7 @@ const OPTIONS = {
   builtin: { type: 'string' },
   regex: { type: 'string' },
   tracks: { type: 'string' },
-  family: { type: 'string' },
+  builtins: { type: 'string' },
   streams: { type: 'string' },
   metric: { type: 'string' },
   top: { type: 'string' },
@@ -41,7 +42,7 @@ type Option = keyof typeof OPTIONS;
 
 const ONLY: Record<'rank' | 'atlas', Option[]> = {
   rank: ['track', 'column', 'category', 'builtin', 'regex', 'metric'],
-  atlas: ['tracks', 'family']
+  atlas: ['tracks', 'builtins']
 };
 
 export interface CommonArgs {
@@ -66,7 +67,7 @@ export type AnalyzeArgs =
   | (CommonArgs & {
       command: 'atlas';
       tracks?: string;
-      family?: 'code' | 'prose' | 'both' | 'none';
+      builtins?: 'suggested' | 'all' | 'none';
     });
 
 const SEE_HELP = 'See npm run analyze -- --help.';
@@ -163,20 +164,16 @@ export function parseAnalyzeArgs(argv: string[]): AnalyzeArgs {
       `--streams needs stream ids separated by commas, such as L0.fwd.h,L1.fwd.c.`
     );
   if (command === 'atlas') {
-    const family = values.family;
-    if (family !== undefined && !['code', 'prose', 'both', 'none'].includes(family))
+    const builtins = values.builtins;
+    if (builtins !== undefined && !['suggested', 'all', 'none'].includes(builtins))
       throw new InputError(
-        `--family must be code, prose, both or none, got ${JSON.stringify(family)}.`
-      );
-    if (family === 'none' && values.tracks === undefined)
-      throw new InputError(
-        '--family none leaves no candidate tracks: give them with --tracks FILE.'
+        `--builtins must be suggested, all or none, got ${JSON.stringify(builtins)}.`
       );
     return {
       command,
       ...common,
       tracks: values.tracks,
-      family: family as 'code' | 'prose' | 'both' | 'none' | undefined
+      builtins: builtins as 'suggested' | 'all' | 'none' | undefined
     };
   }
   const metric = values.metric ?? 'auto';

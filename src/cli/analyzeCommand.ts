@@ -1,16 +1,16 @@
 /**
- * `analyze rank` and `analyze atlas` over a recording directory: the same ranking engine the
- * query worker runs (query/rankAll.ts) on the same stored values, so the numbers are the
+ * `analyze rank` and `analyze atlas` over a recording directory: the jobs the query worker runs
+ * (query/rankAll.ts, query/runAtlas.ts) on the same stored values, so the numbers are the
  * browser's.
  */
-import { buildAtlas } from '../lib/analysis/atlas';
-import { BUILTIN_TRACKS, suggestFamily } from '../lib/analysis/builtinTracks';
-import { rankAllUnits, rankManyTracks, type RankAllResult } from '../lib/query/rankAll';
+import { basename } from 'node:path';
+import { BUILTIN_TRACKS } from '../lib/analysis/builtinTracks';
+import { rankAllUnits, type RankAllResult } from '../lib/query/rankAll';
+import { runAtlas, type AtlasResult } from '../lib/query/runAtlas';
 import type { AnalyzeArgs } from './analyzeArgs';
-import type { AtlasOutput } from './analyzeOutput';
-import { builtinTrack, fileCandidates, rankTrack, type RankTrack } from './analyzeTracks';
+import { fileCandidates, rankTrack } from './analyzeTracks';
 import { InputError } from './inputFiles';
-import { openRecordingDir, type OpenedRecording } from './recordingDir';
+import { openRecordingDir } from './recordingDir';
 
 type RankArgs = Extract<AnalyzeArgs, { command: 'rank' }>;
 type AtlasArgs = Extract<AnalyzeArgs, { command: 'atlas' }>;
@@ -26,43 +26,33 @@ export async function rankCommand(args: RankArgs): Promise<RankAllResult> {
   });
 }
 
-/** The built-ins of the text's family (or of `family`), then every column of the track file. */
-function atlasCandidates(rec: OpenedRecording, args: AtlasArgs): RankTrack[] {
-  const out: RankTrack[] = [];
-  if (rec.corpus) {
-    const family = args.family ?? suggestFamily(rec.corpus.text);
-    for (const b of BUILTIN_TRACKS)
-      if (family === 'both' || b.family === family) out.push(builtinTrack(rec, b.id));
-  } else if (args.family && args.family !== 'none')
-    throw new InputError(
-      `--family ${args.family}: this recording has no text (a recording of --feed or --csv inputs), so no built-in tracks; give candidate tracks with --tracks FILE.`
-    );
-  else if (!args.tracks)
-    throw new InputError(
-      'This recording has no text (a recording of --feed or --csv inputs), so no built-in tracks: give candidate tracks with --tracks FILE.'
-    );
-  if (args.tracks) out.push(...fileCandidates(rec, args.tracks));
-  return out;
-}
+const NO_TEXT = 'this recording has no text (a recording of --feed or --csv inputs)';
 
-export async function atlasCommand(args: AtlasArgs): Promise<AtlasOutput> {
+/**
+ * Candidates: the built-ins of the family the text looks like (or all, or none), then every
+ * column of the track file (each value of a categorical one).
+ */
+export async function atlasCommand(args: AtlasArgs): Promise<AtlasResult> {
   const rec = await openRecordingDir(args.recording);
-  const candidates = atlasCandidates(rec, args);
-  const skipped: { track: string; reason: string }[] = [];
-  const reports = await rankManyTracks(
-    rec.reader,
-    candidates.map((t) => ({
-      values: t.values,
-      options: { name: t.name, depthLike: t.depthLike }
-    })),
-    { streams: args.streams, skipBad: (track, reason) => skipped.push({ track, reason }) }
+  if (!rec.corpus && args.builtins && args.builtins !== 'none')
+    throw new InputError(`--builtins ${args.builtins}: ${NO_TEXT}, so no built-in tracks.`);
+  const builtins = rec.corpus ? (args.builtins ?? 'suggested') : 'none';
+  if (builtins === 'none' && !args.tracks)
+    throw new InputError(
+      `${rec.corpus ? '--builtins none leaves' : `${NO_TEXT[0].toUpperCase()}${NO_TEXT.slice(1)}, so there are`} no candidate tracks: give them with --tracks FILE.`
+    );
+  // A column named like a built-in track (e.g. "column") is told apart by its file's name.
+  const taken = new Set(builtins === 'none' ? [] : BUILTIN_TRACKS.map((b) => b.name));
+  const tracks = (args.tracks ? fileCandidates(rec, args.tracks) : []).map((t) =>
+    taken.has(t.name) ? { ...t, name: `${t.name} (${basename(args.tracks!)})` } : t
   );
-  const atlas = buildAtlas(
-    reports.filter((r) => r !== null),
-    skipped
-  );
+  const atlas = await runAtlas(rec.reader, rec.corpus?.text ?? '', {
+    builtins,
+    tracks,
+    streams: args.streams
+  });
   // Units in recording order (stream, then unit), not in the order of the first track's ranking.
   const order = new Map(rec.reader.recording.streams.map((s, i) => [s.id, i]));
   atlas.units.sort((a, b) => order.get(a.stream)! - order.get(b.stream)! || a.unit - b.unit);
-  return { ...atlas, steps: rec.reader.length };
+  return atlas;
 }

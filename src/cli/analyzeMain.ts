@@ -6,7 +6,8 @@
  */
 import { parseAnalyzeArgs, USAGE } from './analyzeArgs';
 import { atlasCommand, rankCommand } from './analyzeCommand';
-import { atlasJson, atlasText, rankJson, rankText } from './analyzeOutput';
+import { rankReportJson } from '../lib/export/rankJson';
+import { atlasJson, atlasText, rankText } from './analyzeOutput';
 import { builtinIds } from './analyzeTracks';
 import { InputError } from './inputFiles';
 import type { Io } from './recordMain';
@@ -40,7 +41,7 @@ export async function runAnalyze(argv: string[], io: Io = console): Promise<numb
     const seconds = () => ((performance.now() - started) / 1000).toFixed(2);
     if (args.command === 'rank') {
       const report = await rankCommand(args);
-      if (args.json) io.log(JSON.stringify(rankJson(report, args.top)));
+      if (args.json) io.log(JSON.stringify(rankReportJson(report, args.top)));
       else {
         for (const line of rankText(report, args.top)) io.log(line);
         io.log(`ranked ${report.units.length.toLocaleString('en-US')} units in ${seconds()} s`);

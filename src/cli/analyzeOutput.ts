@@ -1,57 +1,12 @@
 /**
  * What `npm run analyze` prints: a ranking or an atlas as one JSON object (snake_case keys,
- * undefined figures null) for scripts, or a short header and a table for people.
+ * undefined figures null) for scripts — a ranking as the browser exports it
+ * (export/rankJson.ts) — or a short header and a table for people.
  */
-import type { AtlasEntry } from '../lib/analysis/atlas';
 import type { RankReport } from '../lib/analysis/rankReport';
+import type { AtlasResult } from '../lib/query/runAtlas';
 
-export interface AtlasOutput {
-  steps: number;
-  tracks: string[];
-  skipped: { track: string; reason: string }[];
-  units: AtlasEntry[];
-}
-
-/** A ranking as the JSON `rank --json` prints; `top` limits the units listed. */
-export function rankJson(r: RankReport, top?: number) {
-  return {
-    track: r.track,
-    metric: r.metric,
-    steps: r.steps,
-    base_rate: r.baseRate && {
-      positive_steps: r.baseRate.positiveSteps,
-      positive_runs: r.baseRate.positiveRuns,
-      steps: r.baseRate.steps
-    },
-    chance: { best: r.chance.best, p95: r.chance.p95, shifts: r.chance.shifts },
-    heldout_pick: r.heldoutPick && {
-      stream: r.heldoutPick.stream,
-      unit: r.heldoutPick.unit,
-      score_pick: r.heldoutPick.scorePick,
-      score_heldout: r.heldoutPick.scoreHeldout
-    },
-    split: {
-      by: r.split.by,
-      pick_steps: r.split.pickSteps,
-      heldout_steps: r.split.heldoutSteps
-    },
-    levels: r.levels,
-    warnings: r.warnings,
-    units: r.units.slice(0, top).map((u) => ({
-      stream: u.stream,
-      unit: u.unit,
-      score: u.score,
-      sign: u.sign,
-      auc: u.auc,
-      r: u.r,
-      spearman: u.spearman,
-      heldout: u.heldout,
-      ...(u.levels ? { levels: u.levels } : {})
-    }))
-  };
-}
-
-export function atlasJson(a: AtlasOutput, top?: number) {
+export function atlasJson(a: AtlasResult, top?: number) {
   return {
     steps: a.steps,
     tracks: a.tracks,
@@ -136,7 +91,7 @@ export function rankText(r: RankReport, top = 20): string[] {
   return out;
 }
 
-export function atlasText(a: AtlasOutput, top = 20): string[] {
+export function atlasText(a: AtlasResult, top = 20): string[] {
   const explained = a.units.filter((u) => u.track !== null);
   const byTrack = new Map<string, number>();
   for (const u of explained) byTrack.set(u.track!, (byTrack.get(u.track!) ?? 0) + 1);

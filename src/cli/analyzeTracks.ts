@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import { BUILTIN_TRACKS, builtinTracks } from '../lib/analysis/builtinTracks';
+import { trackTarget } from '../lib/analysis/rankTarget';
 import { parseTrackFile, regexTrack, type Track } from '../lib/analysis/tracks';
 import type { TrackSource } from './analyzeArgs';
 import { InputError, readFile } from './inputFiles';
@@ -34,7 +35,7 @@ export function builtinTrack(rec: OpenedRecording, id: string): RankTrack {
   const { text, offsets } = corpusOf(rec, `--builtin ${id}`);
   const docStarts = rec.reader.recording.documents.map((d) => d.start);
   const track = builtinTracks(text, offsets, { docStarts, ids: [id] }).get(id)!;
-  return { name: id, values: track.values, depthLike: info.depthLike };
+  return { name: info.name, values: track.values, depthLike: info.depthLike };
 }
 
 export function regexRankTrack(rec: OpenedRecording, pattern: string): RankTrack {
@@ -75,15 +76,18 @@ export function readTrackFile(rec: OpenedRecording, file: string, flag: string):
   );
 }
 
-/** One column of a categorical track as a binary one: 1 where it is `category`. */
+/** One value of a categorical track as a binary one, named as the browser's rank panel names it. */
 function categoryTrack(track: Track, category: string, file: string): RankTrack {
   const index = track.categories!.indexOf(category);
   if (index < 0)
     throw new InputError(
       `--category ${JSON.stringify(category)} is not a value of column "${track.name}" of ${file}; it has ${listOf(track.categories!)}.`
     );
-  const values = track.values.map((v) => (Number.isNaN(v) ? NaN : v === index ? 1 : 0));
-  return { name: `${track.name} = ${category}`, values, depthLike: false };
+  return {
+    name: `${track.name} is ${category}`,
+    values: trackTarget(track, index),
+    depthLike: false
+  };
 }
 
 const listOf = (items: string[], max = 12) =>

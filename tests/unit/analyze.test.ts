@@ -88,11 +88,11 @@ describe('analyze atlas --json', () => {
     {
       what: 'the code built-ins and every column of a CSV explain every unit',
       args: ['--tracks', trackCsv],
-      want: reference.atlas.code
+      want: reference.atlas.suggested
     },
     {
-      what: 'noise explains no unit (--family none: only the CSV columns)',
-      args: ['--family', 'none', '--tracks', join(fixtures, 'noise.csv')],
+      what: 'noise explains no unit (--builtins none: only the CSV columns)',
+      args: ['--builtins', 'none', '--tracks', join(fixtures, 'noise.csv')],
       want: reference.atlas.none
     }
   ];
@@ -144,7 +144,7 @@ describe('analyze as a process', () => {
     const lines = r.stdout.trimEnd().split('\n');
     const want = reference.cases.find((c) => c.recording === 'npy' && c.args.includes('letter'))!;
     const e = want.expected;
-    expect(lines[0]).toBe('track     kind = letter');
+    expect(lines[0]).toBe('track     kind is letter');
     expect(lines[1]).toBe('metric    AUC over 2,100 steps');
     expect(lines[2]).toBe(
       `base rate ${e.base_rate!.positive_steps.toLocaleString('en-US')} positive steps of 2,100 (${((100 * e.base_rate!.positive_steps) / 2100).toFixed(1)}%) in ${e.base_rate!.positive_runs} runs`
