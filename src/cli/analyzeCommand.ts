@@ -26,8 +26,6 @@ export async function rankCommand(args: RankArgs): Promise<RankAllResult> {
   });
 }
 
-const NO_TEXT = 'this recording has no text (a recording of --feed or --csv inputs)';
-
 /**
  * Candidates: the built-ins of the family the text looks like (or all, or none), then every
  * column of the track file (each value of a categorical one).
@@ -35,11 +33,15 @@ const NO_TEXT = 'this recording has no text (a recording of --feed or --csv inpu
 export async function atlasCommand(args: AtlasArgs): Promise<AtlasResult> {
   const rec = await openRecordingDir(args.recording);
   if (!rec.corpus && args.builtins && args.builtins !== 'none')
-    throw new InputError(`--builtins ${args.builtins}: ${NO_TEXT}, so no built-in tracks.`);
+    throw new InputError(
+      `--builtins ${args.builtins}: this recording ${rec.noText}, so it has no built-in tracks.`
+    );
   const builtins = rec.corpus ? (args.builtins ?? 'suggested') : 'none';
   if (builtins === 'none' && !args.tracks)
     throw new InputError(
-      `${rec.corpus ? '--builtins none leaves' : `${NO_TEXT[0].toUpperCase()}${NO_TEXT.slice(1)}, so there are`} no candidate tracks: give them with --tracks FILE.`
+      rec.corpus
+        ? '--builtins none leaves no candidate tracks: give them with --tracks FILE.'
+        : `This recording ${rec.noText}, so it has no built-in tracks: give candidate tracks with --tracks FILE.`
     );
   // A column named like a built-in track (e.g. "column") is told apart by its file's name.
   const taken = new Set(builtins === 'none' ? [] : BUILTIN_TRACKS.map((b) => b.name));

@@ -18,17 +18,17 @@ export interface RankTrack {
   depthLike: boolean;
 }
 
-const NO_TEXT =
-  'has no text (a recording of --feed or --csv inputs); built-in and regex tracks need the text recorded with --text.';
-
 function corpusOf(rec: OpenedRecording, what: string) {
-  if (!rec.corpus) throw new InputError(`${what}: this recording ${NO_TEXT}`);
+  if (!rec.corpus)
+    throw new InputError(
+      `${what}: this recording ${rec.noText}; built-in and regex tracks need the text recorded with --text.`
+    );
   return rec.corpus;
 }
 
 export const builtinIds = () => BUILTIN_TRACKS.map((b) => b.id);
 
-export function builtinTrack(rec: OpenedRecording, id: string): RankTrack {
+function builtinTrack(rec: OpenedRecording, id: string): RankTrack {
   const info = BUILTIN_TRACKS.find((b) => b.id === id);
   if (!info)
     throw new InputError(`Unknown built-in track "${id}". Known ones: ${builtinIds().join(', ')}.`);
@@ -38,7 +38,7 @@ export function builtinTrack(rec: OpenedRecording, id: string): RankTrack {
   return { name: info.name, values: track.values, depthLike: info.depthLike };
 }
 
-export function regexRankTrack(rec: OpenedRecording, pattern: string): RankTrack {
+function regexRankTrack(rec: OpenedRecording, pattern: string): RankTrack {
   const { text, offsets } = corpusOf(rec, `--regex ${pattern}`);
   let track: Track;
   try {
@@ -64,7 +64,7 @@ export function readTrackFile(rec: OpenedRecording, file: string, flag: string):
   const content = readFile(file, 'track').toString('utf8');
   if (!rec.corpus && placesByOffset(content))
     throw new InputError(
-      `${flag} ${file} places values by character offset, but this recording ${NO_TEXT.replace(/;.*/, '')}: give a "token" column (one row per step).`
+      `${flag} ${file} places values by character offset, but this recording ${rec.noText}: give a "token" column (one row per step).`
     );
   const offsets = rec.corpus?.offsets ?? new Uint32Array(0);
   return parseTrackFile(

@@ -17,7 +17,11 @@ export interface OpenedRecording {
   reader: RecordingReader;
   /** the corpus text and each step's UTF-16 start offset in it; null for a feed recording */
   corpus: { text: string; offsets: Uint32Array } | null;
+  /** why there is no text, as "this recording …" goes on */
+  noText: string;
 }
+
+const FEED = 'has no text (a recording of --feed or --csv inputs)';
 
 function checkDirectory(dir: string): void {
   let isDir: boolean;
@@ -40,16 +44,20 @@ export async function openRecordingDir(dir: string): Promise<OpenedRecording> {
     const { recording, source, corpus } = await openZarrRecording(dir, fileStore(dir));
     const reader = new RecordingReader(source, recording);
     const { offsets } = await reader.tokens(0, reader.length);
-    return { kind: 'zarr', reader, corpus: { text: corpus.text, offsets } };
+    return { kind: 'zarr', reader, corpus: { text: corpus.text, offsets }, noText: '' };
   }
   if (!existsSync(join(dir, 'manifest.json')))
     throw new InputError(
       `--recording ${dir} holds neither a manifest.json nor a Zarr store: it is not a recording. Give the --out or --zarr directory of npm run record.`
     );
-  const { recording, source, corpus } = openNpyRecording(dir);
+  const { recording, source, corpus, manifest } = openNpyRecording(dir);
   return {
     kind: 'npy',
     reader: new RecordingReader(source, recording),
-    corpus: corpus && { text: corpus.text, offsets: corpus.offsets }
+    corpus: corpus && { text: corpus.text, offsets: corpus.offsets },
+    noText:
+      manifest.mode === 'text'
+        ? 'has no corpus files (an older npm run record wrote it); record it again, or use its --zarr store'
+        : FEED
   };
 }

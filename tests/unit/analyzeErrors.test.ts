@@ -113,6 +113,23 @@ describe('recording directories', () => {
     );
   });
 
+  it('says when a text recording lacks its corpus files (an older record wrote it)', async () => {
+    expectOneLineFailure(
+      await analyzeHere([
+        'rank',
+        '--recording',
+        editedRecording((m) => delete m.corpus),
+        '--builtin',
+        'c.string'
+      ]),
+      /--builtin c\.string: this recording has no corpus files \(an older npm run record wrote it\); record it again, or use its --zarr store/
+    );
+    expectOneLineFailure(
+      await analyzeHere(['atlas', '--recording', recDir, '--builtins', 'none']),
+      /--builtins none leaves no candidate tracks: give them with --tracks FILE/
+    );
+  });
+
   it('refuses a Zarr store that is not a cellscope recording, as the browser does', async () => {
     const dir = join(tmp(), 'plain.zarr');
     mkdirSync(dir);
@@ -250,8 +267,12 @@ describe('a recording without text (--feed)', () => {
       /places values by character offset, but this recording has no text .*: give a "token" column/
     );
     expectOneLineFailure(
+      await analyzeHere(['atlas', '--recording', feedDir, '--builtins', 'all']),
+      /--builtins all: this recording has no text .*, so it has no built-in tracks/
+    );
+    expectOneLineFailure(
       await analyzeHere(['atlas', '--recording', feedDir]),
-      /This recording has no text .*, so there are no candidate tracks: give them with --tracks FILE/
+      /This recording has no text .*, so it has no built-in tracks: give candidate tracks with --tracks FILE/
     );
   });
 
