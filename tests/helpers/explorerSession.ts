@@ -7,6 +7,7 @@ import type { LoadedCorpus } from '../../src/lib/store/db';
 import { EXPLORER, type Explorer } from '../../src/lib/views/explorer/context';
 import { ExplorerState } from '../../src/lib/views/explorer/explorer.svelte';
 import { MatchState } from '../../src/lib/views/explorer/match.svelte';
+import { AtlasState } from '../../src/lib/views/explorer/atlas.svelte';
 import { RankState } from '../../src/lib/views/explorer/ranking.svelte';
 import { ExplorerSession } from '../../src/lib/views/explorer/session.svelte';
 import { TracksState } from '../../src/lib/views/explorer/tracks.svelte';
@@ -34,6 +35,7 @@ export function openSession(steps = 64, units = 8) {
   session.tracks = new TracksState(session.view);
   session.match = new MatchState({ kind: 'idb', id: 1 });
   session.ranking = new RankState({ kind: 'idb', id: 1 });
+  session.atlas = new AtlasState({ kind: 'idb', id: 1 });
   // Tests see the session as panels do: every part present.
   return {
     session: session as unknown as Explorer,

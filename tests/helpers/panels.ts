@@ -1,6 +1,9 @@
 /** The explorer's side panels sit behind tabs: open one by its name. */
 import type { Page } from '@playwright/test';
 
-export async function openPanel(page: Page, name: 'Select' | 'Tracks' | 'Rank' | 'Finding') {
+export async function openPanel(
+  page: Page,
+  name: 'Select' | 'Tracks' | 'Rank' | 'Atlas' | 'Finding'
+) {
   await page.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
 }

@@ -5,6 +5,7 @@ import { type Progress } from '../record/core';
 import { recorder } from '../recorder/client';
 import { database, type CorpusRow, type ModelRow } from '../store/db';
 import { isQuotaError, requestPersistence } from '../store/quota';
+import { atlasJobs } from './atlasJobs.svelte';
 
 class RecorderState {
   activeId = $state<number | null>(null);
@@ -40,6 +41,9 @@ class RecorderState {
     this.error = null;
     try {
       await recorder().record(id, (p) => (this.progress = p), this.preference);
+      // A complete recording gets its atlas (every unit's best explanation) in the background.
+      if ((await database().recordings.get(id))?.status === 'complete')
+        void atlasJobs.start({ kind: 'idb', id });
     } catch (e) {
       const rec = await database().recordings.get(id);
       const kept = rec

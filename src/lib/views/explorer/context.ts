@@ -7,6 +7,7 @@ import { getContext, setContext } from 'svelte';
 import type { ExplorerState } from './explorer.svelte';
 import type { MatchState } from './match.svelte';
 import type { RankState } from './ranking.svelte';
+import type { AtlasState } from './atlas.svelte';
 import type { ExplorerSession } from './session.svelte';
 import type { TracksState } from './tracks.svelte';
 
@@ -15,11 +16,12 @@ export const EXPLORER = Symbol('cellscope.explorer');
 
 /** The session as panels see it once a recording is open: every part is there. */
 export type Explorer = Readonly<
-  Omit<ExplorerSession, 'view' | 'tracks' | 'match' | 'ranking' | 'open'> & {
+  Omit<ExplorerSession, 'view' | 'tracks' | 'match' | 'ranking' | 'atlas' | 'open'> & {
     view: ExplorerState;
     tracks: TracksState;
     match: MatchState;
     ranking: RankState;
+    atlas: AtlasState;
   }
 >;
 

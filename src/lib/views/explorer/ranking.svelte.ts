@@ -118,11 +118,6 @@ export class RankState {
     this.shownId = id;
   }
 
-  /** Hide the results table (the ranking stays in the list). */
-  close(): void {
-    this.shownId = null;
-  }
-
   async remove(id: number): Promise<void> {
     if (id > 0) await deleteAnalysis(database(), id);
     this.kept = this.kept.filter((k) => k.id !== id);

@@ -14,6 +14,7 @@ import { RecordingReader } from '../../store/reader';
 import { openZarrRecording } from '../../store/zarrSource';
 import { defaultNormalization, streamNormalization } from './defaultScale';
 import { ExplorerState, ZOOM_LEVELS } from './explorer.svelte';
+import { AtlasState } from './atlas.svelte';
 import { MatchState } from './match.svelte';
 import { RankState } from './ranking.svelte';
 import { SelectionState } from './selection.svelte';
@@ -33,8 +34,11 @@ export interface FindingDraft {
   notes: string;
 }
 
+/** Results shown under the heatmap. */
+export type ResultsKind = 'match' | 'rank' | 'atlas';
+
 /** The side column's panels, in tab order. */
-export const SIDE_TABS = ['select', 'tracks', 'rank', 'finding'] as const;
+export const SIDE_TABS = ['select', 'tracks', 'rank', 'atlas', 'finding'] as const;
 export type SideTab = (typeof SIDE_TABS)[number];
 
 export class ExplorerSession {
@@ -47,8 +51,11 @@ export class ExplorerSession {
   tracks = $state.raw<TracksState | null>(null);
   match = $state.raw<MatchState | null>(null);
   ranking = $state.raw<RankState | null>(null);
+  atlas = $state.raw<AtlasState | null>(null);
   /** The side panel in view. */
   tab = $state<SideTab>('select');
+  /** Which results share the plot column with the heatmap (one at a time, so both stay usable). */
+  results = $state<ResultsKind | null>(null);
   names = $state.raw<RecordingNames>({ model: '', corpus: '', tokenizer: null });
   /** The last URL the view wrote itself (any other URL change is back/forward). */
   private written = '';
@@ -120,6 +127,8 @@ export class ExplorerSession {
     const view = new ExplorerState(reader, corpus, vocab);
     this.match = new MatchState(source);
     this.ranking = new RankState(source);
+    this.atlas = new AtlasState(source);
+    void this.atlas.ensure(reader.recording.status === 'complete');
     void this.ranking.load();
     this.tracks = new TracksState(view);
     void this.tracks.loadImported();
@@ -176,8 +185,10 @@ export class ExplorerSession {
 
   /** Run the match; `window` normalises per unit over those steps (a link's), else the view's. */
   runMatch(window: [number, number] | null = null): void {
-    if (this.view && this.match && !this.matchBlocked)
+    if (this.view && this.match && !this.matchBlocked) {
+      this.results = 'match';
       void this.match.run(this.view, this.sel, window);
+    }
   }
   /** A link showed match results: run them again once the selection is back (call from an effect). */
   rerunMatch(): void {
@@ -195,11 +206,20 @@ export class ExplorerSession {
   }
   /** Hide the match results (the query stays in the URL's history). */
   closeMatches(): void {
+    if (this.results === 'match') this.results = null;
     this.match?.clear();
   }
 
   runRank(track: ShownTrack): void {
-    if (this.view && this.ranking && !this.rankBlocked) void this.ranking.run(track);
+    if (this.view && this.ranking && !this.rankBlocked) {
+      this.results = 'rank';
+      void this.ranking.run(track);
+    }
+  }
+
+  /** Show results under the heatmap (or none). */
+  showResults(kind: ResultsKind | null): void {
+    this.results = kind;
   }
 
   /** Select a unit of any stream into the select view (switching to its stream). */
