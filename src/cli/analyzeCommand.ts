@@ -48,13 +48,9 @@ export async function atlasCommand(args: AtlasArgs): Promise<AtlasResult> {
   const tracks = (args.tracks ? fileCandidates(rec, args.tracks) : []).map((t) =>
     taken.has(t.name) ? { ...t, name: `${t.name} (${basename(args.tracks!)})` } : t
   );
-  const atlas = await runAtlas(rec.reader, rec.corpus?.text ?? '', {
+  return runAtlas(rec.reader, rec.corpus?.text ?? '', {
     builtins,
     tracks,
     streams: args.streams
   });
-  // Units in recording order (stream, then unit), not in the order of the first track's ranking.
-  const order = new Map(rec.reader.recording.streams.map((s, i) => [s.id, i]));
-  atlas.units.sort((a, b) => order.get(a.stream)! - order.get(b.stream)! || a.unit - b.unit);
-  return atlas;
 }

@@ -6,8 +6,9 @@
  */
 import { parseAnalyzeArgs, USAGE } from './analyzeArgs';
 import { atlasCommand, rankCommand } from './analyzeCommand';
+import { atlasJson } from '../lib/export/atlasExport';
 import { rankReportJson } from '../lib/export/rankJson';
-import { atlasJson, atlasText, rankText } from './analyzeOutput';
+import { atlasText, rankText } from './analyzeOutput';
 import { builtinIds } from './analyzeTracks';
 import { InputError } from './inputFiles';
 import type { Io } from './recordMain';
@@ -48,7 +49,8 @@ export async function runAnalyze(argv: string[], io: Io = console): Promise<numb
       }
     } else {
       const atlas = await atlasCommand(args);
-      if (args.json) io.log(JSON.stringify(atlasJson(atlas, args.top)));
+      if (args.json)
+        io.log(JSON.stringify(atlasJson({ ...atlas, units: atlas.units.slice(0, args.top) })));
       else {
         for (const line of atlasText(atlas, args.top)) io.log(line);
         io.log(`atlas of ${atlas.units.length.toLocaleString('en-US')} units in ${seconds()} s`);

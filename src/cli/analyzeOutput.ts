@@ -1,30 +1,9 @@
 /**
- * What `npm run analyze` prints: a ranking or an atlas as one JSON object (snake_case keys,
- * undefined figures null) for scripts — a ranking as the browser exports it
- * (export/rankJson.ts) — or a short header and a table for people.
+ * What `npm run analyze` prints for people: a short header and a table. (For scripts it prints
+ * the JSON objects the browser exports: export/rankJson.ts, export/atlasExport.ts.)
  */
 import type { RankReport } from '../lib/analysis/rankReport';
 import type { AtlasResult } from '../lib/query/runAtlas';
-
-export function atlasJson(a: AtlasResult, top?: number) {
-  return {
-    steps: a.steps,
-    tracks: a.tracks,
-    skipped: a.skipped,
-    units: a.units.slice(0, top).map((u) => ({
-      stream: u.stream,
-      unit: u.unit,
-      track: u.track,
-      score: u.score,
-      heldout: u.heldout,
-      chance: u.chance,
-      candidate: u.candidate,
-      metric: u.metric,
-      sign: u.sign,
-      margin: u.margin
-    }))
-  };
-}
 
 const int = (n: number) => n.toLocaleString('en-US');
 const fix = (x: number | null, d = 3) => (x === null ? '—' : x.toFixed(d));
