@@ -4,8 +4,8 @@
  *
  * - A new directory is created (with its missing parents); an existing empty one is used.
  * - An existing non-empty one is refused unless --force. With --force, --out keeps its other files
- *   but loses the previous recording (manifest.json and the files it lists); a --zarr directory must
- *   be a Zarr store, which is replaced whole.
+ *   but loses the previous recording (manifest.json and the files it lists: streams, outputs,
+ *   corpus); a --zarr directory must be a Zarr store, which is replaced whole.
  * - A file, or a path under a file, is refused.
  * - When a run fails after it started writing: a directory the run created is removed with
  *   everything in it; in a directory that was there before, what the run added is removed.
@@ -152,10 +152,13 @@ export class OutputDir {
       const m = JSON.parse(readFileSync(manifest, 'utf8')) as {
         streams?: { file?: unknown }[];
         outputs?: { file?: unknown }[];
+        corpus?: Record<string, unknown>;
       };
-      for (const f of [...(m.streams ?? []), ...(m.outputs ?? [])]) {
-        if (typeof f?.file === 'string' && f.file === basename(f.file) && f.file.endsWith('.npy'))
-          rmSync(join(this.path, f.file), { force: true });
+      const files = [...(m.streams ?? []), ...(m.outputs ?? [])].map((f) => f?.file);
+      files.push(...Object.values(m.corpus ?? {})); // the corpus text, token ids and offsets
+      for (const f of files) {
+        if (typeof f === 'string' && f === basename(f) && /\.(npy|txt)$/.test(f))
+          rmSync(join(this.path, f), { force: true });
       }
     } catch {
       // Not a manifest we can read: it is replaced, the other files are left alone.

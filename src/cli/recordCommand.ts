@@ -241,6 +241,7 @@ async function writeRecording(
   writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify(written, null, 2));
   zarr?.finish({
     ...written,
+    corpus: undefined, // files of the .npy directory; the store has its own text and tokens
     ...(lm ? { lm } : {}),
     chunkRows: opts.chunk ?? 4096,
     streamSpecs: (written.streams as FileEntry[]).map((f) => ({ id: f.name, units: f.shape[1] }))

@@ -1,5 +1,11 @@
-/** `record --text`: tokenize the corpus, run it in chunks with the state carried, write streams. */
-import { join } from 'node:path';
+/**
+ * `record --text`: tokenize the corpus, run it in chunks with the state carried, write streams,
+ * and the corpus beside them (its text, token ids and UTF-16 start offsets: what `npm run analyze`
+ * needs for built-in and regex tracks).
+ */
+import { writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { writeNpy } from '../lib/export/npy';
 import { checkVocabularyFits } from '../lib/onnx/checks';
 import { decodeModel } from '../lib/onnx/proto';
 import type { RecordingGraph } from '../lib/onnx/surgery';
@@ -122,6 +128,7 @@ export async function recordText(
     }
   });
   zarr?.writeTokens(encoded.ids, encoded.offsets, text);
+  const corpus = writeCorpus(opts, text, encoded);
   const files: FileEntry[] = [];
   for (const s of streams) {
     writers.get(s.id)!.close();
@@ -145,7 +152,31 @@ export async function recordText(
     unknownTokens: encoded.unknown,
     unknownExamples: encoded.unknownExamples,
     chunkSize,
+    corpus,
     streams: files,
     outputs
+  };
+}
+
+/** The corpus files of a text recording, as listed under `corpus` in manifest.json. */
+export const CORPUS_FILES = {
+  text: 'corpus.txt',
+  tokens: 'corpus.tokens.npy',
+  offsets: 'corpus.offsets.npy'
+};
+
+/**
+ * The text as recorded (UTF-8), the token ids (int32) and each token's UTF-16 start offset in
+ * the text (uint32); one document, the whole text.
+ */
+function writeCorpus(opts: RecordCommandOptions, text: string, encoded: Encoded) {
+  const T = encoded.ids.length;
+  writeFileSync(join(opts.out, CORPUS_FILES.text), text);
+  writeFileSync(join(opts.out, CORPUS_FILES.tokens), writeNpy(encoded.ids, [T]));
+  writeFileSync(join(opts.out, CORPUS_FILES.offsets), writeNpy(encoded.offsets, [T]));
+  return {
+    ...CORPUS_FILES,
+    chars: text.length,
+    documents: [{ name: basename(opts.text!), start: 0 }]
   };
 }

@@ -177,16 +177,26 @@ export interface ZarrRecording {
   vocab: string[] | null;
 }
 
-export async function openZarrRecording(url: string): Promise<ZarrRecording> {
-  const base = url.replace(/\/+$/, '');
-  let href: string;
+function webAddress(url: string, base: string): string {
   try {
-    href = new URL(base, globalThis.location?.href).href;
+    return new URL(base, globalThis.location?.href).href;
   } catch {
     throw new ZarrError(`"${url}" is not a web address.`);
   }
+}
+
+/**
+ * `url`: the store's address, fetched over HTTP; or, with `inner` (another zarrita store, e.g.
+ * the CLI's directory store), only the name messages give the store.
+ */
+export async function openZarrRecording(
+  url: string,
+  inner?: Zarrita.AsyncReadable
+): Promise<ZarrRecording> {
+  const base = url.replace(/\/+$/, '');
+  const href = inner ? null : webAddress(url, base);
   await loadZarrita();
-  const store = checkedStore(new zarr.FetchStore(href, { fetch: guardedFetch }), {
+  const store = checkedStore(inner ?? new zarr.FetchStore(href!, { fetch: guardedFetch }), {
     base,
     codecs: new Set(zarr.registry.keys())
   });
