@@ -9,6 +9,12 @@ import { BUILTIN_TRACKS, builtinTracks, suggestFamily } from '../analysis/builti
 import type { RecordingReader } from '../store/reader';
 import { rankManyTracks, type TrackToRank } from './rankAll';
 
+/**
+ * Shifted copies per candidate track: fewer than a ranking's 10, since the atlas scores every
+ * unit against a dozen or more tracks (a numeric track's copies cost a pass over every step).
+ */
+const ATLAS_SHIFTS = 5;
+
 export interface AtlasTrack {
   name: string;
   /** one value per step (binary 0/1 or numeric; NaN = not counted) */
@@ -46,11 +52,14 @@ export async function atlasCandidates(
     for (const b of infos)
       out.push({
         values: tracks.get(b.id)!.values,
-        options: { name: b.name, depthLike: b.depthLike }
+        options: { name: b.name, depthLike: b.depthLike, shifts: ATLAS_SHIFTS }
       });
   }
   for (const t of request.tracks ?? [])
-    out.push({ values: t.values, options: { name: t.name, depthLike: t.depthLike } });
+    out.push({
+      values: t.values,
+      options: { name: t.name, depthLike: t.depthLike, shifts: ATLAS_SHIFTS }
+    });
   return out;
 }
 
