@@ -1,14 +1,8 @@
 /** The unit profile against numpy (tests/fixtures/unit/make_unit_fixtures.py): every count exact. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  binner,
-  decodeColumn,
-  mulberry32,
-  pickDocuments,
-  unitProfile,
-  type StoredColumn
-} from './unitProfile';
+import { decodeColumn, mulberry32, type StoredColumn } from './columnRanks';
+import { binner, pickDocuments, unitProfile } from './unitProfile';
 
 interface Case {
   name: string;
