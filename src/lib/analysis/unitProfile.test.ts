@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeColumn, mulberry32, type StoredColumn } from './columnRanks';
-import { binner, pickDocuments, unitProfile } from './unitProfile';
+import { binner, pickDocuments, trackSplit, unitProfile } from './unitProfile';
 
 interface Case {
   name: string;
@@ -118,5 +118,31 @@ describe('pieces', () => {
     const first = [r(), r(), r()];
     expect(first.every((x) => x >= 0 && x < 1)).toBe(true);
     expect(first[0]).toBeCloseTo(0.6270739405881613, 15);
+  });
+});
+
+describe('trackSplit', () => {
+  const values = Float32Array.from([1, 5, 3, NaN, 2, 0, 4]);
+  it('a numeric track splits above its median (2.5 here: numpy averages the middle two)', () => {
+    const s = trackSplit({ name: 'depth', kind: 'numeric', values });
+    expect(Array.from(s.split)).toEqual([0, 1, 1, 2, 0, 0, 1]);
+    expect(s.label).toBe('depth > 2.5 (its median)');
+  });
+  it('a 0/1 track: its ones are inside; a category of a categorical track', () => {
+    const bin = trackSplit({
+      name: 'strings',
+      kind: 'numeric',
+      values: Float32Array.from([0, 1, NaN])
+    });
+    expect([Array.from(bin.split), bin.label]).toEqual([[0, 1, 2], 'inside “strings”']);
+    const cat = {
+      name: 'class',
+      kind: 'categorical' as const,
+      values,
+      categories: ['a', 'b', 'c', 'd', 'e', 'f']
+    };
+    const s = trackSplit(cat, 3);
+    expect([Array.from(s.split), s.label]).toEqual([[0, 0, 1, 2, 0, 0, 0], 'class is d']);
+    expect(() => trackSplit(cat)).toThrow(/Choose a category/);
   });
 });

@@ -8,6 +8,7 @@
  * numpy.histogram. Pure code.
  */
 import { bisect } from '../bisect';
+import type { Track } from './tracks';
 import {
   countCodes,
   decodeColumn,
@@ -231,4 +232,40 @@ function countSplit(
     if (m === 1) inside[c]++;
     else if (m === 0) outside[c]++;
   }
+}
+
+/** A track as a split of the steps, for the inside / outside histograms. */
+export interface TrackSplit {
+  /** per step: 1 inside, 0 outside, 2 no value */
+  split: Uint8Array;
+  label: string;
+}
+
+/**
+ * Inside vs outside a track: a 0/1 track's ones, a category of a categorical track, or a numeric
+ * track above its median (numpy's median of its finite values).
+ */
+export function trackSplit(track: Track, category?: number): TrackSplit {
+  const v = track.values;
+  const finite = v.filter(Number.isFinite);
+  const binary = track.kind === 'numeric' && finite.every((x) => x === 0 || x === 1);
+  let test: (x: number) => boolean;
+  let label: string;
+  if (track.kind === 'categorical') {
+    if (category === undefined) throw new Error(`Choose a category of "${track.name}".`);
+    test = (x) => x === category;
+    label = `${track.name} is ${track.categories?.[category] ?? category}`;
+  } else if (binary) {
+    test = (x) => x === 1;
+    label = `inside “${track.name}”`;
+  } else {
+    const sorted = finite.sort();
+    const n = sorted.length;
+    const median = n ? (sorted[(n - 1) >> 1] + sorted[n >> 1]) / 2 : NaN;
+    test = (x) => x > median;
+    label = `${track.name} > ${+median.toPrecision(4)} (its median)`;
+  }
+  const split = new Uint8Array(v.length);
+  for (let t = 0; t < v.length; t++) split[t] = Number.isFinite(v[t]) ? (test(v[t]) ? 1 : 0) : 2;
+  return { split, label };
 }
