@@ -41,8 +41,8 @@ export interface ViewState {
    * per-unit statistics normalised the match, or null there when the scale is raw.
    */
   match: { window: [number, number] | null } | null;
-  /** The unit page shown over the plot (`unit=L0.fwd.c:177`), or null. */
-  unit: UnitRef | null;
+  /** The unit page shown over the plot (`unit=L0.fwd.c:177`); null or absent: none. */
+  unit?: UnitRef | null;
 }
 
 /** One unit of one stream (a unit page). */

@@ -65,6 +65,8 @@ export interface UnitProfileResult {
   profile: UnitProfile;
   contexts: UnitContext[];
   tokens: TokenResponse | null;
+  /** text offsets [start, end) of the first occurrence of each token listed (end -1: the text's end) */
+  tokenSpans: Record<number, [number, number]>;
   head: HeadInfo;
   gates: GateInfo;
   options: { seed: number; k: number; bands: number; perBand: number; context: number };
@@ -181,6 +183,7 @@ export async function runUnitProfile(
     profile,
     contexts,
     tokens,
+    tokenSpans: spansOf(tokens, toks?.offsets ?? null),
     head: headInfo(stream, unit, model),
     gates,
     options: { seed: o.seed, k: o.k, bands: o.bands, perBand: o.perBand, context: o.context },
@@ -230,6 +233,14 @@ async function allTokens(
   }
   const out = { key, ids, offsets };
   if (opts.cache) opts.cache.tokens = out;
+  return out;
+}
+
+function spansOf(r: TokenResponse | null, offsets: Uint32Array | null) {
+  const out: Record<number, [number, number]> = {};
+  if (r && offsets)
+    for (const x of [...r.up, ...r.down])
+      out[x.id] = [offsets[x.first], x.first + 1 < offsets.length ? offsets[x.first + 1] : -1];
   return out;
 }
 

@@ -19,6 +19,7 @@ import { RankState } from './ranking.svelte';
 import { SelectionState } from './selection.svelte';
 import { TracksState, type ShownTrack } from './tracks.svelte';
 import { viewLink } from './viewSync.svelte';
+import { UnitPageState } from '../unit/unitPage.svelte';
 
 /** What the session knows about the recording's origin (for findings and file names). */
 export interface RecordingNames {
@@ -50,6 +51,10 @@ export class ExplorerSession {
   /** The side panel in view. */
   tab = $state<SideTab>('select');
   names = $state.raw<RecordingNames>({ model: '', corpus: '', tokenizer: null });
+  /** The unit page shown in place of the plot column, or null. */
+  unit = $state.raw<UnitPageState | null>(null);
+  /** Where the open recording is read from (the query worker opens it again). */
+  private source: RecordingSource | null = null;
   /** The last URL the view wrote itself (any other URL change is back/forward). */
   private written = '';
   /** Match results a link asked for: run once its selection is restored (see rerunMatch). */
@@ -118,6 +123,7 @@ export class ExplorerSession {
     params: URLSearchParams
   ) {
     const view = new ExplorerState(reader, corpus, vocab);
+    this.source = source;
     this.match = new MatchState(source);
     this.ranking = new RankState(source);
     this.tracks = new TracksState(view);
@@ -140,6 +146,8 @@ export class ExplorerSession {
       view.cellWidth = v.zoom;
     view.setT0(v.t);
     this.sel.restore(v);
+    if (v.unit) this.openUnit(v.unit.stream, v.unit.unit);
+    else this.closeUnit();
     return v;
   }
 
@@ -201,6 +209,16 @@ export class ExplorerSession {
     if (this.view && this.ranking && !this.rankBlocked) void this.ranking.run(this.view, track);
   }
 
+  /** Show the page of one unit of a stream (in place of the plot column). */
+  openUnit(stream: string, unit: number): void {
+    if (!this.source || (this.unit?.ref.stream === stream && this.unit.ref.unit === unit)) return;
+    this.unit = new UnitPageState({ stream, unit }, this.source);
+  }
+  /** Back from the unit page to the heatmap. */
+  closeUnit(): void {
+    this.unit = null;
+  }
+
   showTab(tab: SideTab): void {
     this.tab = tab;
   }
@@ -238,7 +256,8 @@ export class ExplorerSession {
   link(): { href: string; left: string[] } {
     return viewLink(this.view!, this.sel, {
       tracks: this.tracks?.shown ?? [],
-      match: this.match?.link ?? null
+      match: this.match?.link ?? null,
+      unit: this.unit?.ref ?? null
     });
   }
 }
