@@ -4,12 +4,12 @@
  * Escape; an unknown unit; and the LSTM gates — stored (kinds = all) and recomputed by running
  * the model again (kinds = h) — which must agree to the stored gates' quantisation step.
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { openPanel } from '../helpers/panels';
 import { recordDemoH } from '../helpers/recordDemo';
 
-async function downloadJson(page: Page, button: string) {
+async function download(page: Page, button: string) {
   const [file] = await Promise.all([
     page.waitForEvent('download'),
     page.getByTestId('unit-page').getByRole('button', { name: button, exact: true }).click()
@@ -52,7 +52,7 @@ test('a unit page from the URL, the axis and the inspector; its parts and its JS
   await page.screenshot({ path: 'test-results/unit-page-1280-end.png' });
 
   // The JSON holds what the page shows, over the whole recording.
-  const json = await downloadJson(page, 'JSON');
+  const json = await download(page, 'JSON');
   expect(json.name).toMatch(/^code-lstm_stb_c_lexer_L1\.fwd\.h_\d{4}-\d\d-\d\d_unit201\.json$/);
   const doc = JSON.parse(readFileSync(json.path, 'utf8'));
   expect([doc.stream, doc.unit, doc.steps, doc.partial]).toEqual(['L1.fwd.h', 201, 34689, false]);
@@ -67,6 +67,14 @@ test('a unit page from the URL, the axis and the inspector; its parts and its JS
   }
   expect(doc.head.promoted).toHaveLength(10);
   expect(doc.tokenResponse.up[0].mean).toBeGreaterThan(doc.tokenResponse.mean);
+
+  // The figure: a PNG at twice the page's pixels.
+  const png = await download(page, 'PNG');
+  expect(png.name).toMatch(/_unit201\.png$/);
+  const bytes = readFileSync(png.path);
+  expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  expect(bytes.readUInt32BE(16)).toBe(2 * 1180); // width in the IHDR chunk
+  copyFileSync(png.path, 'test-results/unit-figure.png');
 
   // A context opens the explorer at its step.
   const first = up.getByTestId('top-contexts').locator('button.context').first();
@@ -149,7 +157,7 @@ test('inside vs outside a track, per document; gates stored and recomputed agree
     await page.screenshot({
       path: `test-results/unit-page-gates-${recompute ? 'recomputed' : 'stored'}.png`
     });
-    return JSON.parse(readFileSync((await downloadJson(page, 'JSON')).path, 'utf8'));
+    return JSON.parse(readFileSync((await download(page, 'JSON')).path, 'utf8'));
   };
   const stored = await gatesOf(links[0], false);
   expect(stored.gates).toEqual({

@@ -112,6 +112,25 @@ describe('runUnitProfile', () => {
     expect('reason' in none.head && none.head.reason).toMatch(/not in this browser's library/);
   });
 
+  it('without gate streams: the model is an LSTM, so they can be recomputed; else why not', async () => {
+    const { reader } = memoryRecording({
+      steps: 3000,
+      units: 8,
+      stream: 'L1.fwd.h',
+      chunkValues: (_c, start, rows) =>
+        Float32Array.from({ length: rows * 8 }, (_, i) => Math.sin(start + i))
+    });
+    const lstm = await runUnitProfile(reader, 'L1.fwd.h', 2, { model, tokens: false });
+    expect(lstm.gates).toEqual({
+      source: 'none',
+      reason: 'Gates were not recorded (kinds = h): record with kinds = all to store them.',
+      recompute: true,
+      wholeDocuments: false
+    });
+    const unknown = await runUnitProfile(reader, 'L1.fwd.h', 2, { tokens: false });
+    expect(unknown.gates).toMatchObject({ source: 'none', recompute: false });
+  });
+
   it('a partial recording is profiled over its recorded steps', async () => {
     const reader = recording({ status: 'recording', chunksDone: 4 });
     const res = await runUnitProfile(reader, 'L1.fwd.h', 0, { cache: new UnitCache() });

@@ -1,7 +1,8 @@
 /**
  * A unit's LSTM gates over chosen spans of a recording that did not store them: the model is run
  * again (record/core.ts, with the internal taps) over each document that holds a span, from the
- * document's start — where the recurrent state resets — to the span's end, in the recording's own
+ * document's start — where the recurrent state resets — to the span's end (a bidirectional or
+ * reverse layer: to the document's end), in the recording's own
  * chunks, so the state carried into each step is the one the recording had. The gates come out
  * exactly as a recording with kinds = all would hold them before quantisation. Runs in the query
  * worker (onnxruntime-web), or in Node.
@@ -30,13 +31,22 @@ export interface RecomputedGates {
 
 const cancelled = () => new DOMException('The gate recomputation was cancelled.', 'AbortError');
 
-/** The runs needed: per document holding a span, [document start, last span end). */
-export function gateRuns(docStarts: number[], spans: [number, number][], steps: number) {
+/**
+ * The runs needed: per document holding a span, [document start, last span end) — or the whole
+ * document when the layer reads it backwards too (`whole`).
+ */
+export function gateRuns(
+  docStarts: number[],
+  spans: [number, number][],
+  steps: number,
+  whole = false
+) {
   const runs = new Map<number, number>();
   for (const [from, to] of spans) {
     let d = 0;
     while (d + 1 < docStarts.length && docStarts[d + 1] <= from) d++;
-    runs.set(docStarts[d], Math.max(runs.get(docStarts[d]) ?? 0, Math.min(to, steps)));
+    const end = whole ? Math.min(docStarts[d + 1] ?? steps, steps) : Math.min(to, steps);
+    runs.set(docStarts[d], Math.max(runs.get(docStarts[d]) ?? 0, end));
   }
   return [...runs].sort((a, b) => a[0] - b[0]);
 }
@@ -55,20 +65,15 @@ export async function recomputeGates(
   const layer = Number(req.stream.slice(1, req.stream.indexOf('.')));
   const tap = graph.taps.find((t) => t.layer === layer);
   if (tap?.op !== 'LSTM') throw new Error(`Layer ${layer} of this model is not an LSTM.`);
-  if (tap.directions !== 1)
-    throw new Error(
-      'Gates of a bidirectional layer need whole documents: record with kinds = all.'
-    );
+  // A backward direction starts at the document's end: run whole documents.
+  const whole = tap.directions === 2 || tap.direction === 'reverse';
   const session = await ort.InferenceSession.create(graph.bytes, opts.sessionOptions);
   const H = tap.hiddenSize;
   const out = req.spans.map(([from, to]) =>
     Object.fromEntries(ids.map((g) => [g, new Float32Array(to - from)]))
   );
-  const runs = gateRuns(
-    reader.recording.documents.map((d) => d.start),
-    req.spans,
-    reader.length
-  );
+  const docStarts = reader.recording.documents.map((d) => d.start);
+  const runs = gateRuns(docStarts, req.spans, reader.length, whole);
   const total = runs.reduce((n, [a, b]) => n + b - a, 0);
   let before = 0;
   try {

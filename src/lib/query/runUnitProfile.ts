@@ -10,6 +10,7 @@ import { tokenResponse, type TokenResponse } from '../analysis/tokenResponse';
 import { decodeColumn, type Pick } from '../analysis/columnRanks';
 import { PROFILE_DEFAULTS, unitProfile, type UnitProfile } from '../analysis/unitProfile';
 import { findLinearHead, type HeadSearch } from '../onnx/lmHead';
+import { inspectModel } from '../onnx/inspect';
 import { decodeModel } from '../onnx/proto';
 import type { RecordingReader } from '../store/reader';
 import { ColumnCache } from './runMatch';
@@ -50,7 +51,15 @@ export interface UnitContext {
 }
 
 export type GateInfo =
-  { source: 'stored'; streams: string[] } | { source: 'none'; reason: string; recompute: boolean };
+  | { source: 'stored'; streams: string[] }
+  | {
+      source: 'none';
+      reason: string;
+      /** whether running the model again can give them (an LSTM layer, the model at hand) */
+      recompute: boolean;
+      /** a layer that reads documents backwards too: a re-run covers whole documents */
+      wholeDocuments?: boolean;
+    };
 
 export type HeadInfo = { effect: LogitEffect; stream: string } | { reason: string };
 
@@ -90,9 +99,9 @@ export class UnitCache {
   readonly models = new Map<string, ModelFacts>();
 }
 
-/** What a unit page needs of the model: each recurrent layer's op, and its linear LM head. */
+/** What a unit page needs of the model: each recurrent layer's op and direction, its LM head. */
 interface ModelFacts {
-  ops: string[];
+  layers: { op: string; direction: string }[];
   head: HeadSearch;
 }
 
@@ -104,11 +113,8 @@ function modelFacts(
   let facts = cache?.models.get(model.sha);
   if (!facts) {
     const proto = decodeModel(model.bytes);
-    const recurrent = new Set(['LSTM', 'GRU', 'RNN']);
-    const ops = (proto.graph?.node ?? [])
-      .map((n) => n.opType ?? '')
-      .filter((op) => recurrent.has(op));
-    facts = { ops, head: findLinearHead(proto) };
+    const layers = inspectModel(proto).layers.map((l) => ({ op: l.op, direction: l.direction }));
+    facts = { layers, head: findLinearHead(proto) };
     cache?.models.set(model.sha, facts);
   }
   return facts;
@@ -300,13 +306,15 @@ async function storedGates(
     return { source: 'stored', streams: gates };
   }
   const layer = Number(stream.slice(1, stream.indexOf('.')));
-  const lstm = model ? model.ops[layer] === 'LSTM' : null;
+  const info = model?.layers[layer];
+  const lstm = model ? info?.op === 'LSTM' : null;
   if (lstm === false)
     return { source: 'none', reason: 'i/f/o gates belong to LSTM layers.', recompute: false };
   return {
     source: 'none',
     reason: `Gates were not recorded (kinds = ${reader.recording.kinds ?? 'h'}): record with kinds = all to store them.`,
-    recompute: lstm === true
+    recompute: lstm === true,
+    wholeDocuments: info !== undefined && info.direction !== 'forward'
   };
 }
 

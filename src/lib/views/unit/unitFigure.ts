@@ -95,7 +95,7 @@ export function drawUnitFigure(o: UnitFigureOptions): HTMLCanvasElement {
   );
   y += Math.ceil(bands.length / 2) * ROW + 34;
   tables(ctx, o, y);
-  legend(ctx, o.scale, 16, height - 34, `value of unit ${r.unit}`);
+  legend(ctx, o.scale, 40, height - 34, `value of unit ${r.unit}`);
   return canvas;
 }
 

@@ -118,6 +118,7 @@ export class UnitPageState {
     if (!res) return 0;
     const starts = res.documents.map((d) => d.start);
     const spans = res.contexts.map((c) => [c.from, c.to] as [number, number]);
-    return gateRuns(starts, spans, res.steps).reduce((n, [a, b]) => n + b - a, 0);
+    const whole = res.gates.source === 'none' && res.gates.wholeDocuments === true;
+    return gateRuns(starts, spans, res.steps, whole).reduce((n, [a, b]) => n + b - a, 0);
   }
 }
