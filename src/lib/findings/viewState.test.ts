@@ -25,7 +25,8 @@ const view: ViewState = {
     { kind: 'depth', param: '() []' },
     { kind: 'regex', param: "'[^'\\n]*',:&=%" }
   ],
-  match: { window: [1684, 1790] }
+  match: { window: [1684, 1790] },
+  unit: { stream: 'L1.fwd.c', unit: 177 }
 };
 
 describe('view state in the URL', () => {
@@ -67,6 +68,23 @@ describe('view state in the URL', () => {
     expect(at(null)).toEqual([null, null]);
   });
 
+  it('the unit page: stream and unit, written as STREAM:UNIT; a bad one is no unit page', () => {
+    const p = new URLSearchParams();
+    writeViewState(p, view);
+    expect(p.get('unit')).toBe('L1.fwd.c:177');
+    expect(p.toString()).toMatch(/&unit=L1.fwd.c%3A177$/);
+    writeViewState(p, { ...view, unit: null });
+    expect(p.has('unit')).toBe(false);
+    const at = (s: string) => parseViewState(new URLSearchParams({ unit: s })).unit;
+    expect(at('tensor:emb/out:3')).toEqual({ stream: 'tensor:emb/out', unit: 3 });
+    expect([at('L0.fwd.h'), at('L0.fwd.h:-1'), at('L0.fwd.h:x'), at(':5')]).toEqual([
+      null,
+      null,
+      null,
+      null
+    ]);
+  });
+
   it("the rule's units: an empty rule stays empty; without a brush there is none", () => {
     const p = new URLSearchParams();
     writeViewState(p, { ...view, rule: [] });
@@ -105,6 +123,23 @@ describe('what a link carries', () => {
       tracks: [{ kind: 'class' }, { kind: 'depth', param: '()' }],
       left: ['my-labels']
     });
+  });
+
+  it('the unit page: stream and unit, written as STREAM:UNIT; a bad one is no unit page', () => {
+    const p = new URLSearchParams();
+    writeViewState(p, view);
+    expect(p.get('unit')).toBe('L1.fwd.c:177');
+    expect(p.toString()).toMatch(/&unit=L1.fwd.c%3A177$/);
+    writeViewState(p, { ...view, unit: null });
+    expect(p.has('unit')).toBe(false);
+    const at = (s: string) => parseViewState(new URLSearchParams({ unit: s })).unit;
+    expect(at('tensor:emb/out:3')).toEqual({ stream: 'tensor:emb/out', unit: 3 });
+    expect([at('L0.fwd.h'), at('L0.fwd.h:-1'), at('L0.fwd.h:x'), at(':5')]).toEqual([
+      null,
+      null,
+      null,
+      null
+    ]);
   });
 
   it("the rule's units once known; none while a restored brush waits for its window", () => {

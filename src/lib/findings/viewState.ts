@@ -44,6 +44,14 @@ export interface ViewState {
    * per-unit statistics normalised the match, or null there when the scale is raw.
    */
   match: { window: [number, number] | null } | null;
+  /** The unit page shown over the plot (`unit=L0.fwd.c:177`); null or absent: none. */
+  unit?: UnitRef | null;
+}
+
+/** One unit of one stream (a unit page). */
+export interface UnitRef {
+  stream: string;
+  unit: number;
 }
 
 /** The selection part of a view (what a brush, θ and hand-picked units make). */
@@ -70,7 +78,8 @@ export const DEFAULT_VIEW: ViewState = {
   removed: [],
   rule: null,
   tracks: [],
-  match: null
+  match: null,
+  unit: null
 };
 
 /** At most this many tracks are read from a link. */
@@ -98,6 +107,12 @@ function parseTrack(s: string): TrackSpec | null {
   if (kind === 'depth' || kind === 'regex')
     return colon < 0 ? { kind } : { kind, param: s.slice(colon + 1) };
   return { kind };
+}
+
+/** `L0.fwd.c:177` → its stream and unit; null when it is not of that form. */
+export function parseUnit(s: string | null): UnitRef | null {
+  const m = s?.match(/^(.+):(\d{1,9})$/);
+  return m ? { stream: m[1], unit: Number(m[2]) } : null;
 }
 
 /**
@@ -133,6 +148,7 @@ export function parseViewState(
     .slice(0, MAX_TRACKS);
   const match = p.get('match');
   if (match !== null) v.match = { window: span(match) };
+  v.unit = parseUnit(p.get('unit'));
   return v;
 }
 
@@ -148,7 +164,7 @@ export function writeViewState(
 ): void {
   for (const k of ['stream', 't', 'zoom', 'brush', 'pl', 'pr', 'theta', 'norm', 'add', 'rm'])
     p.delete(k);
-  for (const k of ['rule', 'track', 'match']) p.delete(k);
+  for (const k of ['rule', 'track', 'match', 'unit']) p.delete(k);
   const set = (k: string, value: string | null) => value !== null && p.append(k, value);
   set('stream', v.stream);
   set('t', String(v.t));
@@ -164,6 +180,7 @@ export function writeViewState(
   for (const t of v.tracks)
     p.append('track', t.param === undefined ? t.kind : `${t.kind}:${t.param}`);
   set('match', v.match ? (v.match.window?.join(',') ?? '1') : null);
+  set('unit', v.unit ? `${v.unit.stream}:${v.unit.unit}` : null);
 }
 
 /** A shown track as the explorer holds it: a built-in key, or `file:<id>` for an imported file. */
@@ -193,7 +210,11 @@ export function linkTracks(shown: readonly ShownTrackKey[]): {
 export function currentView(
   ex: { stream: string; t0: number; cellWidth: number },
   sel: SelectionFields & { ruleUnits: number[]; pending: boolean },
-  extra: { tracks?: readonly ShownTrackKey[]; match?: ViewState['match'] } = {}
+  extra: {
+    tracks?: readonly ShownTrackKey[];
+    match?: ViewState['match'];
+    unit?: ViewState['unit'];
+  } = {}
 ): ViewState {
   return {
     stream: ex.stream,
@@ -203,6 +224,7 @@ export function currentView(
     // While a restored brush waits for its window, the rule's units are not known yet.
     rule: sel.brush && !sel.pending ? sel.ruleUnits : null,
     tracks: linkTracks(extra.tracks ?? []).tracks,
-    match: extra.match ?? null
+    match: extra.match ?? null,
+    unit: extra.unit ?? null
   };
 }

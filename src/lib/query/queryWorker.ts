@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
 /**
  * The query worker: reads a recording (IndexedDB or a Zarr URL) and runs match queries, unit
- * rankings and atlases off the UI thread, one at a time (a new one cancels the running one).
- * The page runs two: one for what the user is waiting on, one for background atlases.
+ * rankings, atlases and unit pages off the UI thread, one at a time (a new one cancels the
+ * running one). The page runs two: one for what the user is waiting on, one for background
+ * atlases.
  */
 import * as Comlink from 'comlink';
 import { database } from '../store/db';
@@ -17,6 +18,10 @@ import {
   type MatchQuery
 } from './runMatch';
 import { rankAllUnits, type RankAllOptions } from './rankAll';
+import { recomputeGates, type GateSpans } from './recomputeGates';
+import type { Progress } from '../record/core';
+import type { OrtModule } from '../record/options';
+import { runUnitProfile, UnitCache, type UnitProgress, type UnitRequest } from './runUnitProfile';
 
 export type RecordingSource = { kind: 'idb'; id: number } | { kind: 'zarr'; url: string };
 
@@ -31,6 +36,18 @@ let opened: Opened | null = null;
 let running: AbortController | null = null;
 /** Columns read by earlier queries (keyed by recording, stream and unit). */
 const cache = new ColumnCache(64);
+/** What unit pages keep between runs (their column, the recording's tokens, the model's head). */
+const unitCache = new UnitCache();
+/** The recording's model from the library, when it is there (a Zarr store's may not be). */
+async function modelOf(r: RecordingReader) {
+  const sha = r.recording.modelSha;
+  const row = sha
+    ? await database()
+        .models.get(sha)
+        .catch(() => undefined)
+    : undefined;
+  return row ? { sha, bytes: row.bytes } : null;
+}
 async function open(source: RecordingSource): Promise<Opened> {
   if (source.kind === 'idb') {
     // Re-read the row: the recording may have completed since the reader was opened.
@@ -97,6 +114,35 @@ const api = {
     return exclusive(async (signal) => {
       const { reader, text } = await open(source);
       return runAtlas(reader, await text(), request, { onProgress, signal });
+    });
+  },
+  /** A unit's page over the whole recording (profile, contexts, token response, gates, head). */
+  async unitProfile(
+    source: RecordingSource,
+    req: UnitRequest,
+    onProgress: (p: UnitProgress) => void
+  ) {
+    return exclusive(async (signal) => {
+      const { reader } = await open(source);
+      const { stream, unit, ...rest } = req;
+      const opts = { ...rest, onProgress, signal, cache: unitCache };
+      return runUnitProfile(reader, stream, unit, { ...opts, model: await modelOf(reader) });
+    });
+  },
+  /** A unit's i/f/o gates over spans, by running the model again (recordings without gates). */
+  async unitGates(source: RecordingSource, req: GateSpans, onProgress: (p: Progress) => void) {
+    return exclusive(async (signal) => {
+      const { reader } = await open(source);
+      const model = await modelOf(reader);
+      if (!model)
+        throw new Error(
+          "The recording's model is not in this browser's library: add it there first."
+        );
+      const ort = await import('onnxruntime-web/wasm');
+      ort.env.wasm.numThreads = self.crossOriginIsolated ? navigator.hardwareConcurrency || 1 : 1;
+      const sessionOptions = { graphOptimizationLevel: 'all', executionProviders: ['wasm'] };
+      const opts = { onProgress, signal, sessionOptions };
+      return recomputeGates(reader, ort as unknown as OrtModule, model.bytes, req, opts);
     });
   },
   cancel() {

@@ -20,6 +20,7 @@ import { RankState } from './ranking.svelte';
 import { SelectionState } from './selection.svelte';
 import { TracksState, type ShownTrack } from './tracks.svelte';
 import { viewLink } from './viewSync.svelte';
+import { UnitPageState } from '../unit/unitPage.svelte';
 
 /** What the session knows about the recording's origin (for findings and file names). */
 export interface RecordingNames {
@@ -57,6 +58,10 @@ export class ExplorerSession {
   /** Which results share the plot column with the heatmap (one at a time, so both stay usable). */
   results = $state<ResultsKind | null>(null);
   names = $state.raw<RecordingNames>({ model: '', corpus: '', tokenizer: null });
+  /** The unit page shown in place of the plot column, or null. */
+  unit = $state.raw<UnitPageState | null>(null);
+  /** Where the open recording is read from (the query worker opens it again). */
+  private source: RecordingSource | null = null;
   /** The last URL the view wrote itself (any other URL change is back/forward). */
   private written = '';
   /** Match results a link asked for: run once its selection is restored (see rerunMatch). */
@@ -125,6 +130,7 @@ export class ExplorerSession {
     params: URLSearchParams
   ) {
     const view = new ExplorerState(reader, corpus, vocab);
+    this.source = source;
     this.match = new MatchState(source);
     this.ranking = new RankState(source);
     this.atlas = new AtlasState(source);
@@ -150,6 +156,8 @@ export class ExplorerSession {
       view.cellWidth = v.zoom;
     view.setT0(v.t);
     this.sel.restore(v);
+    if (v.unit) this.openUnit(v.unit.stream, v.unit.unit);
+    else this.closeUnit();
     return v;
   }
 
@@ -236,6 +244,16 @@ export class ExplorerSession {
     this.sel.toggle(unit);
   }
 
+  /** Show the page of one unit of a stream (in place of the plot column). */
+  openUnit(stream: string, unit: number): void {
+    if (!this.source || (this.unit?.ref.stream === stream && this.unit.ref.unit === unit)) return;
+    this.unit = new UnitPageState({ stream, unit }, this.source);
+  }
+  /** Back from the unit page to the heatmap. */
+  closeUnit(): void {
+    this.unit = null;
+  }
+
   showTab(tab: SideTab): void {
     this.tab = tab;
   }
@@ -273,7 +291,8 @@ export class ExplorerSession {
   link(): { href: string; left: string[] } {
     return viewLink(this.view!, this.sel, {
       tracks: this.tracks?.shown ?? [],
-      match: this.match?.link ?? null
+      match: this.match?.link ?? null,
+      unit: this.unit?.ref ?? null
     });
   }
 }

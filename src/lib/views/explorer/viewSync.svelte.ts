@@ -21,6 +21,7 @@ import {
 export interface ViewExtras {
   tracks?: readonly ShownTrackKey[];
   match?: ViewState['match'];
+  unit?: ViewState['unit'];
 }
 
 /**
