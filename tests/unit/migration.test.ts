@@ -25,13 +25,13 @@ async function writeV1(name: string) {
   v1.close();
 }
 
-describe('schema migration v1 → v2', () => {
+describe('schema migration v1 → v2 (and on to v3, which only adds the analyses table)', () => {
   it('keeps every row, moves corpus texts to their own table and the recording stays readable', async () => {
     expect(fixture.dexieVersion).toBe(1);
     await writeV1('migrate-1');
     const db = new CellscopeDB('migrate-1');
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(3);
 
     const [corpusV1] = tables.corpora as { sha256: string; text: string; lines: number }[];
     const corpus = (await db.corpora.get(corpusV1.sha256))!;
