@@ -26,6 +26,7 @@ import { matchBench } from './benchMatch';
 import { previewServer } from './benchBrowser';
 import { launchOptions } from './chromiumFlags';
 import { analysisBench } from './benchAnalysis';
+import { atlasBench } from './benchAtlas';
 import { readBench } from './benchRead';
 import { uiBench } from './benchUi';
 
@@ -122,6 +123,7 @@ async function main() {
   await codec(Tensor, ids);
   memory();
   await matchBench(root, emit);
+  await atlasBench(root, emit);
   if (!process.env.BENCH_SKIP_BROWSER) {
     await uiBench(root, emit);
     // The app's tile shape first (the baseline), then the alternatives it was chosen against.

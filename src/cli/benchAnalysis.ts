@@ -1,7 +1,9 @@
 /**
  * Analysis benchmark (part of npm run bench): in headless Chromium, a synthetic 4 × 256-unit,
  * 1M-step recording in IndexedDB (tests/bench/analysisBench.ts) — rank_all_ms (every unit
- * against a 0/1 track: AUC, held-out, chance) against reading those bytes once (read_all_ms).
+ * against a 0/1 track: AUC, held-out, chance) against reading those bytes once (read_all_ms);
+ * unit_page_ms (one unit's histograms, top-k and quantile samples over 1M steps) against reading
+ * its column once.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,7 @@ export async function analysisBench(root: string, emit: Emit, steps: number): Pr
       write(steps: number): Promise<{ ms: number; bytes: number }>;
       readAll(): Promise<{ ms: number }>;
       rankAll(): Promise<{ ms: number; best: string; score: number; chance: number }>;
+      unitPage(): Promise<{ ms: number; readMs: number }>;
       remove(): Promise<void>;
     };
   };
@@ -52,8 +55,11 @@ export async function analysisBench(root: string, emit: Emit, steps: number): Pr
     console.error(
       `# rank_all: best ${rank.best} score ${rank.score.toFixed(3)}, chance ${rank.chance.toFixed(3)}`
     );
+    const unit = await page.evaluate(() => (window as unknown as Api).benchAnalysis.unitPage());
     emit('read_all_ms', read.ms, 'ms', null);
     emit('rank_all_ms', rank.ms, 'ms', read.ms);
+    emit('unit_column_read_ms', unit.readMs, 'ms', null);
+    emit('unit_page_ms', unit.ms, 'ms', unit.readMs);
     await page.evaluate(() => (window as unknown as Api).benchAnalysis.remove());
     await context.close();
   } finally {

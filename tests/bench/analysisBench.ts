@@ -12,6 +12,7 @@ import { chunkTiles } from '../../src/lib/store/recordings';
 import type { StreamSpec } from '../../src/lib/record/streams';
 import { matchTileBudget } from '../../src/lib/query/runMatch';
 import { rankAllUnits } from '../../src/lib/query/rankAll';
+import { runUnitProfile } from '../../src/lib/query/runUnitProfile';
 
 const DB = 'bench-analysis';
 const CHUNK = 2048;
@@ -141,9 +142,24 @@ async function rankAll(): Promise<{ ms: number; best: string; score: number; cha
   };
 }
 
+/**
+ * One unit's page over the whole recording (histograms, top-k, quantile samples), with a new
+ * reader; its baseline is reading that unit's column once.
+ */
+async function unitPage(): Promise<{ ms: number; readMs: number }> {
+  const reader = await openReader();
+  const t0 = performance.now();
+  await reader.codeColumns('L0.fwd.c', [37], 0, reader.length);
+  const readMs = performance.now() - t0;
+  const fresh = await openReader();
+  const t1 = performance.now();
+  await runUnitProfile(fresh, 'L0.fwd.c', 37, { tokens: false });
+  return { ms: performance.now() - t1, readMs };
+}
+
 async function remove(): Promise<void> {
   await new CellscopeDB(DB).delete();
 }
 
-Object.assign(window, { benchAnalysis: { write, readAll, rankAll, remove } });
+Object.assign(window, { benchAnalysis: { write, readAll, rankAll, unitPage, remove } });
 document.getElementById('ready')!.textContent = 'ready';
