@@ -45,15 +45,19 @@ describe('RankPanel', () => {
 
 describe('RankResults', () => {
   /** A real ranking of the session's recording: unit 3 follows the track's sign. */
-  async function ranked() {
+  async function ranked(withTwin = false) {
     const opened = openSession(64, 8);
     const { session } = opened;
     const values = Float32Array.from({ length: 64 }, (_, t) => (Math.sin(t * 0.4) > 0.5 ? 1 : 0));
     const report = await rankAllUnits(session.view.reader, values, { name: 'sine above ½' });
     const rank = session.ranking as unknown as { kept: unknown[]; shownId: number | null };
-    rank.kept = [{ id: 7, label: 'sine above ½', createdAt: 0, report, twin: null }];
+    // The "twin": the same track ranked on another recording (here: the track reversed in time).
+    const twin = withTwin
+      ? await rankAllUnits(session.view.reader, values.slice().reverse(), { name: 'sine above ½' })
+      : null;
+    rank.kept = [{ id: 7, label: 'sine above ½', createdAt: 0, report, twin }];
     rank.shownId = 7;
-    return { ...opened, report };
+    return { ...opened, report, twin };
   }
 
   it('shows every unit best first with held-out scores, the chance baseline and the warnings', async () => {
@@ -68,6 +72,14 @@ describe('RankResults', () => {
     // 64 steps is short, and one document: both are said, not hidden.
     expect(screen.getByRole('status').textContent).toMatch(/Short recording/);
     expect(screen.getByRole('status').textContent).toMatch(/One document only/);
+  });
+
+  it("shows the untrained twin's best, held-out and chance figures beside the model's", async () => {
+    const { context, twin } = await ranked(true);
+    render(RankResults, { context });
+    const line = screen.getByTestId('rank-twin').textContent!;
+    expect(line).toContain(`best ${twin!.units[0].score!.toFixed(3)}`);
+    expect(line).toContain(`chance ${twin!.chance.best!.toFixed(3)}`);
   });
 
   it('sorts by a column when its header is clicked, and selects a unit', async () => {
