@@ -98,7 +98,7 @@ test('a v1 database opens in the current app with its corpus and recording intac
         };
       })
   );
-  expect(stored.version).toBe(20);
+  expect(stored.version).toBe(30); // Dexie schema v3 (v2's corpus texts, then the analyses table)
   expect(stored.rowHasText).toBe(false);
   expect(stored.text.startsWith('/* first */\nint main')).toBe(true);
 });
