@@ -38,7 +38,8 @@ test('a unit page from the URL, the axis and the inspector; its parts and its JS
   // L1.fwd.h is what the LM head reads: its row of the head's weights.
   await expect(up.getByTestId('head-promoted').locator('tbody tr')).toHaveCount(10);
   await expect(up.getByTestId('head-suppressed').locator('tbody tr')).toHaveCount(10);
-  await expect(up.getByTestId('track-scores-empty')).toBeVisible();
+  // No track shown yet: the track scores say how to get them.
+  await expect(up.getByTestId('track-scores-none')).toBeVisible();
   await expect(up.getByTestId('gates-note')).toContainText(
     'Gates were not recorded (kinds = h): record with kinds = all'
   );
@@ -194,6 +195,13 @@ test('inside vs outside a track, per document; gates stored and recomputed agree
   const split = up.getByTestId('histogram-split');
   await expect(split).toContainText('inside', { timeout: 60_000 });
   await expect(split.locator('path')).toHaveCount(2);
+  // The unit's score against the shown track, from the ranking engine, with held-out and chance.
+  const scores = up.getByTestId('track-scores');
+  await expect(scores.locator('tbody tr')).toHaveCount(1, { timeout: 60_000 });
+  const cells = await scores.locator('tbody tr td').allTextContents();
+  expect(cells[0]).toBe('/"[^"\\n]*"/');
+  expect(cells[1]).toBe('AUC');
+  for (const c of cells.slice(2)) expect(c).toMatch(/^[+−]?0\.\d{3}$/);
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.screenshot({ path: 'test-results/unit-page-gates-1920.png' });
 });
