@@ -57,7 +57,7 @@ export function drawUnitFigure(o: UnitFigureOptions): HTMLCanvasElement {
   let y = 80;
   if (!p.constant) {
     histogram(ctx, p.edges, [{ counts: p.overall, colour: '#5b6b86' }], 16, y, COL, 160);
-    text(ctx, `all ${fmtInt(p.steps)} steps`, 60, y + 8, `12px ${FONT}`, INK2);
+    text(ctx, `all ${fmtInt(p.steps)} steps`, 72, y + 8, `12px ${FONT}`, INK2);
     if (p.split && o.splitLabel && p.split.nIn && p.split.nOut) {
       const series = [
         { counts: p.split.inside, colour: OKABE_ITO.orange },
@@ -90,8 +90,10 @@ export function drawUnitFigure(o: UnitFigureOptions): HTMLCanvasElement {
     INK
   );
   y += 8;
+  // Column by column, so the bands read from low to high down the left, then the right.
+  const half = Math.ceil(bands.length / 2);
   bands.forEach((c, i) =>
-    context(ctx, o, c, 16 + (i % 2) * (COL + 24), y + (Math.floor(i / 2) + 1) * ROW)
+    context(ctx, o, c, 16 + Math.floor(i / half) * (COL + 24), y + ((i % half) + 1) * ROW)
   );
   y += Math.ceil(bands.length / 2) * ROW + 34;
   tables(ctx, o, y);
@@ -144,6 +146,11 @@ function histogram(
   ctx.textAlign = 'center';
   for (const v of [lo, (lo + hi) / 2, hi])
     text(ctx, fmtValue(v), X(v), Y(0) + 14, `11px ${FONT}`, INK2);
+  // The tallest bar's height, at the top of the value axis.
+  ctx.textAlign = 'right';
+  const tallest = series.length > 1 ? `${Math.round(100 * max)}%` : fmtInt(max);
+  text(ctx, tallest, X(lo) - 4, Y(max) + 4, `11px ${FONT}`, INK2);
+  text(ctx, '0', X(lo) - 4, Y(0) + 4, `11px ${FONT}`, INK2);
   ctx.textAlign = 'left';
 }
 
