@@ -31,13 +31,19 @@ export interface RankAllResult extends RankReport {
   ms: number;
 }
 
-/** Refusals a user can act on (the CLI prints the message; the panel shows it). */
-export function checkRankable(reader: RecordingReader, target: Float32Array): void {
+/** A recording still being recorded is refused (its last chunks are not there yet). */
+function checkComplete(reader: RecordingReader): void {
   const rec = reader.recording;
   if (reader.length < rec.tokens)
     throw new RankInputError(
       `This recording is still in progress (${reader.length.toLocaleString('en')} of ${rec.tokens.toLocaleString('en')} steps): rank it once it completes.`
     );
+}
+
+/** Refusals a user can act on (the CLI prints the message; the panel shows it). */
+export function checkRankable(reader: RecordingReader, target: Float32Array): void {
+  const rec = reader.recording;
+  checkComplete(reader);
   if (target.length !== rec.tokens) {
     const d = target.length - rec.tokens;
     throw new RankInputError(
@@ -84,7 +90,7 @@ export async function rankManyTracks(
   } = {}
 ): Promise<(RankAllResult | null)[]> {
   const t0 = performance.now();
-  if (reader.length < reader.recording.tokens) checkRankable(reader, new Float32Array(0));
+  checkComplete(reader);
   const streams = streamsToRank(reader, opts.streams);
   const documentStarts = reader.recording.documents.map((d) => d.start);
   const prepared = tracks.map((track) => {

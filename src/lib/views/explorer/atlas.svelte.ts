@@ -4,12 +4,11 @@
  * its table live here so they survive closing and reopening it.
  */
 import type { Atlas } from '../../analysis/atlas';
-import { trackTarget } from '../../analysis/rankTarget';
 import type { RecordingSource } from '../../query/queryWorker';
-import type { AtlasTrack } from '../../query/runAtlas';
 import { loadAtlas } from '../../store/analyses';
 import { database } from '../../store/db';
 import { atlasJobs, sourceKey } from '../atlasJobs.svelte';
+import { rankableTracks } from './rankableTracks';
 import type { ShownTrack } from './tracks.svelte';
 
 export class AtlasState {
@@ -54,14 +53,7 @@ export class AtlasState {
   run(shown: readonly ShownTrack[]): void {
     // Lexer tracks shown are among the candidates already (when of the corpus's family).
     const extra = shown.filter((t) => !t.key.startsWith('builtin:'));
-    const tracks: AtlasTrack[] = extra.flatMap((t) =>
-      t.kind === 'numeric'
-        ? [{ name: t.name, values: t.values, depthLike: t.depthLike }]
-        : (t.categories ?? []).map((c, i) => ({
-            name: `${t.name} is ${c}`,
-            values: trackTarget(t, i)
-          }))
-    );
+    const tracks = rankableTracks(extra);
     const unique = tracks.filter((t, i) => tracks.findIndex((o) => o.name === t.name) === i);
     void atlasJobs.start(this.source, { builtins: 'suggested', tracks: unique });
   }

@@ -12,7 +12,7 @@ import type { RecordingSource } from '../../query/queryWorker';
 import { gateRuns } from '../../query/recomputeGates';
 import type { UnitProfileResult, UnitProgress } from '../../query/runUnitProfile';
 import type { Progress } from '../../record/core';
-import { trackTarget } from '../../analysis/rankTarget';
+import { rankableTracks } from '../explorer/rankableTracks';
 import type { ShownTrack } from '../explorer/tracks.svelte';
 
 /** One row of "how this unit follows each shown track" (filled by the ranking engine). */
@@ -97,15 +97,7 @@ export class UnitPageState {
    * shifted track, as in a ranking), and this unit's row is kept.
    */
   async scoreTracks(tracks: readonly ShownTrack[]): Promise<void> {
-    const wanted: { name: string; values: Float32Array; depthLike?: boolean }[] = tracks.flatMap(
-      (t) =>
-        t.kind === 'numeric'
-          ? [{ name: t.name, values: t.values, depthLike: t.depthLike }]
-          : (t.categories ?? []).map((c, i) => ({
-              name: `${t.name} is ${c}`,
-              values: trackTarget(t, i)
-            }))
-    );
+    const wanted = rankableTracks(tracks);
     if (!wanted.length) {
       this.trackScores = [];
       return;
