@@ -4,7 +4,9 @@
  * by make_intervene_fixtures.py) — 2-layer LSTM and GRU char LMs, two documents, run in chunks of
  * 7 so that the clamped state is carried across chunks and reset at the document start.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel } from '../../src/lib/onnx/proto';
@@ -15,9 +17,10 @@ import {
   parseClamp,
   type Intervention
 } from '../../src/lib/record/intervention';
-import type { OrtModule } from '../../src/lib/record/options';
 import type { TensorCtor } from '../../src/lib/record/step';
 import { parseKinds } from '../../src/lib/record/streams';
+import { loadNpy } from '../helpers/npyCompare';
+import { expectOneLineFailure, recordHere } from '../helpers/recordCli';
 
 interface Case {
   name: string;
@@ -42,7 +45,7 @@ const fixture = (cell: string) => {
 };
 
 beforeAll(() => {
-  (ort as unknown as OrtModule).env.wasm.numThreads = 1;
+  ort.env.wasm.numThreads = 1;
 });
 
 async function run(model: Uint8Array, ref: Fixture, list: Intervention[], kinds: string) {
@@ -140,5 +143,42 @@ describe('interventions that change nothing, and bad ones', () => {
     expect(() => checkInterventions(graph.taps, [parseClamp('L2.fwd.h:1=0')])).toThrow(
       /Cannot intervene on L2.fwd.h/
     );
+  });
+});
+
+describe('npm run record -- --clamp (the same implementation, through the command)', () => {
+  for (const cell of ['lstm', 'gru']) {
+    it(`${cell.toUpperCase()}: the written logits equal the torch reference within 1e-4`, async () => {
+      const { ref } = fixture(cell);
+      const cli = (ref as Fixture & { cli: { args: string[]; logits: number[][] } }).cli;
+      const dir = new URL(`../fixtures/intervene/${cell}/`, import.meta.url).pathname;
+      const out = mkdtempSync(join(tmpdir(), 'clamp-'));
+      const r = await recordHere([
+        ...['--model', join(dir, 'model.onnx'), '--text', join(dir, 'corpus.txt')],
+        ...['--out', join(out, 'rec'), '--chunk', '7', '--streams', 'h'],
+        ...cli.args.flatMap((a) => ['--clamp', a])
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const logits = loadNpy(join(out, 'rec', 'logits.npy')).data as Float32Array;
+      expect(maxDiff(logits, cli.logits)).toBeLessThan(1e-4);
+      const manifest = JSON.parse(readFileSync(join(out, 'rec', 'manifest.json'), 'utf8'));
+      expect(manifest.interventions).toHaveLength(2);
+    });
+  }
+
+  it('refuses a clamp on a stream the model does not have, in one line, writing nothing', async () => {
+    const dir = new URL('../fixtures/intervene/gru/', import.meta.url).pathname;
+    const out = join(mkdtempSync(join(tmpdir(), 'clamp-')), 'rec');
+    const r = await recordHere([
+      ...['--model', join(dir, 'model.onnx'), '--text', join(dir, 'corpus.txt'), '--out', out],
+      ...['--clamp', 'L0.fwd.c:1=0']
+    ]);
+    expectOneLineFailure(r, /Cannot intervene on L0\.fwd\.c/);
+    expect(existsSync(out)).toBe(false);
+    const bad = await recordHere([
+      ...['--model', join(dir, 'model.onnx'), '--text', join(dir, 'corpus.txt'), '--out', out],
+      ...['--clamp', 'L0.fwd.h=1']
+    ]);
+    expectOneLineFailure(bad, /STREAM:UNIT=VALUE/);
   });
 });

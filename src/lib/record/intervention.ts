@@ -5,7 +5,7 @@
  */
 import type { LayerTap } from '../onnx/surgery';
 import type { DirectionClamps, UnitClamp } from './clampedCells';
-import { directionName, streamId } from './streams';
+import { directionName, streamId, type StreamSpec } from './streams';
 
 export interface Intervention {
   /** `L{k}.{fwd|bwd}.h` or `L{k}.{fwd|bwd}.c` (LSTM). */
@@ -127,4 +127,26 @@ export function describeIntervention(iv: Intervention): string {
   const range =
     iv.from || iv.to !== undefined ? ` @${iv.from ?? 0}..${iv.to === undefined ? '' : iv.to}` : '';
   return `${iv.stream}:${iv.units.join(',')}${iv.op === 'set' ? '=' : '*='}${iv.value}${range}`;
+}
+
+/**
+ * Streams whose intervened values may leave the range the activations imply (a set value outside
+ * it, a scale above 1 in size) are stored without a fixed range, so the 8-bit codec never clips.
+ */
+export function widenIntervenedRanges(streams: StreamSpec[], list: Intervention[]): StreamSpec[] {
+  return streams.map((s) => {
+    const r = s.range;
+    const out = list.some(
+      (iv) =>
+        iv.stream === s.id &&
+        r &&
+        (iv.op === 'set' ? iv.value < r[0] || iv.value > r[1] : Math.abs(iv.value) > 1)
+    );
+    return out ? { ...s, range: null } : s;
+  });
+}
+
+/** Whether a set value lies outside what the unit's stream holds (shown as "outside the range"). */
+export function outsideRange(range: [number, number] | null, value: number): boolean {
+  return !!range && (value < range[0] || value > range[1]);
 }
