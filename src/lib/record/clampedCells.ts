@@ -49,20 +49,28 @@ function applyClamps(clamps: UnitClamp[], t: number, values: Float32Array) {
   }
 }
 
-/** rec[r] = Σ_k R[r, k] · h[k] for every row r of R ([rows, H] row-major). */
+/**
+ * rec[r] = Σ_k R[r, k] · h[k] for every row r of R ([rows, H] row-major). Four running sums:
+ * about twice as fast in V8 as one (the adds no longer wait on each other).
+ */
 function matVec(R: Float32Array, h: Float32Array, H: number, rec: Float64Array) {
   const rows = rec.length;
+  const H4 = H - (H % 4);
   for (let r = 0; r < rows; r++) {
-    const base = r * H;
+    let base = r * H;
     let s0 = 0;
     let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
     let k = 0;
-    for (; k + 1 < H; k += 2) {
-      s0 += R[base + k] * h[k];
-      s1 += R[base + k + 1] * h[k + 1];
+    for (; k < H4; k += 4, base += 4) {
+      s0 += R[base] * h[k];
+      s1 += R[base + 1] * h[k + 1];
+      s2 += R[base + 2] * h[k + 2];
+      s3 += R[base + 3] * h[k + 3];
     }
-    if (k < H) s0 += R[base + k] * h[k];
-    rec[r] = s0 + s1;
+    for (; k < H; k++, base++) s0 += R[base] * h[k];
+    rec[r] = s0 + s1 + s2 + s3;
   }
 }
 
@@ -84,6 +92,7 @@ export function runClampedDirection(
   const h = Float32Array.from(d.h0);
   const c = Float32Array.from(d.c0 ?? new Float32Array(H));
   const rec = new Float64Array(G * H);
+  const bias = Float64Array.from(p.wb, (w, r) => w + p.rb[r]);
   const gated = new Float32Array(H);
   const rn = new Float64Array(H);
   const xw = d.xw.data;
@@ -93,8 +102,10 @@ export function runClampedDirection(
     const xb = d.xw.base + t * d.xw.stride;
     const row = t * H;
     matVec(R, h, H, rec);
-    const pre = (g: number, j: number) =>
-      xw[xb + g * H + j] + rec[g * H + j] + p.wb[g * H + j] + p.rb[g * H + j];
+    // rec becomes the pre-activations (GRU's candidate row keeps h·Rᵀ alone: see below)
+    const full = p.op === 'GRU' ? 2 * H : G * H;
+    for (let r = 0; r < full; r++) rec[r] += xw[xb + r] + bias[r];
+    const pre = (g: number, j: number) => rec[g * H + j];
     if (p.op === 'LSTM') {
       // ONNX gate order: i, o, f, c(g)
       const gi = streams.i,
