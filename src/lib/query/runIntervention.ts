@@ -11,7 +11,7 @@ import { decodeModel } from '../onnx/proto';
 import { prepareForRecording, type RecordingGraph } from '../onnx/surgery';
 import { planChunks, tokenTensor } from '../record/core';
 import { runIntervenedStep } from '../record/interveneStep';
-import { checkInterventions, outsideRange, type Intervention } from '../record/intervention';
+import { checkInterventions, type Intervention } from '../record/intervention';
 import type { OrtModule } from '../record/options';
 import type { CarriedState, SessionLike, StepResult } from '../record/step';
 import type { StreamKind } from '../record/streams';

@@ -145,8 +145,3 @@ export function widenIntervenedRanges(streams: StreamSpec[], list: Intervention[
     return out ? { ...s, range: null } : s;
   });
 }
-
-/** Whether a set value lies outside what the unit's stream holds (shown as "outside the range"). */
-export function outsideRange(range: [number, number] | null, value: number): boolean {
-  return !!range && (value < range[0] || value > range[1]);
-}
