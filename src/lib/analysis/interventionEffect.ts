@@ -75,6 +75,10 @@ export function mostAffected(
 export function finiteMean(values: Float32Array): number | null {
   let s = 0;
   let n = 0;
-  for (const v of values) if (Number.isFinite(v)) ((s += v), n++);
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    s += v;
+    n++;
+  }
   return n ? s / n : null;
 }
