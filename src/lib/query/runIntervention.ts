@@ -13,7 +13,7 @@ import { planChunks, tokenTensor } from '../record/core';
 import { runIntervenedStep } from '../record/interveneStep';
 import { checkInterventions, type Intervention } from '../record/intervention';
 import type { OrtModule } from '../record/options';
-import type { CarriedState, SessionLike, StepResult } from '../record/step';
+import { runStep, type CarriedState, type SessionLike, type StepResult } from '../record/step';
 import type { StreamKind } from '../record/streams';
 import type { RecordingReader } from '../store/reader';
 
@@ -56,6 +56,7 @@ export interface InterventionRun {
 }
 
 const MAX_WINDOW = 20000;
+const PREFIX_CHUNK = 4096;
 
 interface Segment {
   start: number;
@@ -77,6 +78,10 @@ const cancelled = () => new DOMException('The intervention was cancelled.', 'Abo
 export class InterventionRunner {
   private graph: RecordingGraph;
   private session: Promise<SessionLike>;
+  /** The model as it is (no taps, no overrides): the fastest run, for the part before a window. */
+  private plain: Promise<{ session: SessionLike; graph: RecordingGraph }>;
+  /** States at every PREFIX_CHUNK steps from a document's start, as prefix runs pass them. */
+  private checkpoints = new Map<number, CarriedState>();
   private cached: Cached | null = null;
   private stats = new Map<string, { mean: number; min: number; max: number }>();
   readonly kinds: Set<StreamKind>;
@@ -92,6 +97,11 @@ export class InterventionRunner {
     if (!this.graph.info.tokenInput)
       throw new Error('Interventions need a model with a token input.');
     this.session = ort.InferenceSession.create(this.graph.bytes, sessionOptions);
+    const plain = prepareForRecording(decodeModel(model));
+    this.plain = ort.InferenceSession.create(plain.bytes, sessionOptions).then((session) => ({
+      session,
+      graph: plain
+    }));
   }
 
   get taps() {
@@ -196,6 +206,42 @@ export class InterventionRunner {
     return { steps, state: carried! };
   }
 
+  /**
+   * The state at step `a` of the document starting at `docStart`: run from the nearest checkpoint
+   * before it with the plain model, keeping a checkpoint at every PREFIX_CHUNK steps, so that a
+   * later window further on in the document runs only from there.
+   */
+  private async prefixState(
+    docStart: number,
+    a: number,
+    signal?: AbortSignal
+  ): Promise<CarriedState> {
+    const { session, graph } = await this.plain;
+    let at = docStart;
+    let state: CarriedState | null = null;
+    for (const [s, st] of this.checkpoints)
+      if (s > at && s <= a && s > docStart) [at, state] = [s, st];
+    while (at < a) {
+      if (signal?.aborted) throw cancelled();
+      const boundary = docStart + (Math.floor((at - docStart) / PREFIX_CHUNK) + 1) * PREFIX_CHUNK;
+      const end = Math.min(boundary, a);
+      const ids = (await this.reader.tokens(at, end)).ids;
+      const input = graph.info.tokenInput!;
+      const feeds = { [input.name]: tokenTensor(this.ort.Tensor, input, ids) };
+      const step = await runStep(
+        session,
+        this.ort.Tensor,
+        graph.taps,
+        { feeds, batch: 1, lengths: [end - at] },
+        state,
+        new Set()
+      );
+      [at, state] = [end, step.state];
+      if (at === boundary && this.checkpoints.size < 4096) this.checkpoints.set(at, state);
+    }
+    return state!;
+  }
+
   /** The original run over the window (and the state before it), reused while the window stays. */
   private async original(a: number, b: number, signal?: AbortSignal): Promise<[Cached, boolean]> {
     const key = `${a}-${b}`;
@@ -207,15 +253,7 @@ export class InterventionRunner {
       if (r.start > r.docStart) {
         // The window starts mid-document: carry the state from the document's start.
         ranFrom = Math.min(ranFrom, r.docStart);
-        state = (
-          await this.runChunks(
-            { start: r.docStart, length: r.start - r.docStart },
-            null,
-            [],
-            null,
-            signal
-          )
-        ).state;
+        state = await this.prefixState(r.docStart, r.start, signal);
       } else ranFrom = Math.min(ranFrom, r.start);
       const { steps } = await this.runChunks(r, state, [], null, signal);
       segments.push({ start: r.start, length: r.length, state, original: steps });

@@ -131,7 +131,8 @@ export async function runIntervenedStep(
 ): Promise<StepResult> {
   const neutral = { ...input, feeds: { ...input.feeds, ...overrideFeeds(Tensor, taps) } };
   const first = original ?? (await runStep(session, Tensor, taps, neutral, state, kinds, cells));
-  const layers = intervenedLayers(taps, list);
+  // A run no intervention reaches is the original run (its steps: the longest sequence).
+  const layers = intervenedLayers(taps, list, start, start + Math.max(...input.lengths));
   if (!layers.length) return first;
   if (taps.some((t) => t.batchOrder))
     throw new Error(

@@ -84,10 +84,16 @@ export function checkInterventions(taps: LayerTap[], list: Intervention[]): void
   }
 }
 
-/** Layers (indices into taps) with at least one intervention. */
-export function intervenedLayers(taps: LayerTap[], list: Intervention[]): number[] {
+/** Layers (indices into taps) with an intervention on steps [start, end) (default: any step). */
+export function intervenedLayers(
+  taps: LayerTap[],
+  list: Intervention[],
+  start = 0,
+  end = Infinity
+): number[] {
   const layers = new Set<number>();
   for (const iv of list) {
+    if ((iv.from ?? 0) >= end || (iv.to ?? Infinity) <= start) continue;
     const at = locate(taps, iv.stream);
     if (at) layers.add(taps.indexOf(at.tap));
   }
