@@ -153,6 +153,11 @@ const api = {
       return runner.run(window, specs, signal);
     });
   },
+  /** The specs as interventions over the whole recording (mean-ablation resolved): to keep. */
+  async resolveInterventions(source: RecordingSource, specs: InterventionSpec[]) {
+    const runner = await interventionRunner(source);
+    return runner.resolve(specs, [0, runner.length]);
+  },
   cancel() {
     running?.abort();
   }

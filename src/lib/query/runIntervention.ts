@@ -108,6 +108,11 @@ export class InterventionRunner {
     return this.graph.taps;
   }
 
+  /** Steps in the recording. */
+  get length(): number {
+    return this.reader.length;
+  }
+
   /** A unit's mean and range over the recording (as stored): mean-ablation, "outside" marks. */
   private async unitStats(stream: string, unit: number) {
     const key = `${stream}:${unit}`;

@@ -86,7 +86,8 @@ export async function runRecording(
     .map((s) => ({ name: s.tensor!, units: s.units }));
   const graph = prepareForRecording(decodeModel(model.bytes), {
     internals: needsInternals(kinds),
-    tensors: picks.map((p) => p.name)
+    tensors: picks.map((p) => p.name),
+    overrides: !!rec.interventions?.length
   });
   const { ids, offsets } = tokenize(model, corpus);
   const first = planChunks(
@@ -115,6 +116,7 @@ export async function runRecording(
     documents: rec.documents.map((d) => d.start),
     kinds,
     tensors: picks,
+    interventions: rec.interventions?.length ? rec.interventions : undefined,
     sink: dexieSink(
       db,
       id,

@@ -1,4 +1,5 @@
 /** The IndexedDB schema (Dexie). Schema versions only ever add: upgrades never drop data. */
+import type { Intervention } from '../record/intervention';
 import Dexie, { type Table } from 'dexie';
 import type { ModelInfo } from '../onnx/inspect';
 import type { DocumentSpan } from '../tokenize/documents';
@@ -82,6 +83,10 @@ export interface RecordingRow {
   twinOf?: number;
   /** …and the seed its model's weights were re-drawn with. */
   twinSeed?: number;
+  /** Set on an intervened recording (store/intervened.ts): the recording it intervenes on… */
+  intervenedOf?: number;
+  /** …and the units clamped while recording. */
+  interventions?: Intervention[];
   createdAt: number;
   updatedAt: number;
 }

@@ -7,6 +7,9 @@
 import { queryWorker } from '../../query/queryClient';
 import type { RecordingSource } from '../../query/queryWorker';
 import type { InterventionRun, InterventionSpec } from '../../query/runIntervention';
+import { database } from '../../store/db';
+import { planIntervened } from '../../store/intervened';
+import { recorderState } from '../recorder.svelte';
 
 export type InterventionKind = InterventionSpec['kind'];
 
@@ -38,6 +41,8 @@ export class InterventionState {
   running = $state(false);
   error = $state<string | null>(null);
   result = $state.raw<InterventionRun | null>(null);
+  /** the intervened recording started by keep() */
+  kept = $state.raw<{ id: number; name: string } | null>(null);
   /** the step whose top-k predictions the results compare (index in the window) */
   focus = $state<number | null>(null);
 
@@ -87,6 +92,23 @@ export class InterventionState {
       if (err.name !== 'AbortError') this.error = err.message;
     } finally {
       this.running = false;
+    }
+  }
+
+  /** Keep the intervention as a recording of its own, over the whole corpus (library recordings). */
+  async keep(): Promise<void> {
+    if (this.source.kind !== 'idb' || !this.specs.length) return;
+    this.kept = null;
+    this.error = null;
+    try {
+      const specs = $state.snapshot(this.specs) as InterventionSpec[];
+      const list = await queryWorker('interactive').resolveInterventions(this.source, specs);
+      const id = await planIntervened(database(), this.source.id, list);
+      const rec = await database().recordings.get(id);
+      this.kept = { id, name: rec?.name ?? '' };
+      void recorderState.resume(id);
+    } catch (e) {
+      this.error = (e as Error).message;
     }
   }
 
