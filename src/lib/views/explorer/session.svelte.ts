@@ -21,6 +21,7 @@ import { SelectionState } from './selection.svelte';
 import { TracksState, type ShownTrack } from './tracks.svelte';
 import { viewLink } from './viewSync.svelte';
 import { UnitPageState } from '../unit/unitPage.svelte';
+import { UnitOrderState } from './unitOrder.svelte';
 
 /** What the session knows about the recording's origin (for findings and file names). */
 export interface RecordingNames {
@@ -36,10 +37,10 @@ export interface FindingDraft {
 }
 
 /** Results shown under the heatmap. */
-export type ResultsKind = 'match' | 'rank' | 'atlas';
+export type ResultsKind = 'match' | 'rank' | 'atlas' | 'correlation';
 
 /** The side column's panels, in tab order. */
-export const SIDE_TABS = ['select', 'tracks', 'rank', 'atlas', 'finding'] as const;
+export const SIDE_TABS = ['select', 'tracks', 'rank', 'atlas', 'order', 'finding'] as const;
 export type SideTab = (typeof SIDE_TABS)[number];
 
 export class ExplorerSession {
@@ -53,6 +54,8 @@ export class ExplorerSession {
   match = $state.raw<MatchState | null>(null);
   ranking = $state.raw<RankState | null>(null);
   atlas = $state.raw<AtlasState | null>(null);
+  /** The heatmap's row order and the units' clusters (correlation matrix). */
+  readonly unitOrder = new UnitOrderState();
   /** The side panel in view. */
   tab = $state<SideTab>('select');
   /** Which results share the plot column with the heatmap (one at a time, so both stay usable). */
@@ -134,6 +137,7 @@ export class ExplorerSession {
     this.match = new MatchState(source);
     this.ranking = new RankState(source);
     this.atlas = new AtlasState(source);
+    this.unitOrder.attach(source);
     void this.atlas.ensure(reader.recording.status === 'complete');
     void this.ranking.load();
     this.tracks = new TracksState(view);
