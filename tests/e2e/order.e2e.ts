@@ -2,7 +2,8 @@
  * The shape of the state space, on the bundled demo recorded in the browser: cluster the units
  * of L1.fwd.h in the query worker, reorder the heatmap's rows by cluster and by the selection
  * (the unit axis names the unit each row shows), open the correlation matrix and check a pair's
- * r against Pearson's r computed here from the stored tiles (read straight from IndexedDB).
+ * r against Pearson's r computed here from the stored tiles (read straight from IndexedDB); the
+ * order survives a reload (it is in the link).
  */
 import { expect, test, type Page } from '@playwright/test';
 import { recordDemoH } from '../helpers/recordDemo';
@@ -157,4 +158,14 @@ test('cluster units, reorder the heatmap rows, read r from the correlation matri
   await page.mouse.move(big.x + big.width * 0.3, big.y + big.height * 0.6);
   await page.waitForTimeout(300);
   await page.screenshot({ path: 'test-results/order-1920.png' });
+
+  // The order is in the link: a reload clusters again and the rows come back in the same order.
+  await expect(page).toHaveURL(/[?&]order=cluster%3Aaverage%3A6/);
+  await page.reload();
+  await page.getByRole('tab', { name: /^Order/ }).click();
+  await expect(panel.getByTestId('cluster-summary')).toContainText('6 clusters of 256 units', {
+    timeout: 120_000
+  });
+  await expect(panel.getByRole('radio', { name: 'Cluster' })).toBeChecked();
+  expect(await unitInRow(page, 0, 256)).toBe(first);
 });

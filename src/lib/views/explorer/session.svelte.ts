@@ -146,7 +146,12 @@ export class ExplorerSession {
     void this.tracks.restore(v.tracks);
     this.pendingMatch = v.match;
     this.view = view;
+    // A link ordered by cluster: make the clusters (unless its match needs the query worker).
+    if (this.restoreClusters && !v.match && reader.recording.status === 'complete')
+      void this.unitOrder.cluster(view.stream);
   }
+  /** The URL's row order needs clusters made (see applyView). */
+  private restoreClusters = false;
 
   /** Put the window and the selection where the URL says (a link, a reload, back/forward). */
   private applyView(view: ExplorerState, params: URLSearchParams): ViewState {
@@ -160,6 +165,7 @@ export class ExplorerSession {
       view.cellWidth = v.zoom;
     view.setT0(v.t);
     this.sel.restore(v);
+    this.restoreClusters = this.unitOrder.restore(v.order ?? null);
     if (v.unit) this.openUnit(v.unit.stream, v.unit.unit);
     else this.closeUnit();
     return v;
@@ -296,7 +302,8 @@ export class ExplorerSession {
     return viewLink(this.view!, this.sel, {
       tracks: this.tracks?.shown ?? [],
       match: this.match?.link ?? null,
-      unit: this.unit?.ref ?? null
+      unit: this.unit?.ref ?? null,
+      order: this.unitOrder.spec
     });
   }
 }

@@ -7,6 +7,7 @@
  */
 import * as Comlink from 'comlink';
 import type { RankReport } from '../../analysis/rankReport';
+import type { RowOrderSpec } from '../../findings/viewState';
 import { orderByScore, orderFirst } from '../../analysis/rowOrder';
 import type { ClusterMethod } from '../../analysis/unitClusters';
 import { queryWorker } from '../../query/queryClient';
@@ -77,6 +78,29 @@ export class UnitOrderState {
 
   cancel(): void {
     void queryWorker().cancel();
+  }
+
+  /** The order as a link carries it (the clusters shown: their method and k). */
+  get spec(): RowOrderSpec | null {
+    if (this.kind === 'original') return null;
+    if (this.kind !== 'cluster') return { kind: this.kind };
+    return {
+      kind: 'cluster',
+      method: this.result?.method ?? this.method,
+      k: this.result?.k ?? this.k
+    };
+  }
+
+  /**
+   * Take the order a link names. A cluster order needs its clusters: true when they should be
+   * made (call cluster() once the recording is open).
+   */
+  restore(o: RowOrderSpec | null): boolean {
+    this.kind = o?.kind ?? 'original';
+    if (o?.kind !== 'cluster') return false;
+    this.method = o.method;
+    this.k = o.k;
+    return this.result?.method !== o.method || this.result.k !== o.k;
   }
 
   /** The clusters of a stream, when it is the one clustered. */
