@@ -46,6 +46,33 @@ export interface ViewState {
   match: { window: [number, number] | null } | null;
   /** The unit page shown over the plot (`unit=L0.fwd.c:177`); null or absent: none. */
   unit?: UnitRef | null;
+  /**
+   * The heatmap's row order (`order=rank`, `sel`, or `cluster:average:8` — method and k, the
+   * clusters made again on open); null or absent: unit number order.
+   */
+  order?: RowOrderSpec | null;
+}
+
+/** A row order a link can carry. */
+export type RowOrderSpec =
+  | { kind: 'rank' | 'selection' }
+  | { kind: 'cluster'; method: 'average' | 'complete' | 'kmeans'; k: number };
+
+/** `rank`, `sel`, `cluster:average:8` → the order; null when it is none of these. */
+export function parseRowOrder(s: string | null): RowOrderSpec | null {
+  if (s === 'rank') return { kind: 'rank' };
+  if (s === 'sel') return { kind: 'selection' };
+  const m = s?.match(/^cluster:(average|complete|kmeans):(\d{1,2})$/);
+  const k = m ? Number(m[2]) : 0;
+  return m && k >= 1 && k <= 64
+    ? { kind: 'cluster', method: m[1] as 'average' | 'complete' | 'kmeans', k }
+    : null;
+}
+
+export function writeRowOrder(o: RowOrderSpec | null | undefined): string | null {
+  if (!o) return null;
+  if (o.kind === 'cluster') return `cluster:${o.method}:${o.k}`;
+  return o.kind === 'rank' ? 'rank' : 'sel';
 }
 
 /** One unit of one stream (a unit page). */
@@ -149,6 +176,9 @@ export function parseViewState(
   const match = p.get('match');
   if (match !== null) v.match = { window: span(match) };
   v.unit = parseUnit(p.get('unit'));
+  // Only when named (older views and findings have no order).
+  const order = parseRowOrder(p.get('order'));
+  if (order) v.order = order;
   return v;
 }
 
@@ -164,7 +194,7 @@ export function writeViewState(
 ): void {
   for (const k of ['stream', 't', 'zoom', 'brush', 'pl', 'pr', 'theta', 'norm', 'add', 'rm'])
     p.delete(k);
-  for (const k of ['rule', 'track', 'match', 'unit']) p.delete(k);
+  for (const k of ['rule', 'track', 'match', 'unit', 'order']) p.delete(k);
   const set = (k: string, value: string | null) => value !== null && p.append(k, value);
   set('stream', v.stream);
   set('t', String(v.t));
@@ -181,6 +211,7 @@ export function writeViewState(
     p.append('track', t.param === undefined ? t.kind : `${t.kind}:${t.param}`);
   set('match', v.match ? (v.match.window?.join(',') ?? '1') : null);
   set('unit', v.unit ? `${v.unit.stream}:${v.unit.unit}` : null);
+  set('order', writeRowOrder(v.order));
 }
 
 /** A shown track as the explorer holds it: a built-in key, or `file:<id>` for an imported file. */
@@ -214,6 +245,7 @@ export function currentView(
     tracks?: readonly ShownTrackKey[];
     match?: ViewState['match'];
     unit?: ViewState['unit'];
+    order?: ViewState['order'];
   } = {}
 ): ViewState {
   return {
@@ -225,6 +257,7 @@ export function currentView(
     rule: sel.brush && !sel.pending ? sel.ruleUnits : null,
     tracks: linkTracks(extra.tracks ?? []).tracks,
     match: extra.match ?? null,
-    unit: extra.unit ?? null
+    unit: extra.unit ?? null,
+    ...(extra.order ? { order: extra.order } : {})
   };
 }

@@ -23,6 +23,12 @@ import { InterventionRunner, type InterventionSpec } from './runIntervention';
 import type { Progress } from '../record/core';
 import type { OrtModule } from '../record/options';
 import { runUnitProfile, UnitCache, type UnitProgress, type UnitRequest } from './runUnitProfile';
+import {
+  runClusters,
+  type ClusterProgress,
+  type ClusterRequest,
+  type CorrelationCache
+} from './runClusters';
 
 export type RecordingSource = { kind: 'idb'; id: number } | { kind: 'zarr'; url: string };
 
@@ -39,6 +45,8 @@ let running: AbortController | null = null;
 const cache = new ColumnCache(64);
 /** What unit pages keep between runs (their column, the recording's tokens, the model's head). */
 const unitCache = new UnitCache();
+/** The last stream's unit × unit correlations (clustering again with another k reuses them). */
+let correlations: CorrelationCache | null = null;
 /** The recording's model from the library, when it is there (a Zarr store's may not be). */
 async function modelOf(r: RecordingReader) {
   const sha = r.recording.modelSha;
@@ -144,6 +152,18 @@ const api = {
       const sessionOptions = { graphOptimizationLevel: 'all', executionProviders: ['wasm'] };
       const opts = { onProgress, signal, sessionOptions };
       return recomputeGates(reader, ort as unknown as OrtModule, model.bytes, req, opts);
+    });
+  },
+  /** A stream's units clustered by their correlation over the recording (runClusters.ts). */
+  async clusters(
+    source: RecordingSource,
+    req: ClusterRequest,
+    onProgress: (p: ClusterProgress) => void
+  ) {
+    return exclusive(async (signal) => {
+      const { reader } = await open(source);
+      const cache = { get: () => correlations, set: (c: CorrelationCache) => (correlations = c) };
+      return runClusters(reader, req, { onProgress, signal, cache, key: openedKey });
     });
   },
   /** Re-run a window with units clamped, next to the original run (runIntervention.ts). */

@@ -22,6 +22,7 @@ import { SelectionState } from './selection.svelte';
 import { TracksState, type ShownTrack } from './tracks.svelte';
 import { viewLink } from './viewSync.svelte';
 import { UnitPageState } from '../unit/unitPage.svelte';
+import { UnitOrderState } from './unitOrder.svelte';
 
 /** What the session knows about the recording's origin (for findings and file names). */
 export interface RecordingNames {
@@ -37,10 +38,18 @@ export interface FindingDraft {
 }
 
 /** Results shown under the heatmap. */
-export type ResultsKind = 'match' | 'rank' | 'atlas' | 'intervene';
+export type ResultsKind = 'match' | 'rank' | 'atlas' | 'intervene' | 'correlation';
 
 /** The side column's panels, in tab order. */
-export const SIDE_TABS = ['select', 'tracks', 'rank', 'atlas', 'intervene', 'finding'] as const;
+export const SIDE_TABS = [
+  'select',
+  'tracks',
+  'rank',
+  'atlas',
+  'intervene',
+  'order',
+  'finding'
+] as const;
 export type SideTab = (typeof SIDE_TABS)[number];
 
 export class ExplorerSession {
@@ -54,6 +63,8 @@ export class ExplorerSession {
   match = $state.raw<MatchState | null>(null);
   ranking = $state.raw<RankState | null>(null);
   atlas = $state.raw<AtlasState | null>(null);
+  /** The heatmap's row order and the units' clusters (correlation matrix). */
+  readonly unitOrder = new UnitOrderState();
   intervention = $state.raw<InterventionState | null>(null);
   /** The side panel in view. */
   tab = $state<SideTab>('select');
@@ -136,6 +147,7 @@ export class ExplorerSession {
     this.match = new MatchState(source);
     this.ranking = new RankState(source);
     this.atlas = new AtlasState(source);
+    this.unitOrder.attach(source);
     this.intervention = new InterventionState(source);
     void this.atlas.ensure(reader.recording.status === 'complete');
     void this.ranking.load();
@@ -145,7 +157,12 @@ export class ExplorerSession {
     void this.tracks.restore(v.tracks);
     this.pendingMatch = v.match;
     this.view = view;
+    // A link ordered by cluster: make the clusters (unless its match needs the query worker).
+    if (this.restoreClusters && !v.match && reader.recording.status === 'complete')
+      void this.unitOrder.cluster(view.stream);
   }
+  /** The URL's row order needs clusters made (see applyView). */
+  private restoreClusters = false;
 
   /** Put the window and the selection where the URL says (a link, a reload, back/forward). */
   private applyView(view: ExplorerState, params: URLSearchParams): ViewState {
@@ -159,6 +176,7 @@ export class ExplorerSession {
       view.cellWidth = v.zoom;
     view.setT0(v.t);
     this.sel.restore(v);
+    this.restoreClusters = this.unitOrder.restore(v.order ?? null);
     if (v.unit) this.openUnit(v.unit.stream, v.unit.unit);
     else this.closeUnit();
     return v;
@@ -316,7 +334,8 @@ export class ExplorerSession {
     return viewLink(this.view!, this.sel, {
       tracks: this.tracks?.shown ?? [],
       match: this.match?.link ?? null,
-      unit: this.unit?.ref ?? null
+      unit: this.unit?.ref ?? null,
+      order: this.unitOrder.spec
     });
   }
 }

@@ -22,6 +22,7 @@ export interface ViewExtras {
   tracks?: readonly ShownTrackKey[];
   match?: ViewState['match'];
   unit?: ViewState['unit'];
+  order?: ViewState['order'];
 }
 
 /**
