@@ -45,8 +45,8 @@ export class PairAccumulator {
   private gy: Float64Array;
 
   /**
-   * X [n, p] and Y [n, q]: column-centred over all n rows; `part[t]` (0 or 1) says which part row
-   * t belongs to. `grams`: also the p × p and q × q products CKA needs (skip for a chance pass).
+   * X [n, p] and Y [n, q]: column-centred over all n rows; rows 0..n0-1 are part 0 (pick), the
+   * rest part 1 (held-out). `grams`: also the p × p and q × q products CKA needs.
    */
   constructor(
     private X: Float64Array,
@@ -54,7 +54,7 @@ export class PairAccumulator {
     private Y: Float64Array,
     readonly q: number,
     readonly n: number,
-    private part: Uint8Array,
+    readonly n0: number,
     private grams = true
   ) {
     this.cross = [new Float64Array(p * q), new Float64Array(p * q)];
@@ -71,22 +71,17 @@ export class PairAccumulator {
 
   /** Accumulate rows r0..r1-1. */
   add(r0: number, r1: number): void {
-    const { X, Y, p, q } = this;
-    for (let t = r0; t < r1; t++) {
-      const k = this.part[t];
-      addCross(X, p, Y, q, t, t + 1, this.cross[k]);
+    const { X, Y, p, q, n0 } = this;
+    for (const [k, a, b] of [
+      [0, r0, Math.min(r1, n0)],
+      [1, Math.max(r0, n0), r1]
+    ] as const) {
+      if (b <= a) continue;
+      addCross(X, p, Y, q, a, b, this.cross[k]);
       const s = this.sums[k];
-      s.n++;
-      for (let i = 0; i < p; i++) {
-        const v = X[t * p + i];
-        s.x[i] += v;
-        s.xx[i] += v * v;
-      }
-      for (let j = 0; j < q; j++) {
-        const v = Y[t * q + j];
-        s.y[j] += v;
-        s.yy[j] += v * v;
-      }
+      s.n += b - a;
+      addSums(X, p, a, b, s.x, s.xx);
+      addSums(Y, q, a, b, s.y, s.yy);
     }
     if (this.grams) {
       addGramUpper(X, p, r0, r1, this.gx);
@@ -131,4 +126,21 @@ export class PairAccumulator {
       parts
     };
   }
+}
+
+/** sum[i] += Σ X[t, i], sq[i] += Σ X[t, i]² over rows a..b-1. */
+function addSums(
+  X: Float64Array,
+  p: number,
+  a: number,
+  b: number,
+  sum: Float64Array,
+  sq: Float64Array
+) {
+  for (let t = a; t < b; t++)
+    for (let i = 0; i < p; i++) {
+      const v = X[t * p + i];
+      sum[i] += v;
+      sq[i] += v * v;
+    }
 }

@@ -25,8 +25,7 @@ function expectClose(got: Float64Array, want: (number | null)[], tol: number) {
 describe.each(compareCases().map((c) => [c.name, c] as const))('%s', (_, c) => {
   const X = centreColumns(c.x, c.n, c.p);
   const Y = centreColumns(c.y, c.n, c.q);
-  const part = new Uint8Array(c.n).fill(1, c.half);
-  const acc = new PairAccumulator(X, c.p, Y, c.q, c.n, part);
+  const acc = new PairAccumulator(X, c.p, Y, c.q, c.n, c.half);
   // in uneven blocks, as the worker runs it
   for (let r = 0; r < c.n; r += 37) acc.add(r, Math.min(c.n, r + 37));
   const s = acc.finish();
