@@ -22,6 +22,9 @@ import { recomputeGates, type GateSpans } from './recomputeGates';
 import type { Progress } from '../record/core';
 import type { OrtModule } from '../record/options';
 import { runUnitProfile, UnitCache, type UnitProgress, type UnitRequest } from './runUnitProfile';
+import { runCompare, type CompareProgress, type CompareRequest } from './runCompare';
+import { checkComparable } from './compareCheck';
+import { comparedSide } from './compareSides';
 
 export type RecordingSource = { kind: 'idb'; id: number } | { kind: 'zarr'; url: string };
 
@@ -143,6 +146,20 @@ const api = {
       const sessionOptions = { graphOptimizationLevel: 'all', executionProviders: ['wasm'] };
       const opts = { onProgress, signal, sessionOptions };
       return recomputeGates(reader, ort as unknown as OrtModule, model.bytes, req, opts);
+    });
+  },
+  /** Two recordings on one corpus, or two streams of one, compared (runCompare.ts). */
+  async compare(
+    a: RecordingSource,
+    b: RecordingSource,
+    req: CompareRequest,
+    onProgress: (p: CompareProgress) => void
+  ) {
+    return exclusive(async (signal) => {
+      const ra = (await open(a)).reader;
+      const rb = JSON.stringify(a) === JSON.stringify(b) ? ra : (await open(b)).reader;
+      checkComparable(await comparedSide(ra), await comparedSide(rb), req.streamA, req.streamB);
+      return runCompare(ra, rb, req, { onProgress, signal });
     });
   },
   cancel() {
