@@ -16,7 +16,10 @@ import { tokenTexts } from '../../tokenize/tokenText';
 import { pairRows, type PairOrder } from './pairRows';
 
 export const PAIRS_SHOWN = 10;
+/** Window steps by default, and the px per step and label width the heatmap draws with. */
 export const WINDOW_STEPS = 160;
+export const CELL_PX = 8;
+export const LABEL_PX = 150;
 
 export interface PairWindow {
   t0: number;
@@ -53,6 +56,8 @@ export class CompareState {
   order = $state<PairOrder>('strongest');
   pairOffset = $state(0);
   t0 = $state(0);
+  /** steps in the window: as many as fit the heatmap's width */
+  windowSteps = $state(WINDOW_STEPS);
   window = $state.raw<PairWindow | null>(null);
   private readers: [RecordingReader, RecordingReader] | null = null;
   private text = '';
@@ -183,7 +188,15 @@ export class CompareState {
   }
 
   async moveTo(t0: number): Promise<void> {
-    this.t0 = Math.max(0, Math.min(Math.round(t0), Math.max(0, this.steps - WINDOW_STEPS)));
+    this.t0 = Math.max(0, Math.min(Math.round(t0), Math.max(0, this.steps - this.windowSteps)));
+    await this.loadWindow();
+  }
+
+  /** Fit the window to the heatmap's width in px. */
+  async setWidth(px: number): Promise<void> {
+    const steps = Math.max(40, Math.min(600, Math.floor((px - LABEL_PX) / CELL_PX)));
+    if (steps === this.windowSteps) return;
+    this.windowSteps = steps;
     await this.loadWindow();
   }
 
@@ -194,7 +207,7 @@ export class CompareState {
     if (!readers || !shown.length) return;
     const seq = this.seq;
     const t0 = this.t0;
-    const t1 = Math.min(this.steps, t0 + WINDOW_STEPS);
+    const t1 = Math.min(this.steps, t0 + this.windowSteps);
     const steps = t1 - t0;
     const [ca, cb, tokens] = await Promise.all([
       readers[0].columns(
