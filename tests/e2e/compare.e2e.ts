@@ -139,6 +139,9 @@ test('two layers of the demo recording, picked from the keyboard; screenshots', 
   const across = Number(await page.getByTestId('pair-cka').getAttribute('data-value'));
   expect(across).toBeGreaterThan(0.05);
   expect(across).toBeLessThan(0.99);
+  console.log(
+    `demo L0.fwd.h × L1.fwd.h: CKA ${across}, computed in ${await page.getByTestId('compare-ms').textContent()} s`
+  );
   await expect(page.getByTestId('pair-heatmap')).toBeVisible();
 
   mkdirSync(SHOTS, { recursive: true });

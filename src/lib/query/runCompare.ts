@@ -74,6 +74,13 @@ export interface CompareResult {
   ms: number;
 }
 
+/** Rows [n, u] taken in the given order. */
+function inOrder(rows: Float32Array, order: Int32Array, u: number): Float32Array {
+  const out = new Float32Array(rows.length);
+  order.forEach((k, i) => out.set(rows.subarray(k * u, (k + 1) * u), i * u));
+  return out;
+}
+
 const cancelled = () => new DOMException('The comparison was cancelled.', 'AbortError');
 const nullIfNaN = (v: number) => (v === v ? v : null);
 
@@ -109,8 +116,10 @@ export async function runCompare(
     Math.min(n, Math.floor(MATRIX_MACS / perStep), Math.floor(MATRIX_BYTES / (8 * held)))
   );
   const matrixSteps = thinSteps(steps, m);
+  // which sampled rows those are (thinSteps picks rows ⌊i·n/m⌋)
+  const thinned = Int32Array.from({ length: m }, (_, i) => (m < n ? Math.floor((i * n) / m) : i));
   const pairWork = n * (p * q * 2 + (p * p + q * q) / 2 + (q * q) / 2);
-  const readWork = (n * (p + 2 * q) + m * held) * 4;
+  const readWork = (n * (p + 2 * q) + m * (held - p - q)) * 4;
   const total = readWork + m * perStep + pairWork;
   let done = 0;
   const report = async (phase: CompareProgress['phase'], work: number) => {
@@ -118,6 +127,29 @@ export async function runCompare(
     opts.onProgress?.({ phase, fraction: Math.min(1, done / total) });
     await new Promise((r) => setTimeout(r, 0)); // let a cancel through
     if (opts.signal?.aborted) throw cancelled();
+  };
+
+  // The chosen pair's rows at every sampled step, read first: the matrix takes its rows from them.
+  const rowsA = await gatherRows(a, req.streamA, steps);
+  await report('read', n * p * 4);
+  const rowsB =
+    same && req.streamB === req.streamA ? rowsA : await gatherRows(b, req.streamB, steps);
+  await report('read', n * q * 4);
+  const matrixRows = async (reader: RecordingReader, stream: string, u: number) => {
+    const have =
+      stream === req.streamA && reader === a
+        ? rowsA
+        : stream === req.streamB && reader === b
+          ? rowsB
+          : null;
+    if (have) {
+      const out = new Float32Array(m * u);
+      thinned.forEach((k, i) => out.set(have.subarray(k * u, (k + 1) * u), i * u));
+      return out;
+    }
+    const rows = await gatherRows(reader, stream, matrixSteps);
+    await report('read', m * u * 4);
+    return rows;
   };
 
   // 1. The matrix: each stream's Gram norm, then every pair's cross product.
@@ -129,9 +161,7 @@ export async function runCompare(
   for (const [reader, ids, centred, gram] of same ? sides.slice(0, 1) : sides) {
     for (const s of ids) {
       const u = reader.units(s);
-      const rows = await gatherRows(reader, s, matrixSteps);
-      await report('read', m * u * 4);
-      const X = centreColumns(rows, m, u);
+      const X = centreColumns(await matrixRows(reader, s, u), m, u);
       centred.set(s, X);
       gram.set(s, gramNormSq(X, m, u));
       await report('matrix', (m * u * u) / 2);
@@ -164,14 +194,10 @@ export async function runCompare(
   const ordered = order.map((i) => steps[i]);
   const shift = chanceShift(T, seed);
   const shifted = ordered.map((t) => (t + shift) % T);
-  const rowsA = await gatherRowsAt(a, req.streamA, ordered);
-  await report('read', n * p * 4);
-  const rowsB = await gatherRowsAt(b, req.streamB, ordered);
-  await report('read', n * q * 4);
   const rowsShift = await gatherRowsAt(b, req.streamB, shifted);
   await report('read', n * q * 4);
-  const X = centreColumns(rowsA, n, p);
-  const Y = centreColumns(rowsB, n, q);
+  const X = centreColumns(inOrder(rowsA, order, p), n, p);
+  const Y = centreColumns(inOrder(rowsB, order, q), n, q);
   const Ys = centreColumns(rowsShift, n, q);
   const acc = new PairAccumulator(X, p, Y, q, n, pick);
   const chanceAcc = new PairAccumulator(X, p, Ys, q, n, n, false);
