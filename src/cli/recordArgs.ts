@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { MAX_SEED } from '../lib/onnx/reinit';
+import { parseClamp, type Intervention } from '../lib/record/intervention';
 import { parseKinds } from '../lib/record/streams';
 import { InputError } from './inputFiles';
 import type { RecordCommandOptions } from './recordCommand';
@@ -14,13 +15,15 @@ export const USAGE =
   'usage: npm run record -- --model M.onnx --out DIR [--force] [--text corpus.txt] [--vocab FILE] ' +
   '[--tokenizer char|word] [--csv features.csv] [--feed NAME=file.npy]... [--streams all|h|h,c] ' +
   '[--chunk N] [--tap TENSOR]... [--list-tensors] [--zarr DIR [--zarr-version 2|3]] ' +
-  '[--untrained-twin SEED]\n' +
+  '[--untrained-twin SEED] [--clamp STREAM:UNIT=VALUE]...\n' +
   '  --out DIR     a new or empty directory; --force writes into a non-empty one, replacing the\n' +
   '                recording there (and replaces the Zarr store at --zarr DIR)\n' +
   `  --chunk N     tokens per run, 1 to ${MAX_CHUNK} (default 4096; text only)\n` +
   '  --streams     all, or a comma-separated list of h, c, i, f, o, g, z, r, n\n' +
   `  --untrained-twin SEED  record the model with every float weight re-drawn from its own mean\n` +
-  `                and std (seed 0 to ${MAX_SEED}): the same architecture, untrained`;
+  `                and std (seed 0 to ${MAX_SEED}): the same architecture, untrained\n` +
+  '  --clamp L0.fwd.c:177=0  set a unit of an h or c stream to a value at every step (repeatable):\n' +
+  '                the streams and outputs written are those of the intervened model';
 
 const OPTIONS = {
   model: { type: 'string' },
@@ -38,6 +41,7 @@ const OPTIONS = {
   zarr: { type: 'string' },
   'zarr-version': { type: 'string' },
   'untrained-twin': { type: 'string' },
+  clamp: { type: 'string', multiple: true },
   help: { type: 'boolean' }
 } as const;
 
@@ -88,6 +92,15 @@ function twinSeed(value: string): number {
     );
   }
   return n;
+}
+
+/** One --clamp, parsed (its stream and unit are checked against the model later). */
+function clampArg(value: string): Intervention {
+  try {
+    return parseClamp(value);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
 }
 
 export function parseRecordArgs(argv: string[]): RecordArgs {
@@ -168,7 +181,8 @@ export function parseRecordArgs(argv: string[]): RecordArgs {
       zarr: values.zarr,
       zarrVersion: zarrVersion === '2' ? 2 : 3,
       untrainedTwin:
-        values['untrained-twin'] !== undefined ? twinSeed(values['untrained-twin']) : undefined
+        values['untrained-twin'] !== undefined ? twinSeed(values['untrained-twin']) : undefined,
+      clamps: values.clamp?.length ? values.clamp.map(clampArg) : undefined
     }
   };
 }

@@ -14,6 +14,12 @@ import { checkFeeds, planFeedRun } from '../lib/record/feeds';
 import { KINDS, needsInternals, parseKinds, type StreamKind } from '../lib/record/streams';
 import { tokenTensor } from '../lib/record/core';
 import { probeTensors } from '../lib/recorder/probe';
+import { runIntervenedStep } from '../lib/record/interveneStep';
+import {
+  checkInterventions,
+  InterventionError,
+  type Intervention
+} from '../lib/record/intervention';
 import { runStep, type SessionLike, type TensorCtor } from '../lib/record/step';
 import { sha256 } from '../lib/store/hash';
 import { createTokenizer } from '../lib/tokenize/tokenizer';
@@ -52,6 +58,8 @@ export interface RecordCommandOptions {
   zarr?: string;
   /** The Zarr format of that store: 3 (default) or 2. */
   zarrVersion?: ZarrVersion;
+  /** Units clamped while recording (--clamp): the intervened model is what gets written. */
+  clamps?: Intervention[];
   /** Record the model's untrained twin (every float weight re-drawn) drawn with this seed. */
   untrainedTwin?: number;
 }
@@ -123,7 +131,19 @@ async function runFeeds(
   checkFeeds(graph.info, feeds);
   const kinds = parseKinds(opts.streams ?? 'all');
   const input = planFeedRun(graph.info, graph.taps, feeds);
-  const step = await runStep(session, ort.Tensor, graph.taps, input, null, kinds, graph.cells);
+  const step = opts.clamps
+    ? await runIntervenedStep(
+        session,
+        ort.Tensor,
+        graph.taps,
+        input,
+        null,
+        kinds,
+        opts.clamps,
+        0,
+        graph.cells
+      )
+    : await runStep(session, ort.Tensor, graph.taps, input, null, kinds, graph.cells);
   return { input, step };
 }
 
@@ -168,9 +188,15 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
   const kinds = parseKinds(opts.streams ?? 'all');
   let graph: RecordingGraph;
   try {
-    graph = prepareForRecording(model, { internals: needsInternals(kinds), tensors: opts.tap });
+    graph = prepareForRecording(model, {
+      internals: needsInternals(kinds),
+      tensors: opts.tap,
+      overrides: !!opts.clamps
+    });
+    if (opts.clamps) checkInterventions(graph.taps, opts.clamps);
   } catch (e) {
-    if (e instanceof ModelFormatError) throw new InputError(e.message);
+    if (e instanceof ModelFormatError || e instanceof InterventionError)
+      throw new InputError(e.message);
     throw e;
   }
   checkKindsFit(opts.streams, kinds, graph);
@@ -231,6 +257,7 @@ async function writeRecording(
       }))
     },
     ...(twin ? { untrained_twin: twin } : {}),
+    ...(opts.clamps ? { interventions: opts.clamps } : {}),
     streamKinds: [...kinds],
     ...result
   };

@@ -11,6 +11,7 @@ import { decodeModel } from '../lib/onnx/proto';
 import type { RecordingGraph } from '../lib/onnx/surgery';
 import { recordChunks } from '../lib/record/core';
 import type { SessionLike, TensorLike } from '../lib/record/step';
+import { widenIntervenedRanges } from '../lib/record/intervention';
 import { parseKinds, planStreams } from '../lib/record/streams';
 import { chunkPredictions } from '../lib/store/recordings';
 import { validateCorpusText } from '../lib/tokenize/corpus';
@@ -83,7 +84,7 @@ export async function recordText(
 ) {
   const T = encoded.ids.length;
   const kinds = parseKinds(opts.streams ?? 'all');
-  const streams = planStreams(graph.taps, kinds);
+  const streams = widenIntervenedRanges(planStreams(graph.taps, kinds), opts.clamps ?? []);
   const writers = new Map(
     streams.map((s) => [s.id, new NpyFileWriter(join(opts.out, fileName(s.id)), [T, s.units])])
   );
@@ -103,6 +104,7 @@ export async function recordText(
     ids: encoded.ids,
     chunkSize,
     kinds,
+    interventions: opts.clamps,
     sink: {
       commit: async (r) => {
         for (const [id, data] of Object.entries(r.streams)) writers.get(id)!.append(data);

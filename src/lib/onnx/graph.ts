@@ -57,3 +57,19 @@ export function constantTensor(graph: GraphProto, name: string): TensorProto | u
   const c = graph.node?.find((n) => n.opType === 'Constant' && n.output?.[0] === name);
   return c?.attribute?.find((a) => a.name === 'value')?.t ?? undefined;
 }
+
+/** A float32 initializer of shape [values.length]; reused when the same name is asked twice. */
+export function floatVector(graph: GraphProto, name: string, values: number[]): string {
+  const inits = graph.initializer ?? (graph.initializer = []);
+  if (!inits.some((t) => t.name === name)) {
+    inits.push(
+      onnx.TensorProto.create({
+        name,
+        dataType: DataType.FLOAT,
+        dims: [values.length],
+        floatData: values
+      })
+    );
+  }
+  return name;
+}

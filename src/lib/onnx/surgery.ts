@@ -13,6 +13,7 @@ import { exposeTensors } from './tensors';
 import { constantTensor, floatValueInfo, int64Scalar, node, valueInfo } from './graph';
 import { inspectModel, type ModelInfo, type RecurrentLayer } from './inspect';
 import { normaliseLayout } from './layout';
+import { addLayerOverride, type LayerOverride } from './overrides';
 import {
   attrInt,
   DataType,
@@ -84,6 +85,8 @@ export interface LayerTap {
   batchOrder: string | null;
   layerInfo: RecurrentLayer;
   internals: { directions: DirectionTap[]; weights: LayerWeights } | null;
+  /** With the `overrides` option: the inputs that replace the node's outputs downstream. */
+  override?: LayerOverride;
 }
 
 /** A recurrent cell without a recurrent op (unrolled steps, or a Loop's carried state). */
@@ -109,6 +112,11 @@ export interface SurgeryOptions {
   internals?: boolean;
   /** Named tensors to expose as outputs as they are (any model, recurrent op or not). */
   tensors?: string[];
+  /**
+   * Add override inputs for every layer's outputs (interventions, see overrides.ts); implies the
+   * internal taps for every layer, RNN included, and the recurrence weight R on the JS side.
+   */
+  overrides?: boolean;
 }
 
 const statePrefix = (k: number) => `cellscope::L${k}`;
@@ -151,7 +159,8 @@ function addInternalTaps(
   n: NodeProto,
   layer: RecurrentLayer,
   k: number,
-  initialH: string
+  initialH: string,
+  wantR: boolean
 ) {
   const ins = n.input ?? [];
   const [X, W, R] = ins;
@@ -176,7 +185,7 @@ function addInternalTaps(
     directions.push({ xw: `${p}.xw`, hr: `${p}.hr`, h0r: `${p}.h0r` });
     outputs.push(`${p}.xw`, `${p}.hr`, `${p}.h0r`);
   }
-  const needR = layer.op === 'GRU' && !layer.linearBeforeReset;
+  const needR = wantR || (layer.op === 'GRU' && !layer.linearBeforeReset);
   const weights: LayerWeights = {
     B: weightSource(graph, graphInputs, ins[3], 'bias B'),
     P: layer.op === 'LSTM' ? weightSource(graph, graphInputs, ins[7], 'peephole P') : null,
@@ -301,12 +310,14 @@ export function prepareForRecording(
       addOutput(outs[i]);
     });
     n.output = outs;
+    // Rewired first, so that the taps added below still read the node's own outputs.
+    const ov = options.overrides ? addLayerOverride(graph, outs, p) : null;
     const batch = batchTaps(graph, graphInputs, n, k, addTypedOutput);
-    extraNodes.set(n, batch.added);
+    extraNodes.set(n, [...(ov?.nodes ?? []), ...batch.added]);
     let internals: LayerTap['internals'] = null;
-    if (options.internals && layer.op !== 'RNN') {
-      const t = addInternalTaps(graph, graphInputs, n, layer, k, ins[5]);
-      extraNodes.set(n, [...batch.added, ...t.added]);
+    if ((options.internals && layer.op !== 'RNN') || ov) {
+      const t = addInternalTaps(graph, graphInputs, n, layer, k, ins[5], !!ov);
+      extraNodes.set(n, [...(ov?.nodes ?? []), ...batch.added, ...t.added]);
       t.outputs.forEach(addOutput);
       internals = { directions: t.directions, weights: t.weights };
     }
@@ -327,7 +338,8 @@ export function prepareForRecording(
       sequenceLens: batch.sequenceLens,
       batchOrder: batch.batchOrder,
       layerInfo: layer,
-      internals
+      internals,
+      ...(ov ? { override: ov.override } : {})
     });
   });
   const cells = decomposedCells(graph, taps.length, addOutput);

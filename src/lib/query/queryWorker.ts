@@ -19,6 +19,7 @@ import {
 } from './runMatch';
 import { rankAllUnits, type RankAllOptions } from './rankAll';
 import { recomputeGates, type GateSpans } from './recomputeGates';
+import { InterventionRunner, type InterventionSpec } from './runIntervention';
 import type { Progress } from '../record/core';
 import type { OrtModule } from '../record/options';
 import { runUnitProfile, UnitCache, type UnitProgress, type UnitRequest } from './runUnitProfile';
@@ -162,10 +163,46 @@ const api = {
       return runCompare(ra, rb, req, { onProgress, signal });
     });
   },
+  /** Re-run a window with units clamped, next to the original run (runIntervention.ts). */
+  async intervene(source: RecordingSource, window: [number, number], specs: InterventionSpec[]) {
+    return exclusive(async (signal) => {
+      const runner = await interventionRunner(source);
+      return runner.run(window, specs, signal);
+    });
+  },
   cancel() {
     running?.abort();
   }
 };
+
+/** One intervention runner (a session with override inputs) for the open recording. */
+let intervening: { key: string; runner: Promise<InterventionRunner> } | null = null;
+async function interventionRunner(source: RecordingSource): Promise<InterventionRunner> {
+  const { reader } = await open(source);
+  const key = openedKey;
+  if (intervening?.key !== key) {
+    const make = async () => {
+      const model = await modelOf(reader);
+      if (!model)
+        throw new Error(
+          "The recording's model is not in this browser's library: add it there to intervene."
+        );
+      const ort = await import('onnxruntime-web/wasm');
+      ort.env.wasm.numThreads = self.crossOriginIsolated ? navigator.hardwareConcurrency || 1 : 1;
+      const sessionOptions = { graphOptimizationLevel: 'all', executionProviders: ['wasm'] };
+      return new InterventionRunner(
+        reader,
+        ort as unknown as OrtModule,
+        model.bytes,
+        sessionOptions
+      );
+    };
+    intervening = { key, runner: make() };
+    // A failure is not kept: the next request tries again.
+    intervening.runner.catch(() => (intervening = null));
+  }
+  return intervening!.runner;
+}
 
 export type QueryApi = typeof api;
 Comlink.expose(api);

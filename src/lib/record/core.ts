@@ -5,6 +5,8 @@
  */
 import type { LayerTap } from '../onnx/surgery';
 import type { TokenInput } from '../onnx/inspect';
+import { runIntervenedStep } from './interveneStep';
+import type { Intervention } from './intervention';
 import {
   runStep,
   type CarriedState,
@@ -61,6 +63,8 @@ export interface RecordJob {
   /** Resume: the first chunk to run and the state committed with the chunk before it. */
   startChunk?: number;
   state?: CarriedState | null;
+  /** Units clamped or scaled (the session must come from surgery with `overrides`). */
+  interventions?: Intervention[];
   shouldStop?: () => boolean;
   onProgress?: (p: Progress) => void;
   now?: () => number;
@@ -132,14 +136,19 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
     const feeds = {
       [tokenInput.name]: tokenTensor(Tensor, tokenInput, ids.subarray(start, start + length))
     };
-    const step = await runStep(
-      session,
-      Tensor,
-      taps,
-      { feeds, batch: 1, lengths: [length] },
-      state,
-      kinds
-    );
+    const input = { feeds, batch: 1, lengths: [length] };
+    const step = job.interventions
+      ? await runIntervenedStep(
+          session,
+          Tensor,
+          taps,
+          input,
+          state,
+          kinds,
+          job.interventions,
+          start
+        )
+      : await runStep(session, Tensor, taps, input, state, kinds);
     if (pending) await pending;
     for (const pick of job.tensors ?? []) {
       step.streams[0][tensorStreamId(pick.name)] = tensorRows(

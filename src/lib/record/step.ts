@@ -43,6 +43,8 @@ export interface StepResult {
   units: Record<string, number>;
   /** State after the run. */
   state: CarriedState;
+  /** State the run started from (the carried one, or the model's own initial state). */
+  stateIn: CarriedState;
   outputs: Record<string, TensorLike>;
 }
 
@@ -62,7 +64,12 @@ export function zeroState(taps: LayerTap[], batch = 1): CarriedState {
   return state;
 }
 
-function stateFeeds(Tensor: TensorCtor, taps: LayerTap[], state: CarriedState, batch: number) {
+export function stateFeeds(
+  Tensor: TensorCtor,
+  taps: LayerTap[],
+  state: CarriedState,
+  batch: number
+) {
   const feeds: Record<string, TensorLike> = {};
   for (const t of taps) {
     const dims = [t.directions, batch, t.hiddenSize];
@@ -141,10 +148,10 @@ export async function runStep(
     for (const id of Object.keys(streams[0]))
       if (id.startsWith(`L${t.layer}.`)) units[id] = t.hiddenSize;
   Object.assign(units, extractCellStreams(cells, outputs, kinds, streams));
-  return { streams, lengths, units, state: nextState(taps, outputs), outputs };
+  return { streams, lengths, units, state: nextState(taps, outputs), stateIn, outputs };
 }
 
-function nextState(taps: LayerTap[], out: Record<string, TensorLike>): CarriedState {
+export function nextState(taps: LayerTap[], out: Record<string, TensorLike>): CarriedState {
   const next: CarriedState = {};
   for (const t of taps) {
     next[t.initialH] = asFloat32(out[t.yH], t.yH);
@@ -171,12 +178,15 @@ function yRows(
   return out;
 }
 
-function resolve(src: WeightSource | null, feeds: Record<string, TensorLike>): Float32Array | null {
+export function resolve(
+  src: WeightSource | null,
+  feeds: Record<string, TensorLike>
+): Float32Array | null {
   if (!src) return null;
   return src.kind === 'const' ? src.values : asFloat32(feeds[src.name], src.name);
 }
 
-function directionParams(
+export function directionParams(
   tap: LayerTap,
   d: number,
   feeds: Record<string, TensorLike>
@@ -209,7 +219,7 @@ function directionParams(
   };
 }
 
-function extractStreams(
+export function extractStreams(
   taps: LayerTap[],
   out: Record<string, TensorLike>,
   stateIn: CarriedState,

@@ -5,6 +5,7 @@
  */
 import { getContext, setContext } from 'svelte';
 import type { ExplorerState } from './explorer.svelte';
+import type { InterventionState } from './intervention.svelte';
 import type { MatchState } from './match.svelte';
 import type { RankState } from './ranking.svelte';
 import type { AtlasState } from './atlas.svelte';
@@ -16,12 +17,16 @@ export const EXPLORER = Symbol('cellscope.explorer');
 
 /** The session as panels see it once a recording is open: every part is there. */
 export type Explorer = Readonly<
-  Omit<ExplorerSession, 'view' | 'tracks' | 'match' | 'ranking' | 'atlas' | 'open'> & {
+  Omit<
+    ExplorerSession,
+    'view' | 'tracks' | 'match' | 'ranking' | 'atlas' | 'intervention' | 'open'
+  > & {
     view: ExplorerState;
     tracks: TracksState;
     match: MatchState;
     ranking: RankState;
     atlas: AtlasState;
+    intervention: InterventionState;
   }
 >;
 

@@ -15,6 +15,7 @@ import { openZarrRecording } from '../../store/zarrSource';
 import { defaultNormalization, streamNormalization } from './defaultScale';
 import { ExplorerState, ZOOM_LEVELS } from './explorer.svelte';
 import { AtlasState } from './atlas.svelte';
+import { InterventionState } from './intervention.svelte';
 import { MatchState } from './match.svelte';
 import { RankState } from './ranking.svelte';
 import { SelectionState } from './selection.svelte';
@@ -36,10 +37,10 @@ export interface FindingDraft {
 }
 
 /** Results shown under the heatmap. */
-export type ResultsKind = 'match' | 'rank' | 'atlas';
+export type ResultsKind = 'match' | 'rank' | 'atlas' | 'intervene';
 
 /** The side column's panels, in tab order. */
-export const SIDE_TABS = ['select', 'tracks', 'rank', 'atlas', 'finding'] as const;
+export const SIDE_TABS = ['select', 'tracks', 'rank', 'atlas', 'intervene', 'finding'] as const;
 export type SideTab = (typeof SIDE_TABS)[number];
 
 export class ExplorerSession {
@@ -53,6 +54,7 @@ export class ExplorerSession {
   match = $state.raw<MatchState | null>(null);
   ranking = $state.raw<RankState | null>(null);
   atlas = $state.raw<AtlasState | null>(null);
+  intervention = $state.raw<InterventionState | null>(null);
   /** The side panel in view. */
   tab = $state<SideTab>('select');
   /** Which results share the plot column with the heatmap (one at a time, so both stay usable). */
@@ -134,6 +136,7 @@ export class ExplorerSession {
     this.match = new MatchState(source);
     this.ranking = new RankState(source);
     this.atlas = new AtlasState(source);
+    this.intervention = new InterventionState(source);
     void this.atlas.ensure(reader.recording.status === 'complete');
     void this.ranking.load();
     this.tracks = new TracksState(view);
@@ -223,6 +226,27 @@ export class ExplorerSession {
       this.results = 'rank';
       void this.ranking.run(track);
     }
+  }
+
+  /** Add units of a stream to the intervention being built, and show the Intervene panel. */
+  clampUnits(stream: string, units: number[]): void {
+    const iv = this.intervention;
+    if (!iv) return;
+    const kind = stream.split('.')[2];
+    // h and c are the streams an intervention applies to; a gate's unit clamps the layer's c (or h).
+    const target =
+      kind === 'h' || kind === 'c' ? stream : stream.replace(/\.[^.]+$/, `.${iv.target}`);
+    iv.add(target, units);
+    this.unit = null;
+    this.tab = 'intervene';
+  }
+
+  /** Re-run the window in view with the intervention, and show the results under the heatmap. */
+  runIntervention(): void {
+    const d = this.view?.data;
+    if (!d || !this.intervention) return;
+    this.results = 'intervene';
+    void this.intervention.run([d.t0, d.t0 + d.steps]);
   }
 
   /** Show results under the heatmap (or none). */

@@ -1,0 +1,382 @@
+/**
+ * Re-run a window of a recording with units clamped, next to the original run (DESIGN.md,
+ * "Interventions"). The model runs from the start of the document holding the window's first
+ * step, so the state carried into the window is the one the recording had; the part before the
+ * window runs once without interventions and its state is kept, so trying several interventions
+ * on one window re-runs only the window. The original run over the window is kept too: each
+ * intervention then costs one graph run per intervened layer, plus that layer's recurrence in JS.
+ */
+import { interventionEffect, type InterventionEffect } from '../analysis/interventionEffect';
+import { decodeModel } from '../onnx/proto';
+import { prepareForRecording, type RecordingGraph } from '../onnx/surgery';
+import { planChunks, tokenTensor } from '../record/core';
+import { runIntervenedStep } from '../record/interveneStep';
+import { checkInterventions, type Intervention } from '../record/intervention';
+import type { OrtModule } from '../record/options';
+import { runStep, type CarriedState, type SessionLike, type StepResult } from '../record/step';
+import type { StreamKind } from '../record/streams';
+import type { RecordingReader } from '../store/reader';
+
+/** What the user asks for: `mean` is resolved here to each unit's mean over the recording. */
+export interface InterventionSpec {
+  stream: string;
+  units: number[];
+  kind: 'set' | 'zero' | 'mean' | 'scale';
+  /** the value to set, or the factor to scale by */
+  value: number;
+  /** first step it applies at (default: the window's start) */
+  from?: number;
+}
+
+export interface UnitTrace {
+  stream: string;
+  unit: number;
+  original: Float32Array;
+  intervened: Float32Array;
+  /** the value applied when it was set (mean-ablation: the mean) */
+  value: number | null;
+  /** the unit's range over the recording (as stored), when a value was set */
+  range: [number, number] | null;
+  /** a set value outside that range (allowed, and marked) */
+  outside: boolean;
+}
+
+export interface InterventionRun {
+  window: [number, number];
+  /** the step the model ran from (the start of the window's first document) */
+  ranFrom: number;
+  /** the window starts after its document's start, so the run began earlier */
+  midDocument: boolean;
+  interventions: Intervention[];
+  effect: InterventionEffect | null;
+  traces: UnitTrace[];
+  ms: number;
+  /** the original run and the part before the window were reused from the last request */
+  reused: boolean;
+}
+
+const MAX_WINDOW = 20000;
+const PREFIX_CHUNK = 4096;
+
+interface Segment {
+  start: number;
+  length: number;
+  /** the state before the segment (null: a document start) */
+  state: CarriedState | null;
+  original: StepResult[];
+}
+
+interface Cached {
+  key: string;
+  segments: Segment[];
+  ranFrom: number;
+}
+
+const cancelled = () => new DOMException('The intervention was cancelled.', 'AbortError');
+
+/** One per recording in the query worker: its session with override inputs, and the last window. */
+export class InterventionRunner {
+  private graph: RecordingGraph;
+  private session: Promise<SessionLike>;
+  /** The model as it is (no taps, no overrides): the fastest run, for the part before a window. */
+  private plain: Promise<{ session: SessionLike; graph: RecordingGraph }>;
+  /** States at every PREFIX_CHUNK steps from a document's start, as prefix runs pass them. */
+  private checkpoints = new Map<number, CarriedState>();
+  private cached: Cached | null = null;
+  private stats = new Map<string, { mean: number; min: number; max: number }>();
+  readonly kinds: Set<StreamKind>;
+
+  constructor(
+    private reader: RecordingReader,
+    private ort: OrtModule,
+    model: Uint8Array,
+    sessionOptions?: object
+  ) {
+    this.graph = prepareForRecording(decodeModel(model), { internals: true, overrides: true });
+    this.kinds = new Set(this.graph.taps.some((t) => t.op === 'LSTM') ? ['h', 'c'] : ['h']);
+    if (!this.graph.info.tokenInput)
+      throw new Error('Interventions need a model with a token input.');
+    this.session = ort.InferenceSession.create(this.graph.bytes, sessionOptions);
+    const plain = prepareForRecording(decodeModel(model));
+    this.plain = ort.InferenceSession.create(plain.bytes, sessionOptions).then((session) => ({
+      session,
+      graph: plain
+    }));
+  }
+
+  get taps() {
+    return this.graph.taps;
+  }
+
+  /** A unit's mean and range over the recording (as stored): mean-ablation, "outside" marks. */
+  private async unitStats(stream: string, unit: number) {
+    const key = `${stream}:${unit}`;
+    let st = this.stats.get(key);
+    if (!st) {
+      const values = await this.reader.columns(stream, [unit], 0, this.reader.length);
+      let [sum, min, max] = [0, Infinity, -Infinity];
+      for (const v of values) {
+        sum += v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      st = { mean: sum / Math.max(1, values.length), min, max };
+      this.stats.set(key, st);
+    }
+    return st;
+  }
+
+  /** Specs → interventions in recording steps (one per unit for mean-ablation). */
+  async resolve(specs: InterventionSpec[], window: [number, number]): Promise<Intervention[]> {
+    const out: Intervention[] = [];
+    for (const s of specs) {
+      const from = Math.max(window[0], s.from ?? window[0]);
+      const base = { stream: s.stream, from, to: window[1] };
+      if (s.kind === 'mean') {
+        for (const unit of s.units)
+          out.push({
+            ...base,
+            units: [unit],
+            op: 'set',
+            value: (await this.unitStats(s.stream, unit)).mean
+          });
+      } else if (s.kind === 'scale')
+        out.push({ ...base, units: s.units, op: 'scale', value: s.value });
+      else out.push({ ...base, units: s.units, op: 'set', value: s.kind === 'zero' ? 0 : s.value });
+    }
+    checkInterventions(this.graph.taps, out);
+    return out;
+  }
+
+  /** Documents overlapping the window, as runs: [start, length], and where the first began. */
+  private segments(a: number, b: number) {
+    const starts = this.reader.recording.documents.map((d) => d.start);
+    const whole = this.graph.taps.some((t) => t.directions === 2 || t.direction === 'reverse');
+    const runs: { start: number; length: number; docStart: number }[] = [];
+    starts.forEach((s, i) => {
+      const end = starts[i + 1] ?? this.reader.length;
+      if (end <= a || s >= b) return;
+      // A backward direction reads the whole document: run it all.
+      const from = whole ? s : Math.max(a, s);
+      const to = whole ? end : Math.min(b, end);
+      runs.push({ start: from, length: to - from, docStart: s });
+    });
+    return runs;
+  }
+
+  private async runChunks(
+    seg: { start: number; length: number },
+    state: CarriedState | null,
+    list: Intervention[],
+    original: StepResult[] | null,
+    signal?: AbortSignal
+  ): Promise<{ steps: StepResult[]; state: CarriedState }> {
+    const session = await this.session;
+    const { taps, info } = this.graph;
+    const ids = (await this.reader.tokens(seg.start, seg.start + seg.length)).ids;
+    const steps: StepResult[] = [];
+    let carried = state;
+    for (const [i, c] of planChunks(seg.length, 4096).entries()) {
+      if (signal?.aborted) throw cancelled();
+      const feeds = {
+        [info.tokenInput!.name]: tokenTensor(
+          this.ort.Tensor,
+          info.tokenInput!,
+          ids.subarray(c.start, c.start + c.length)
+        )
+      };
+      const input = { feeds, batch: 1, lengths: [c.length] };
+      // The original run can stand in for the first run of the intervened one only where both
+      // start from the same state: the segment's first chunk.
+      const step = await runIntervenedStep(
+        session,
+        this.ort.Tensor,
+        taps,
+        input,
+        carried,
+        this.kinds,
+        list,
+        seg.start + c.start,
+        [],
+        i === 0 ? original?.[0] : undefined
+      );
+      steps.push(step);
+      carried = step.state;
+    }
+    return { steps, state: carried! };
+  }
+
+  /**
+   * The state at step `a` of the document starting at `docStart`: run from the nearest checkpoint
+   * before it with the plain model, keeping a checkpoint at every PREFIX_CHUNK steps, so that a
+   * later window further on in the document runs only from there.
+   */
+  private async prefixState(
+    docStart: number,
+    a: number,
+    signal?: AbortSignal
+  ): Promise<CarriedState> {
+    const { session, graph } = await this.plain;
+    let at = docStart;
+    let state: CarriedState | null = null;
+    for (const [s, st] of this.checkpoints)
+      if (s > at && s <= a && s > docStart) [at, state] = [s, st];
+    while (at < a) {
+      if (signal?.aborted) throw cancelled();
+      const boundary = docStart + (Math.floor((at - docStart) / PREFIX_CHUNK) + 1) * PREFIX_CHUNK;
+      const end = Math.min(boundary, a);
+      const ids = (await this.reader.tokens(at, end)).ids;
+      const input = graph.info.tokenInput!;
+      const feeds = { [input.name]: tokenTensor(this.ort.Tensor, input, ids) };
+      const step = await runStep(
+        session,
+        this.ort.Tensor,
+        graph.taps,
+        { feeds, batch: 1, lengths: [end - at] },
+        state,
+        new Set()
+      );
+      [at, state] = [end, step.state];
+      if (at === boundary && this.checkpoints.size < 4096) this.checkpoints.set(at, state);
+    }
+    return state!;
+  }
+
+  /** The original run over the window (and the state before it), reused while the window stays. */
+  private async original(a: number, b: number, signal?: AbortSignal): Promise<[Cached, boolean]> {
+    const key = `${a}-${b}`;
+    if (this.cached?.key === key) return [this.cached, true];
+    const segments: Segment[] = [];
+    let ranFrom = a;
+    for (const r of this.segments(a, b)) {
+      let state: CarriedState | null = null;
+      if (r.start > r.docStart) {
+        // The window starts mid-document: carry the state from the document's start.
+        ranFrom = Math.min(ranFrom, r.docStart);
+        state = await this.prefixState(r.docStart, r.start, signal);
+      } else ranFrom = Math.min(ranFrom, r.start);
+      const { steps } = await this.runChunks(r, state, [], null, signal);
+      segments.push({ start: r.start, length: r.length, state, original: steps });
+    }
+    this.cached = { key, segments, ranFrom };
+    return [this.cached, false];
+  }
+
+  async run(
+    window: [number, number],
+    specs: InterventionSpec[],
+    signal?: AbortSignal
+  ): Promise<InterventionRun> {
+    const started = performance.now();
+    const [a, b] = [Math.max(0, window[0]), Math.min(this.reader.length, window[1])];
+    if (b <= a) throw new Error('The window holds no steps.');
+    if (b - a > MAX_WINDOW)
+      throw new Error(`Re-run at most ${MAX_WINDOW.toLocaleString('en')} steps at once; zoom in.`);
+    const list = await this.resolve(specs, [a, b]);
+    const [cached, reused] = await this.original(a, b, signal);
+    const intervened: StepResult[][] = [];
+    for (const seg of cached.segments) {
+      intervened.push((await this.runChunks(seg, seg.state, list, seg.original, signal)).steps);
+    }
+    if (signal?.aborted) throw cancelled();
+    const effect = await this.effect(cached.segments, intervened, a, b);
+    return {
+      window: [a, b],
+      ranFrom: cached.ranFrom,
+      midDocument: cached.ranFrom < a,
+      interventions: list,
+      effect,
+      traces: await this.traces(cached.segments, intervened, list, a, b),
+      ms: performance.now() - started,
+      reused
+    };
+  }
+
+  /** Rows [a, b) of a per-step quantity gathered over the segments' chunks. */
+  private gather(
+    segments: Segment[],
+    runs: StepResult[][],
+    a: number,
+    b: number,
+    width: number,
+    pick: (s: StepResult) => Float32Array | undefined
+  ): Float32Array | null {
+    const out = new Float32Array((b - a) * width);
+    for (const [i, seg] of segments.entries()) {
+      let at = seg.start;
+      for (const step of runs[i]) {
+        const rows = step.lengths[0];
+        const data = pick(step);
+        if (!data) return null;
+        const from = Math.max(a, at);
+        const to = Math.min(b, at + rows);
+        if (to > from)
+          out.set(data.subarray((from - at) * width, (to - at) * width), (from - a) * width);
+        at += rows;
+      }
+    }
+    return out;
+  }
+
+  private async effect(segments: Segment[], runs: StepResult[][], a: number, b: number) {
+    const logits = this.graph.info.logits;
+    if (!logits) return null;
+    const first = segments[0].original[0].outputs[logits];
+    const vocab = Number(first?.dims[first.dims.length - 1]);
+    if (!first || !Number.isFinite(vocab)) return null;
+    const out = (s: StepResult) => s.outputs[logits]?.data as Float32Array | undefined;
+    const before = this.gather(
+      segments,
+      segments.map((s) => s.original),
+      a,
+      b,
+      vocab,
+      out
+    );
+    const after = this.gather(segments, runs, a, b, vocab, out);
+    if (!before || !after) return null;
+    const ids = (await this.reader.tokens(a, Math.min(b + 1, this.reader.length))).ids;
+    const docStarts = new Set(this.reader.recording.documents.map((d) => d.start));
+    const next = new Int32Array(b - a);
+    for (let t = a; t < b; t++)
+      next[t - a] = t + 1 < this.reader.length && !docStarts.has(t + 1) ? ids[t + 1 - a] : -1;
+    return interventionEffect(before, after, b - a, vocab, next);
+  }
+
+  private async traces(
+    segments: Segment[],
+    runs: StepResult[][],
+    list: Intervention[],
+    a: number,
+    b: number
+  ): Promise<UnitTrace[]> {
+    const out: UnitTrace[] = [];
+    const seen = new Set<string>();
+    for (const iv of list) {
+      const H = this.graph.taps.find((t) => iv.stream.startsWith(`L${t.layer}.`))!.hiddenSize;
+      for (const unit of iv.units) {
+        const key = `${iv.stream}:${unit}`;
+        if (seen.has(key) || out.length >= 24) continue;
+        seen.add(key);
+        const column = (runsOf: StepResult[][]) => {
+          const rows = this.gather(segments, runsOf, a, b, H, (s) => s.streams[0][iv.stream]);
+          const col = new Float32Array(b - a);
+          if (rows) for (let t = 0; t < b - a; t++) col[t] = rows[t * H + unit];
+          return col;
+        };
+        const value = iv.op === 'set' ? iv.value : null;
+        const st = value === null ? null : await this.unitStats(iv.stream, unit);
+        out.push({
+          stream: iv.stream,
+          unit,
+          original: column(segments.map((s) => s.original)),
+          intervened: column(runs),
+          value,
+          range: st ? [st.min, st.max] : null,
+          outside: !!st && value !== null && (value < st.min || value > st.max)
+        });
+      }
+    }
+    return out;
+  }
+}
