@@ -120,6 +120,8 @@ test('a recording and its untrained twin: CKA equals the stored values; another 
     `The token counts differ: "code-lstm.onnx × tiny.c" has ${orig.tokens} tokens and "code-lstm.onnx × other.c" ${otherRow.tokens}`
   );
   await expect(page.getByTestId('pair-cka')).toHaveCount(0);
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/compare-refusal-1280x800.png` });
 });
 
 test('two layers of the demo recording, picked from the keyboard; screenshots', async ({
