@@ -37,3 +37,21 @@ export function sampleSteps(total: number, count: number, seed = STEP_SAMPLE_SEE
   for (let t = 0, i = 0; t < total; t++) if (chosen[t]) out[i++] = t;
   return out;
 }
+
+/** `m` of the sampled steps, evenly spaced through them (all when m ≥ their number). */
+export function thinSteps(steps: Uint32Array, m: number): Uint32Array {
+  const n = steps.length;
+  if (m >= n) return steps;
+  return Uint32Array.from({ length: m }, (_, i) => steps[Math.floor((i * n) / m)]);
+}
+
+/**
+ * A circular shift for a chance reference: a stream's steps moved by s, drawn uniformly from
+ * [⌈T/10⌉, ⌊9T/10⌋] so the shifted stream is far from its own alignment.
+ */
+export function chanceShift(T: number, seed: number): number {
+  if (T < 10) return Math.floor(T / 2);
+  const rng = xoroshiro128plus((seed ^ 0x5eed) | 0);
+  for (let i = 0; i < 64; i++) rng.next(); // a state made from 32 bits is sparse at first
+  return uniformInt(rng, Math.ceil(T / 10), Math.floor((9 * T) / 10));
+}

@@ -29,6 +29,9 @@ import {
   type ClusterRequest,
   type CorrelationCache
 } from './runClusters';
+import { runCompare, type CompareProgress, type CompareRequest } from './runCompare';
+import { checkComparable } from './compareCheck';
+import { comparedSide } from './compareSides';
 
 export type RecordingSource = { kind: 'idb'; id: number } | { kind: 'zarr'; url: string };
 
@@ -164,6 +167,20 @@ const api = {
       const { reader } = await open(source);
       const cache = { get: () => correlations, set: (c: CorrelationCache) => (correlations = c) };
       return runClusters(reader, req, { onProgress, signal, cache, key: openedKey });
+    });
+  },
+  /** Two recordings on one corpus, or two streams of one, compared (runCompare.ts). */
+  async compare(
+    a: RecordingSource,
+    b: RecordingSource,
+    req: CompareRequest,
+    onProgress: (p: CompareProgress) => void
+  ) {
+    return exclusive(async (signal) => {
+      const ra = (await open(a)).reader;
+      const rb = JSON.stringify(a) === JSON.stringify(b) ? ra : (await open(b)).reader;
+      checkComparable(await comparedSide(ra), await comparedSide(rb), req.streamA, req.streamB);
+      return runCompare(ra, rb, req, { onProgress, signal });
     });
   },
   /** Re-run a window with units clamped, next to the original run (runIntervention.ts). */
