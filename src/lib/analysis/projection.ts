@@ -104,17 +104,26 @@ export function fitPca(
   };
 }
 
-/** Rows [n, p] on the first `k` components of a fit (default its dims): [n, k] row-major. */
-export function projectRows(fit: PcaFit, rows: Float32Array, n: number, k = 2): Float32Array {
+/**
+ * Rows [n, p] on the first `k` components of a fit: [n, k] row-major. A component the fit does
+ * not have (PC2 of one unit) is 0: a strip.
+ */
+export function projectRows(
+  fit: Pick<PcaFit, 'units' | 'mean' | 'components' | 'all'>,
+  rows: Float32Array,
+  n: number,
+  k = 2
+): Float32Array {
   const p = fit.units;
-  const vecs = k <= fit.dims ? fit.components : fit.all!.vectors.slice(0, k);
+  const vecs = k <= fit.components.length ? fit.components : (fit.all?.vectors ?? fit.components);
   const out = new Float32Array(n * k);
   for (let r = 0; r < n; r++)
-    vecs.forEach((v, c) => {
+    for (let c = 0; c < Math.min(k, vecs.length); c++) {
+      const v = vecs[c];
       let s = 0;
       for (let u = 0; u < p; u++) s += (rows[r * p + u] - fit.mean[u]) * v[u];
       out[r * k + c] = s;
-    });
+    }
   return out;
 }
 

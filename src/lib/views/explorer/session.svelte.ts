@@ -18,6 +18,7 @@ import { AtlasState } from './atlas.svelte';
 import { MatchState } from './match.svelte';
 import { RankState } from './ranking.svelte';
 import { SelectionState } from './selection.svelte';
+import { SpaceState } from './space.svelte';
 import { TracksState, type ShownTrack } from './tracks.svelte';
 import { viewLink } from './viewSync.svelte';
 import { UnitPageState } from '../unit/unitPage.svelte';
@@ -36,10 +37,10 @@ export interface FindingDraft {
 }
 
 /** Results shown under the heatmap. */
-export type ResultsKind = 'match' | 'rank' | 'atlas';
+export type ResultsKind = 'match' | 'rank' | 'atlas' | 'saturation' | 'projection';
 
 /** The side column's panels, in tab order. */
-export const SIDE_TABS = ['select', 'tracks', 'rank', 'atlas', 'finding'] as const;
+export const SIDE_TABS = ['select', 'tracks', 'rank', 'atlas', 'space', 'finding'] as const;
 export type SideTab = (typeof SIDE_TABS)[number];
 
 export class ExplorerSession {
@@ -53,6 +54,8 @@ export class ExplorerSession {
   match = $state.raw<MatchState | null>(null);
   ranking = $state.raw<RankState | null>(null);
   atlas = $state.raw<AtlasState | null>(null);
+  /** gate saturation and the projection of the state space (the Space tab) */
+  space = $state.raw<SpaceState | null>(null);
   /** The side panel in view. */
   tab = $state<SideTab>('select');
   /** Which results share the plot column with the heatmap (one at a time, so both stay usable). */
@@ -134,6 +137,7 @@ export class ExplorerSession {
     this.match = new MatchState(source);
     this.ranking = new RankState(source);
     this.atlas = new AtlasState(source);
+    this.space = new SpaceState(source);
     void this.atlas.ensure(reader.recording.status === 'complete');
     void this.ranking.load();
     this.tracks = new TracksState(view);
