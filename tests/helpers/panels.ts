@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 
 export async function openPanel(
   page: Page,
-  name: 'Select' | 'Tracks' | 'Rank' | 'Atlas' | 'Finding'
+  name: 'Select' | 'Tracks' | 'Rank' | 'Atlas' | 'Space' | 'Finding'
 ) {
   await page.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
 }
