@@ -39,6 +39,7 @@ async function measure(page: Page, link: string): Promise<string[][]> {
 }
 
 test('gate saturation: stored and recomputed agree; hover, keys and click', async ({ page }) => {
+  test.setTimeout(600_000); // two recordings of the demo and a re-run of the model
   const stored = await recordDemoH(page, 'all');
   const storedRows = await measure(page, stored);
   const view = page.locator('section.saturation');
@@ -97,12 +98,13 @@ test('gate saturation: stored and recomputed agree; hover, keys and click', asyn
 });
 
 test('projection of L1.fwd.h: PCA with its trajectory, then UMAP', async ({ page }) => {
+  test.setTimeout(400_000);
   const link = await recordDemoH(page, 'h');
   await page.goto(`${link}&stream=L1.fwd.h`);
   await openPanel(page, 'Tracks');
   await page.getByRole('checkbox', { name: 'regex' }).check();
   await openPanel(page, 'Space');
-  await page.getByRole('button', { name: 'Project' }).click();
+  await page.getByRole('button', { name: 'Project', exact: true }).click();
   const explained = page.getByTestId('explained');
   await expect(explained).toBeVisible({ timeout: 60_000 });
   const [pc1, pc2] = (await explained.textContent())!.match(/[\d.]+(?=%)/g)!.map(Number);
@@ -120,7 +122,7 @@ test('projection of L1.fwd.h: PCA with its trajectory, then UMAP', async ({ page
   await shots(page, 'pca');
 
   await page.getByRole('radio', { name: 'UMAP' }).check();
-  await page.getByRole('button', { name: 'Project' }).click();
+  await page.getByRole('button', { name: 'Project', exact: true }).click();
   await expect(page.getByTestId('projection-progress')).toBeVisible();
   await expect(page.getByTestId('projection-note')).toHaveText(
     'L1.fwd.h · UMAP of 4,000 of 34,689 steps (seed 1)',
