@@ -40,6 +40,7 @@ export async function runUmap(
   opts: {
     seed: number;
     nNeighbors?: number;
+    /** epochs done of total; (0, 0) while the neighbours are searched */
     onEpoch?: (done: number, total: number) => void;
     signal?: AbortSignal;
   }
@@ -56,6 +57,8 @@ export async function runUmap(
   const total = variance.reduce((a, b) => a + b, 0);
   const inputVariance = variance.slice(0, k).reduce((a, b) => a + b, 0) / total;
   const umap = new UMAP({ nComponents: 2, nNeighbors, random: seededRandom(opts.seed) });
+  opts.onEpoch?.(0, 0); // the neighbour search first (no epochs yet)
+  await new Promise((r) => setTimeout(r, 0));
   const epochs = umap.initializeFit(toRows(projectRows(fit, rows, n, k), k));
   for (let e = 0; e < epochs; e++) {
     if (opts.signal?.aborted) throw new DOMException('UMAP was cancelled.', 'AbortError');

@@ -29,5 +29,6 @@ export function progressText(p: SaturationProgress | ProjectionProgress | null):
       : `Reading the stored gates… ${pct}`;
   if (p.phase === 'reading') return `Reading the steps… ${pct}`;
   if (p.phase === 'pca') return `Fitting PCA… ${pct}`;
+  if (p.total === 0) return 'UMAP: finding each step’s nearest neighbours…';
   return `UMAP: epoch ${fmtInt(p.done)} of ${fmtInt(p.total)}`;
 }
