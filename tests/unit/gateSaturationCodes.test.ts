@@ -83,7 +83,7 @@ describe('runSaturation on recordings of the demo model', () => {
         model: { bytes: loadDemoModel(), ort: ortModule }
       });
     }
-  });
+  }, 120_000); // two recordings of 2,600 tokens and a re-run of the model
   afterAll(() => db?.close());
 
   it('reads stored gates, or recomputes them, per layer: i, f, o of 256 units', () => {
