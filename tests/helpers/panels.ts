@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 
 export async function openPanel(
   page: Page,
-  name: 'Select' | 'Tracks' | 'Rank' | 'Atlas' | 'Clamp' | 'Finding'
+  name: 'Select' | 'Tracks' | 'Rank' | 'Atlas' | 'Order' | 'Space' | 'Clamp' | 'Finding'
 ) {
   await page.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
 }

@@ -35,3 +35,21 @@ describe('the steps a comparison reads', () => {
     expect(chanceShift(4, 1)).toBe(2);
   });
 });
+
+describe('the steps a projection reads', () => {
+  it('all steps when they fit; else distinct, ascending, the same for the same seed', () => {
+    expect(Array.from(sampleSteps(5, 10, 1))).toEqual([0, 1, 2, 3, 4]);
+    const a = sampleSteps(100_000, 20_000, 1);
+    expect(a).toHaveLength(20_000);
+    expect(new Set(a).size).toBe(20_000);
+    expect(a.every((t, i) => i === 0 || t > a[i - 1])).toBe(true);
+    expect(a[a.length - 1]).toBeLessThan(100_000);
+    expect(sampleSteps(100_000, 20_000, 1)).toEqual(a);
+    expect(sampleSteps(100_000, 20_000, 2)).not.toEqual(a);
+    // Spread over the whole range: each tenth holds about a tenth of the sample.
+    for (let d = 0; d < 10; d++) {
+      const n = a.filter((t) => Math.floor(t / 10_000) === d).length;
+      expect(Math.abs(n - 2000)).toBeLessThan(200);
+    }
+  });
+});

@@ -32,6 +32,9 @@ import {
 import { runCompare, type CompareProgress, type CompareRequest } from './runCompare';
 import { checkComparable } from './compareCheck';
 import { comparedSide } from './compareSides';
+import { runSaturation, storedGateLayers, type SaturationProgress } from './runSaturation';
+import { runProjection, type ProjectionProgress, type ProjectionRequest } from './runProjection';
+import type { UmapRun } from '../analysis/umapProjection';
 
 export type RecordingSource = { kind: 'idb'; id: number } | { kind: 'zarr'; url: string };
 
@@ -84,6 +87,17 @@ async function open(source: RecordingSource): Promise<Opened> {
     openedKey = key;
   }
   return opened;
+}
+
+/** The last UMAP map (its source, stream and seed), to place windows on it. */
+let lastUmap: { key: string; run: UmapRun } | null = null;
+
+/** onnxruntime-web for re-running a model here, with as many threads as the page may use. */
+async function webOrt(): Promise<{ ort: OrtModule; sessionOptions: object }> {
+  const ort = await import('onnxruntime-web/wasm');
+  ort.env.wasm.numThreads = self.crossOriginIsolated ? navigator.hardwareConcurrency || 1 : 1;
+  const sessionOptions = { graphOptimizationLevel: 'all', executionProviders: ['wasm'] };
+  return { ort: ort as unknown as OrtModule, sessionOptions };
 }
 
 /** Run one job at a time: a new one cancels the running one. */
@@ -195,6 +209,43 @@ const api = {
     const runner = await interventionRunner(source);
     return runner.resolve(specs, [0, runner.length]);
   },
+  /** Gate saturation of every LSTM/GRU layer: stored gates, or recomputed by running the model. */
+  async saturation(source: RecordingSource, onProgress: (p: SaturationProgress) => void) {
+    return exclusive(async (signal) => {
+      const { reader } = await open(source);
+      const stored = storedGateLayers(reader.recording.streams).size > 0;
+      const model = stored ? null : await modelOf(reader);
+      const run = model ? { bytes: model.bytes, ...(await webOrt()) } : null;
+      return runSaturation(reader, { signal, onProgress, model: run });
+    });
+  },
+  /** A 2-D projection (PCA, or UMAP) of a stream's state vectors over a sample of steps. */
+  async projection(
+    source: RecordingSource,
+    req: ProjectionRequest,
+    onProgress: (p: ProjectionProgress) => void
+  ) {
+    return exclusive(async (signal) => {
+      const { reader } = await open(source);
+      const { result, umap } = await runProjection(reader, req, { signal, onProgress });
+      lastUmap = umap ? { key: umapKey(source, result.stream, result.seed), run: umap } : null;
+      return result;
+    });
+  },
+  /**
+   * Rows [m, units] of a stream placed on the last UMAP map of it, or null when that map is gone
+   * (another projection since). Not exclusive: it must not cancel a running job.
+   */
+  async umapTransform(
+    source: RecordingSource,
+    stream: string,
+    seed: number,
+    rows: Float32Array,
+    m: number
+  ) {
+    const map = lastUmap;
+    return map?.key === umapKey(source, stream, seed) ? map.run.transform(rows, m) : null;
+  },
   cancel() {
     running?.abort();
   }
@@ -227,6 +278,10 @@ async function interventionRunner(source: RecordingSource): Promise<Intervention
     intervening.runner.catch(() => (intervening = null));
   }
   return intervening!.runner;
+}
+
+function umapKey(source: RecordingSource, stream: string, seed: number): string {
+  return `${JSON.stringify(source)} ${stream} ${seed}`;
 }
 
 export type QueryApi = typeof api;

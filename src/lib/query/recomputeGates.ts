@@ -5,12 +5,14 @@
  * reverse layer: to the document's end), in the recording's own
  * chunks, so the state carried into each step is the one the recording had. The gates come out
  * exactly as a recording with kinds = all would hold them before quantisation. Runs in the query
- * worker (onnxruntime-web), or in Node.
+ * worker (onnxruntime-web), or in Node. `recomputeLayerGates` does the same for whole layers over
+ * the whole recording, chunk by chunk (gate saturation of recordings without gates).
  */
 import { decodeModel } from '../onnx/proto';
 import { prepareForRecording } from '../onnx/surgery';
 import { recordChunks, type Progress } from '../record/core';
 import type { OrtModule } from '../record/options';
+import { planStreams, type StreamKind, type StreamSpec } from '../record/streams';
 import type { RecordingReader } from '../store/reader';
 import { gateStreams } from './runUnitProfile';
 
@@ -112,4 +114,61 @@ export async function recomputeGates(
     await (session as { release?: () => Promise<void> }).release?.();
   }
   return { gates: out, tokens: total, ms: performance.now() - started };
+}
+
+/** Every gate stream of every LSTM/GRU layer, one chunk of the recording at a time. */
+export interface LayerGatesChunk {
+  /** first step of the chunk in the recording, and its rows */
+  start: number;
+  rows: number;
+  /** gate stream id → [rows, units] row-major (valid only during the call) */
+  streams: Record<string, Float32Array>;
+}
+
+/**
+ * The gates of whole layers over the whole recording, by running the model again in the
+ * recording's own chunks and documents (so each step sees the state the recording had), handed
+ * over chunk by chunk: memory stays flat whatever the recording's length. `kinds`: the gates to
+ * compute (LSTM i, f, o, g; GRU z, r, n). Returns the gate streams that were computed.
+ */
+export async function recomputeLayerGates(
+  reader: RecordingReader,
+  ort: OrtModule,
+  model: Uint8Array,
+  kinds: StreamKind[],
+  onChunk: (chunk: LayerGatesChunk) => void,
+  opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void; sessionOptions?: object } = {}
+): Promise<{ streams: StreamSpec[]; tokens: number; ms: number }> {
+  const started = performance.now();
+  const graph = prepareForRecording(decodeModel(model), { internals: true });
+  const taps = graph.taps;
+  const streams = planStreams(taps, new Set(kinds));
+  if (!streams.length)
+    throw new Error('This model has no LSTM or GRU layer: there are no gates to recompute.');
+  const session = await ort.InferenceSession.create(graph.bytes, opts.sessionOptions);
+  const T = reader.length;
+  try {
+    const tokens = await reader.tokens(0, T);
+    await recordChunks({
+      session,
+      Tensor: ort.Tensor,
+      taps,
+      tokenInput: graph.info.tokenInput!,
+      ids: tokens.ids,
+      chunkSize: reader.recording.chunkSize,
+      documents: reader.recording.documents.map((d) => d.start),
+      kinds: new Set(kinds),
+      sink: {
+        async commit(r) {
+          onChunk({ start: r.start, rows: r.length, streams: r.streams });
+        }
+      },
+      shouldStop: () => opts.signal?.aborted === true,
+      onProgress: opts.onProgress
+    });
+    if (opts.signal?.aborted) throw cancelled();
+  } finally {
+    await (session as { release?: () => Promise<void> }).release?.();
+  }
+  return { streams, tokens: T, ms: performance.now() - started };
 }

@@ -19,6 +19,7 @@ import { InterventionState } from './intervention.svelte';
 import { MatchState } from './match.svelte';
 import { RankState } from './ranking.svelte';
 import { SelectionState } from './selection.svelte';
+import { SpaceState } from './space.svelte';
 import { TracksState, type ShownTrack } from './tracks.svelte';
 import { viewLink } from './viewSync.svelte';
 import { UnitPageState } from '../unit/unitPage.svelte';
@@ -38,7 +39,8 @@ export interface FindingDraft {
 }
 
 /** Results shown under the heatmap. */
-export type ResultsKind = 'match' | 'rank' | 'atlas' | 'intervene' | 'correlation';
+export type ResultsKind =
+  'match' | 'rank' | 'atlas' | 'intervene' | 'correlation' | 'saturation' | 'projection';
 
 /** The side column's panels, in tab order. */
 export const SIDE_TABS = [
@@ -46,8 +48,9 @@ export const SIDE_TABS = [
   'tracks',
   'rank',
   'atlas',
-  'intervene',
   'order',
+  'space',
+  'intervene',
   'finding'
 ] as const;
 export type SideTab = (typeof SIDE_TABS)[number];
@@ -66,6 +69,8 @@ export class ExplorerSession {
   /** The heatmap's row order and the units' clusters (correlation matrix). */
   readonly unitOrder = new UnitOrderState();
   intervention = $state.raw<InterventionState | null>(null);
+  /** gate saturation and the projection of the state space (the Space tab) */
+  space = $state.raw<SpaceState | null>(null);
   /** The side panel in view. */
   tab = $state<SideTab>('select');
   /** Which results share the plot column with the heatmap (one at a time, so both stay usable). */
@@ -149,6 +154,7 @@ export class ExplorerSession {
     this.atlas = new AtlasState(source);
     this.unitOrder.attach(source);
     this.intervention = new InterventionState(source);
+    this.space = new SpaceState(source);
     void this.atlas.ensure(reader.recording.status === 'complete');
     void this.ranking.load();
     this.tracks = new TracksState(view);
