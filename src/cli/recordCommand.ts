@@ -14,6 +14,7 @@ import { checkFeeds, planFeedRun } from '../lib/record/feeds';
 import { KINDS, needsInternals, parseKinds, type StreamKind } from '../lib/record/streams';
 import { tokenTensor } from '../lib/record/core';
 import { probeTensors } from '../lib/recorder/probe';
+import { ScanCellEngine } from '../lib/record/cellEngine';
 import { runIntervenedStep } from '../lib/record/interveneStep';
 import {
   checkInterventions,
@@ -86,6 +87,10 @@ export interface OrtNode {
   Tensor: TensorCtor;
 }
 
+/** Intervened layers run as onnxruntime Scans (record/cellEngine.ts). */
+export const scanEngine = (ort: OrtNode) =>
+  new ScanCellEngine((bytes) => ort.InferenceSession.create(bytes), ort.Tensor);
+
 async function openSession(ort: OrtNode, graph: RecordingGraph): Promise<SessionLike> {
   try {
     return await ort.InferenceSession.create(graph.bytes);
@@ -132,17 +137,10 @@ async function runFeeds(
   const kinds = parseKinds(opts.streams ?? 'all');
   const input = planFeedRun(graph.info, graph.taps, feeds);
   const step = opts.clamps
-    ? await runIntervenedStep(
-        session,
-        ort.Tensor,
-        graph.taps,
-        input,
-        null,
-        kinds,
-        opts.clamps,
-        0,
-        graph.cells
-      )
+    ? await runIntervenedStep(session, ort.Tensor, graph.taps, input, null, kinds, opts.clamps, 0, {
+        cells: graph.cells,
+        engine: scanEngine(ort)
+      })
     : await runStep(session, ort.Tensor, graph.taps, input, null, kinds, graph.cells);
   return { input, step };
 }

@@ -24,7 +24,7 @@ import {
 import { readVocabFile } from '../lib/tokenize/vocab';
 import { InputError, readFile } from './inputFiles';
 import { NpyFileWriter } from './npyFile';
-import type { OrtNode, RecordCommandOptions } from './recordCommand';
+import { scanEngine, type OrtNode, type RecordCommandOptions } from './recordCommand';
 import { fileName, savedTensors, writeTensor, type FileEntry } from './recordOutputs';
 import { ZarrStoreWriter } from './zarrStore';
 
@@ -105,6 +105,7 @@ export async function recordText(
     chunkSize,
     kinds,
     interventions: opts.clamps,
+    cellEngine: opts.clamps ? scanEngine(ort) : undefined,
     sink: {
       commit: async (r) => {
         for (const [id, data] of Object.entries(r.streams)) writers.get(id)!.append(data);

@@ -11,6 +11,7 @@ import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel } from '../../src/lib/onnx/proto';
 import { prepareForRecording } from '../../src/lib/onnx/surgery';
+import { jsCellEngine, ScanCellEngine } from '../../src/lib/record/cellEngine';
 import { recordChunks } from '../../src/lib/record/core';
 import {
   checkInterventions,
@@ -48,7 +49,15 @@ beforeAll(() => {
   ort.env.wasm.numThreads = 1;
 });
 
-async function run(model: Uint8Array, ref: Fixture, list: Intervention[], kinds: string) {
+type Engine = 'js' | 'scan';
+
+async function run(
+  model: Uint8Array,
+  ref: Fixture,
+  list: Intervention[],
+  kinds: string,
+  engine: Engine = 'scan'
+) {
   const graph = prepareForRecording(decodeModel(model), { internals: true, overrides: true });
   checkInterventions(graph.taps, list);
   const session = await ort.InferenceSession.create(graph.bytes);
@@ -64,6 +73,13 @@ async function run(model: Uint8Array, ref: Fixture, list: Intervention[], kinds:
     documents: ref.documents,
     kinds: parseKinds(kinds),
     interventions: list,
+    cellEngine:
+      engine === 'scan'
+        ? new ScanCellEngine(
+            (bytes) => ort.InferenceSession.create(bytes),
+            ort.Tensor as unknown as TensorCtor
+          )
+        : jsCellEngine,
     sink: {
       commit: async (r) => {
         for (const [id, v] of Object.entries(r.streams)) (streams[id] ??= []).push(v.slice());
@@ -87,9 +103,11 @@ const maxDiff = (a: Float32Array, b: number[][]) => {
 for (const cell of ['lstm', 'gru']) {
   describe(`interventions on a 2-layer ${cell.toUpperCase()} (torch reference)`, () => {
     const { model, ref } = fixture(cell);
-    for (const c of ref.cases) {
-      it(`${c.name}: logits and intervened streams within 1e-4`, async () => {
-        const got = await run(model, ref, c.interventions, 'all');
+    for (const [c, engine] of ref.cases.flatMap((c) =>
+      (['scan', 'js'] as Engine[]).map((e) => [c, e] as const)
+    )) {
+      it(`${c.name} (${engine}): logits and intervened streams within 1e-4`, async () => {
+        const got = await run(model, ref, c.interventions, 'all', engine);
         expect(maxDiff(got.logits, c.logits)).toBeLessThan(1e-4);
         for (const [id, values] of Object.entries(c.streams))
           expect(maxDiff(got.streams[id], values), id).toBeLessThan(1e-4);

@@ -10,6 +10,7 @@ import { interventionEffect, type InterventionEffect } from '../analysis/interve
 import { decodeModel } from '../onnx/proto';
 import { prepareForRecording, type RecordingGraph } from '../onnx/surgery';
 import { planChunks, tokenTensor } from '../record/core';
+import { ScanCellEngine, type CellEngine } from '../record/cellEngine';
 import { runIntervenedStep } from '../record/interveneStep';
 import { checkInterventions, type Intervention } from '../record/intervention';
 import type { OrtModule } from '../record/options';
@@ -78,6 +79,8 @@ const cancelled = () => new DOMException('The intervention was cancelled.', 'Abo
 export class InterventionRunner {
   private graph: RecordingGraph;
   private session: Promise<SessionLike>;
+  /** intervened layers run as onnxruntime Scans where they can (record/cellEngine.ts) */
+  private engine: CellEngine;
   /** The model as it is (no taps, no overrides): the fastest run, for the part before a window. */
   private plain: Promise<{ session: SessionLike; graph: RecordingGraph }>;
   /** States at every PREFIX_CHUNK steps from a document's start, as prefix runs pass them. */
@@ -97,6 +100,10 @@ export class InterventionRunner {
     if (!this.graph.info.tokenInput)
       throw new Error('Interventions need a model with a token input.');
     this.session = ort.InferenceSession.create(this.graph.bytes, sessionOptions);
+    this.engine = new ScanCellEngine(
+      (bytes) => ort.InferenceSession.create(bytes, sessionOptions),
+      ort.Tensor
+    );
     const plain = prepareForRecording(decodeModel(model));
     this.plain = ort.InferenceSession.create(plain.bytes, sessionOptions).then((session) => ({
       session,
@@ -202,8 +209,7 @@ export class InterventionRunner {
         this.kinds,
         list,
         seg.start + c.start,
-        [],
-        i === 0 ? original?.[0] : undefined
+        { original: i === 0 ? original?.[0] : undefined, engine: this.engine }
       );
       steps.push(step);
       carried = step.state;

@@ -5,6 +5,7 @@
  */
 import type { LayerTap } from '../onnx/surgery';
 import type { TokenInput } from '../onnx/inspect';
+import type { CellEngine } from './cellEngine';
 import { runIntervenedStep } from './interveneStep';
 import type { Intervention } from './intervention';
 import {
@@ -65,6 +66,8 @@ export interface RecordJob {
   state?: CarriedState | null;
   /** Units clamped or scaled (the session must come from surgery with `overrides`). */
   interventions?: Intervention[];
+  /** where intervened layers run (default: JS) */
+  cellEngine?: CellEngine;
   shouldStop?: () => boolean;
   onProgress?: (p: Progress) => void;
   now?: () => number;

@@ -9,7 +9,7 @@
  * Runs: one plus one per intervened layer. Measured against a Scan-based rewrite, see README.
  */
 import type { CellTap, LayerTap } from '../onnx/surgery';
-import { runClampedDirection } from './clampedCells';
+import { jsCellEngine, type CellEngine } from './cellEngine';
 import { directionClamps, intervenedLayers, type Intervention } from './intervention';
 import {
   asFloat32,
@@ -54,8 +54,9 @@ export function overrideFeeds(
   return feeds;
 }
 
-/** Layer k run in JS with its clamps, over every direction and sequence of the run. */
-function clampedLayer(
+/** Layer k run with its clamps (by `engine`), over every direction and sequence of the run. */
+async function clampedLayer(
+  engine: CellEngine,
   Tensor: TensorCtor,
   tap: LayerTap,
   out: Record<string, TensorLike>,
@@ -66,7 +67,7 @@ function clampedLayer(
   start: number,
   kinds: Set<StreamKind>,
   streams: Record<string, Float32Array>[]
-): LayerValues {
+): Promise<LayerValues> {
   const H = tap.hiddenSize;
   const D = tap.directions;
   const B = input.batch;
@@ -85,18 +86,21 @@ function clampedLayer(
     for (let b = 0; b < B; b++) {
       const len = lengths[b];
       const at = (d * B + b) * H;
-      const run = runClampedDirection(
+      const run = await engine.run({
+        tap,
+        d,
         params,
-        Rd,
-        {
+        R: Rd,
+        input: {
           steps: len,
           reverse: dir === 'bwd',
           xw: { data: xw, base: b * GH, stride: B * GH },
           h0: stateIn[tap.initialH].subarray(at, at + H),
           c0: tap.initialC ? stateIn[tap.initialC].subarray(at, at + H) : null
         },
-        directionClamps(tap, d, list, start, len)
-      );
+        clamps: directionClamps(tap, d, list, start, len),
+        batch: B
+      });
       for (let t = 0; t < len; t++)
         y.set(run.streams.h.subarray(t * H, (t + 1) * H), ((t * D + d) * B + b) * H);
       yH.set(run.lastH, at);
@@ -113,9 +117,17 @@ function clampedLayer(
   };
 }
 
+export interface IntervenedStepOptions {
+  cells?: CellTap[];
+  /** the original run, when the caller already has it (the same feeds and state) */
+  original?: StepResult;
+  /** where intervened layers run (default: JS) */
+  engine?: CellEngine;
+}
+
 /**
  * Run once with interventions (`start`: the recording step of the run's first row). Without
- * interventions this is the original run. `original`: that run, when the caller already has it.
+ * interventions this is the original run.
  */
 export async function runIntervenedStep(
   session: SessionLike,
@@ -126,8 +138,7 @@ export async function runIntervenedStep(
   kinds: Set<StreamKind>,
   list: Intervention[],
   start: number,
-  cells: CellTap[] = [],
-  original?: StepResult
+  { cells = [], original, engine = jsCellEngine }: IntervenedStepOptions = {}
 ): Promise<StepResult> {
   const neutral = { ...input, feeds: { ...input.feeds, ...overrideFeeds(Tensor, taps) } };
   const first = original ?? (await runStep(session, Tensor, taps, neutral, state, kinds, cells));
@@ -151,7 +162,19 @@ export async function runIntervenedStep(
     if (i > 0) out = await session.run(feedsWith());
     on.set(
       k,
-      clampedLayer(Tensor, taps[k], out, stateIn, input, lengths, list, start, kinds, clamped)
+      await clampedLayer(
+        engine,
+        Tensor,
+        taps[k],
+        out,
+        stateIn,
+        input,
+        lengths,
+        list,
+        start,
+        kinds,
+        clamped
+      )
     );
   }
   out = { ...(await session.run(feedsWith())) };

@@ -11,6 +11,7 @@ import { modelTokenizer } from '../store/library';
 import { type CellscopeDB, type CorpusRow, type LoadedCorpus, type ModelRow } from '../store/db';
 import type { RecordingGraph } from '../onnx/surgery';
 import type { ChosenBackend } from './backend';
+import { ScanCellEngine } from '../record/cellEngine';
 import { planChunks, recordChunks, type Progress } from '../record/core';
 import { planLayout } from '../record/plan';
 import { needsInternals, parseKinds } from '../record/streams';
@@ -117,6 +118,12 @@ export async function runRecording(
     kinds,
     tensors: picks,
     interventions: rec.interventions?.length ? rec.interventions : undefined,
+    cellEngine: rec.interventions?.length
+      ? new ScanCellEngine(
+          (bytes) => chosen.ort.InferenceSession.create(bytes, opts.sessionOptions),
+          chosen.ort.Tensor
+        )
+      : undefined,
     sink: dexieSink(
       db,
       id,
