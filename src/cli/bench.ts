@@ -27,6 +27,7 @@ import { previewServer } from './benchBrowser';
 import { launchOptions } from './chromiumFlags';
 import { analysisBench } from './benchAnalysis';
 import { atlasBench } from './benchAtlas';
+import { interveneBench } from './benchIntervene';
 import { readBench } from './benchRead';
 import { uiBench } from './benchUi';
 
@@ -124,6 +125,7 @@ async function main() {
   memory();
   await matchBench(root, emit);
   await atlasBench(root, emit);
+  if (!process.env.BENCH_SKIP_BROWSER) await interveneBench(root, emit);
   if (!process.env.BENCH_SKIP_BROWSER) {
     await uiBench(root, emit);
     // The app's tile shape first (the baseline), then the alternatives it was chosen against.

@@ -1,10 +1,11 @@
 /**
  * Intervention benchmark (part of npm run bench): in headless Chromium, the bundled model's
  * recording of the demo corpus, and a 2,000-token window re-run with 5 units of L1.fwd.c clamped
- * (tests/bench/interveneBench.ts): intervene_ms (cold: the window's original run too) and
- * intervene_warm_ms (the original kept, another clamp), against plain inference of the
- * unmodified model over the same 2,000 tokens; then a window 20,000 steps into the document
- * (the part before it runs first, from the document's start): intervene_mid_ms.
+ * (tests/bench/interveneBench.ts), against plain inference of the unmodified model over the same
+ * 2,000 tokens: intervene_first_ms (the very first, making the sessions), intervene_ms (a new
+ * window: its original run too), intervene_warm_ms (the original kept, another clamp); then a
+ * window 20,000 steps into the document (the part before it runs first, from the document's
+ * start, or from the nearest checkpoint): intervene_mid_ms, intervene_mid_warm_ms.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,6 +63,9 @@ export async function interveneBench(root: string, emit: Emit): Promise<void> {
           ),
         [a, a + W, units, v] as const
       );
+    // The first intervention also makes the sessions (the model with override inputs, the cell
+    // Scan) and reads the clamped units' ranges: on another window, reported on its own.
+    const first = await run(4000, five, -3);
     const cold = await run(0, five, -3);
     const warm = await run(
       0,
@@ -74,6 +78,7 @@ export async function interveneBench(root: string, emit: Emit): Promise<void> {
       `# intervene: mean Δloss ${cold.meanDLoss.toFixed(4)} (5 units of L1.fwd.c set to −3 over steps 0–1,999)`
     );
     emit('intervene_window_plain_ms', plain.ms, 'ms', null);
+    emit('intervene_first_ms', first.ms, 'ms', plain.ms);
     emit('intervene_ms', cold.ms, 'ms', plain.ms);
     emit('intervene_warm_ms', warm.ms, 'ms', plain.ms);
     emit('intervene_mid_ms', mid.ms, 'ms', plain.ms);

@@ -84,7 +84,11 @@ export interface LayerTap {
    */
   batchOrder: string | null;
   layerInfo: RecurrentLayer;
-  internals: { directions: DirectionTap[]; weights: LayerWeights } | null;
+  /**
+   * The gate taps: X·Wᵀ always; h·Rᵀ and h0·Rᵀ only when `gates` (with `overrides` alone, the
+   * intervened layer's own recurrence needs X·Wᵀ only, and the rest of the graph runs lighter).
+   */
+  internals: { directions: DirectionTap[]; weights: LayerWeights; gates: boolean } | null;
   /** With the `overrides` option: the inputs that replace the node's outputs downstream. */
   override?: LayerOverride;
 }
@@ -160,7 +164,8 @@ function addInternalTaps(
   layer: RecurrentLayer,
   k: number,
   initialH: string,
-  wantR: boolean
+  wantR: boolean,
+  gates: boolean
 ) {
   const ins = n.input ?? [];
   const [X, W, R] = ins;
@@ -174,7 +179,14 @@ function addInternalTaps(
     added.push(
       node('Gather', [W, idx], [`${p}.W`], { axis: 0 }),
       node('Transpose', [`${p}.W`], [`${p}.Wt`], { perm: [1, 0] }),
-      node('MatMul', [X, `${p}.Wt`], [`${p}.xw`]),
+      node('MatMul', [X, `${p}.Wt`], [`${p}.xw`])
+    );
+    if (!gates) {
+      directions.push({ xw: `${p}.xw`, hr: '', h0r: '' });
+      outputs.push(`${p}.xw`);
+      continue;
+    }
+    added.push(
       node('Gather', [R, idx], [`${p}.R`], { axis: 0 }),
       node('Transpose', [`${p}.R`], [`${p}.Rt`], { perm: [1, 0] }),
       node('Gather', [y, idx], [`${p}.Y`], { axis: 1 }),
@@ -316,10 +328,11 @@ export function prepareForRecording(
     extraNodes.set(n, [...(ov?.nodes ?? []), ...batch.added]);
     let internals: LayerTap['internals'] = null;
     if ((options.internals && layer.op !== 'RNN') || ov) {
-      const t = addInternalTaps(graph, graphInputs, n, layer, k, ins[5], !!ov);
+      const gates = !!options.internals && layer.op !== 'RNN';
+      const t = addInternalTaps(graph, graphInputs, n, layer, k, ins[5], !!ov, gates);
       extraNodes.set(n, [...(ov?.nodes ?? []), ...batch.added, ...t.added]);
       t.outputs.forEach(addOutput);
-      internals = { directions: t.directions, weights: t.weights };
+      internals = { directions: t.directions, weights: t.weights, gates };
     }
     taps.push({
       layer: k,

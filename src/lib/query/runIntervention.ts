@@ -11,7 +11,7 @@ import { decodeModel } from '../onnx/proto';
 import { prepareForRecording, type RecordingGraph } from '../onnx/surgery';
 import { planChunks, tokenTensor } from '../record/core';
 import { ScanCellEngine, type CellEngine } from '../record/cellEngine';
-import { runIntervenedStep } from '../record/interveneStep';
+import { clampedLayer, runIntervenedStep } from '../record/interveneStep';
 import { checkInterventions, type Intervention } from '../record/intervention';
 import type { OrtModule } from '../record/options';
 import { runStep, type CarriedState, type SessionLike, type StepResult } from '../record/step';
@@ -87,7 +87,8 @@ export class InterventionRunner {
   private checkpoints = new Map<number, CarriedState>();
   private cached: Cached | null = null;
   private stats = new Map<string, { mean: number; min: number; max: number }>();
-  readonly kinds: Set<StreamKind>;
+  private readonly kinds = new Set<StreamKind>(['h']);
+  private readonly clampedKinds: Set<StreamKind>;
 
   constructor(
     private reader: RecordingReader,
@@ -95,8 +96,9 @@ export class InterventionRunner {
     model: Uint8Array,
     sessionOptions?: object
   ) {
-    this.graph = prepareForRecording(decodeModel(model), { internals: true, overrides: true });
-    this.kinds = new Set(this.graph.taps.some((t) => t.op === 'LSTM') ? ['h', 'c'] : ['h']);
+    // X·Wᵀ taps only: c and gates of layers not intervened on are not shown here.
+    this.graph = prepareForRecording(decodeModel(model), { overrides: true });
+    this.clampedKinds = new Set(this.graph.taps.some((t) => t.op === 'LSTM') ? ['h', 'c'] : ['h']);
     if (!this.graph.info.tokenInput)
       throw new Error('Interventions need a model with a token input.');
     this.session = ort.InferenceSession.create(this.graph.bytes, sessionOptions);
@@ -209,7 +211,11 @@ export class InterventionRunner {
         this.kinds,
         list,
         seg.start + c.start,
-        { original: i === 0 ? original?.[0] : undefined, engine: this.engine }
+        {
+          original: i === 0 ? original?.[0] : undefined,
+          engine: this.engine,
+          clampedKinds: this.clampedKinds
+        }
       );
       steps.push(step);
       carried = step.state;
@@ -303,6 +309,33 @@ export class InterventionRunner {
     };
   }
 
+  /**
+   * The original run keeps h only; an intervened stream's original values (c) come from running
+   * its layer once without clamps, on the original run's own inputs.
+   */
+  private async ensureOriginal(segments: Segment[], stream: string): Promise<void> {
+    const tap = this.graph.taps.find((t) => stream.startsWith(`L${t.layer}.`))!;
+    for (const seg of segments) {
+      for (const step of seg.original) {
+        if (step.streams[0][stream]) continue;
+        const input = { feeds: {}, batch: 1, lengths: step.lengths };
+        await clampedLayer(
+          this.engine,
+          this.ort.Tensor,
+          tap,
+          step.outputs,
+          step.stateIn,
+          input,
+          step.lengths,
+          [],
+          0,
+          this.clampedKinds,
+          step.streams
+        );
+      }
+    }
+  }
+
   /** Rows [a, b) of a per-step quantity gathered over the segments' chunks. */
   private gather(
     segments: Segment[],
@@ -361,6 +394,7 @@ export class InterventionRunner {
     a: number,
     b: number
   ): Promise<UnitTrace[]> {
+    for (const iv of list) await this.ensureOriginal(segments, iv.stream);
     const out: UnitTrace[] = [];
     const seen = new Set<string>();
     for (const iv of list) {

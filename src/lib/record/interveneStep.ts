@@ -55,7 +55,7 @@ export function overrideFeeds(
 }
 
 /** Layer k run with its clamps (by `engine`), over every direction and sequence of the run. */
-async function clampedLayer(
+export async function clampedLayer(
   engine: CellEngine,
   Tensor: TensorCtor,
   tap: LayerTap,
@@ -123,6 +123,8 @@ export interface IntervenedStepOptions {
   original?: StepResult;
   /** where intervened layers run (default: JS) */
   engine?: CellEngine;
+  /** the streams kept of intervened layers (default: `kinds`) */
+  clampedKinds?: Set<StreamKind>;
 }
 
 /**
@@ -138,7 +140,7 @@ export async function runIntervenedStep(
   kinds: Set<StreamKind>,
   list: Intervention[],
   start: number,
-  { cells = [], original, engine = jsCellEngine }: IntervenedStepOptions = {}
+  { cells = [], original, engine = jsCellEngine, clampedKinds = kinds }: IntervenedStepOptions = {}
 ): Promise<StepResult> {
   const neutral = { ...input, feeds: { ...input.feeds, ...overrideFeeds(Tensor, taps) } };
   const first = original ?? (await runStep(session, Tensor, taps, neutral, state, kinds, cells));
@@ -172,7 +174,7 @@ export async function runIntervenedStep(
         lengths,
         list,
         start,
-        kinds,
+        clampedKinds,
         clamped
       )
     );

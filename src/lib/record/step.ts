@@ -241,7 +241,7 @@ export function extractStreams(
     for (let d = 0; d < D; d++) {
       const dir = directionName(tap, d);
       const params =
-        tap.internals && needsInternals(kinds) ? directionParams(tap, d, input.feeds) : null;
+        tap.internals?.gates && needsInternals(kinds) ? directionParams(tap, d, input.feeds) : null;
       const taps = tap.internals?.directions[d];
       // b: the node's batch item; seq: the sequence it is in the model's input.
       for (let b = 0; b < B; b++) {

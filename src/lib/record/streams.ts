@@ -122,7 +122,7 @@ export function planStreams(
       const dir = directionName(tap, d);
       for (const kind of KINDS[tap.op]) {
         if (!kinds.has(kind)) continue;
-        if (kind !== 'h' && !tap.internals) continue;
+        if (kind !== 'h' && !tap.internals?.gates) continue;
         out.push({
           id: streamId(tap.layer, dir, kind),
           layer: tap.layer,
