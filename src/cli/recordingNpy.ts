@@ -113,7 +113,7 @@ function streamSpecs(m: NpyManifest): StreamSpec[] {
     directions: l.direction === 'bidirectional' ? 2 : 1,
     direction: l.direction,
     hiddenSize: l.hiddenSize,
-    internals: true,
+    internals: { gates: true },
     layerInfo: { activations: l.activations }
   })) as unknown as LayerTap[];
   const planned = new Map(planStreams(taps, parseKinds('all')).map((s) => [s.id, s]));
