@@ -42,6 +42,25 @@ def generate(n_chars, seed):
     return text[:text.rfind('\n') + 1]
 
 
+def generator_bits(text):
+    """The generator's own entropy in bits per character over `text` (the best any model can reach): the
+    mean entropy of generate()'s next-character distribution given the depth and line length so far."""
+    d, line_len, total = 0, 0, 0.0
+    for ch in text[:-1]:
+        p_open, p_close = 0.3 * (1 - d / MAX_DEPTH), 0.1 * d
+        fill = (1 - p_open - p_close) / len(FILLER)
+        probs = [p_open, p_close] + [fill] * len(FILLER)
+        if d == 0 and line_len > 20:
+            probs = [0.08] + [0.92 * q for q in probs]
+        total -= sum(q * math.log2(q) for q in probs if q > 0)
+        if ch == '\n':
+            line_len = 0
+        else:
+            d += (ch == '(') - (ch == ')')
+            line_len += 1
+    return total / (len(text) - 1)
+
+
 def depth_track(text):
     """Depth after reading each character (an opener counts at itself, a closer already decrements)."""
     d, out = 0, []
@@ -152,6 +171,7 @@ def main():
         'train_minutes': round(train_minutes, 1), 'seq': args.seq, 'batch': args.batch, 'peak_lr': args.lr,
         'train_chars': len(train), 'val_chars': len(val), 'val_bpc': round(val_bpc, 4),
         'demo_chars': len(demo), 'demo_bpc': round(demo_bpc, 4), 'val_unigram_bpc': round(unigram_bits, 4),
+        'val_generator_bpc': round(generator_bits(val_text), 4),
         'torch': torch.__version__, 'onnx_bytes': os.path.getsize(onnx_path), 'onnx_sha256': sha256(onnx_path),
         'log': log})
     print('final held-out bpc', val_bpc, 'demo', demo_bpc, 'unigram', unigram_bits, flush=True)
