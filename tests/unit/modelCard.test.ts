@@ -1,10 +1,10 @@
 /**
- * The bundled model's card is a test: record the demo corpus with the record command (as a user
- * does), rank every unit with the same engine as the browser and `npm run analyze`, and check
- * each unit the card names (models/code-lstm.claims.json) still reaches its figures, stays
- * among the best three, and beats the chance baseline.
+ * Every bundled model's card is a test: for each models/NAME.claims.json, record its example
+ * corpus with the record command (as a user does), rank every unit with the same engine as the
+ * browser and `npm run analyze`, and check each unit the card names still reaches its figures,
+ * stays among the best three, and beats the chance baseline.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,45 +21,56 @@ interface Claim {
   score: number;
   heldout: number;
 }
-const card = JSON.parse(readFileSync(join(root, 'models/code-lstm.claims.json'), 'utf8')) as {
+interface Card {
+  /** default: models/NAME.onnx */
+  model?: string;
   corpus: string;
+  /** streams to record (default h,c) */
+  streams?: string;
   claims: Claim[];
-};
+}
 const TOLERANCE = 0.01;
+const cards = readdirSync(join(root, 'models'))
+  .filter((f) => f.endsWith('.claims.json'))
+  .map((f) => ({
+    name: f.replace(/\.claims\.json$/, ''),
+    card: JSON.parse(readFileSync(join(root, 'models', f), 'utf8')) as Card
+  }));
 
-describe('the code-lstm model card', () => {
-  const out = mkdtempSync(join(tmpdir(), 'card-'));
-  let rec: OpenedRecording;
-  beforeAll(async () => {
-    const r = await recordHere([
-      '--model',
-      join(root, 'models/code-lstm.onnx'),
-      '--text',
-      join(root, card.corpus),
-      '--streams',
-      'h,c',
-      '--out',
-      out
-    ]);
-    expect(r.stderr).toBe('');
-    rec = await openRecordingDir(out);
-  }, 120_000);
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
-
-  it.each(card.claims)('$builtin: $stream unit $unit', async (claim) => {
-    const info = BUILTIN_TRACKS.find((b) => b.id === claim.builtin)!;
-    const track = builtinTracks(rec.corpus!.text, rec.corpus!.offsets, { ids: [info.id] }).get(
-      info.id
-    )!;
-    const rep = await rankAllUnits(rec.reader, track.values, {
-      name: info.name,
-      depthLike: info.depthLike
-    });
-    const at = rep.units.findIndex((u) => u.stream === claim.stream && u.unit === claim.unit);
-    expect(at, `${claim.stream} unit ${claim.unit} among the best three`).toBeLessThan(3);
-    const u = rep.units[at];
-    expect(u.score!).toBeGreaterThan(claim.score - TOLERANCE);
-    expect(u.heldout!).toBeGreaterThan(claim.heldout - TOLERANCE);
-    expect(u.score!).toBeGreaterThan(rep.chance.best!);
-  });
+it('finds the bundled cards', () => {
+  expect(cards.map((c) => c.name)).toContain('code-lstm');
 });
+
+for (const { name, card } of cards) {
+  describe(`the ${name} model card`, () => {
+    const out = mkdtempSync(join(tmpdir(), 'card-'));
+    let rec: OpenedRecording;
+    beforeAll(async () => {
+      const r = await recordHere([
+        ...['--model', join(root, card.model ?? `models/${name}.onnx`)],
+        ...['--text', join(root, card.corpus), '--streams', card.streams ?? 'h,c'],
+        ...['--out', out, '--force']
+      ]);
+      expect(r.stderr).toBe('');
+      rec = await openRecordingDir(out);
+    }, 180_000);
+    afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+    it.each(card.claims)('$builtin: $stream unit $unit', async (claim) => {
+      const info = BUILTIN_TRACKS.find((b) => b.id === claim.builtin)!;
+      const track = builtinTracks(rec.corpus!.text, rec.corpus!.offsets, { ids: [info.id] }).get(
+        info.id
+      )!;
+      const rep = await rankAllUnits(rec.reader, track.values, {
+        name: info.name,
+        depthLike: info.depthLike
+      });
+      const at = rep.units.findIndex((u) => u.stream === claim.stream && u.unit === claim.unit);
+      expect(at, `${claim.stream} unit ${claim.unit} among the best three`).toBeLessThan(3);
+      const u = rep.units[at];
+      expect(u.score!).toBeGreaterThan(claim.score - TOLERANCE);
+      expect(u.heldout!).toBeGreaterThan(claim.heldout - TOLERANCE);
+      expect(u.score!).toBeGreaterThan(rep.chance.best!);
+    });
+  });
+}
