@@ -1,0 +1,101 @@
+/**
+ * The zoo of bundled trained models, each with its example corpus and the unit its card names
+ * (models/NAME.md; the claim itself is models/NAME.claims.json, tested by
+ * tests/unit/modelCard.test.ts): one click records the model over the corpus and opens the
+ * explorer on that unit. Model and corpus enter the library only when asked for.
+ */
+import { asset } from '$app/paths';
+import codeLstmClaims from '../../models/code-lstm.claims.json';
+import codeLstmUrl from '../../models/code-lstm.onnx?url';
+import parenRnnClaims from '../../models/paren-rnn.claims.json';
+import parenRnnUrl from '../../models/paren-rnn.onnx?url';
+import { BUILTIN_TRACKS } from './analysis/builtinTracks';
+import { addCorpus, addModel } from './store/library';
+import type { CellscopeDB, CorpusRow, ModelRow } from './store/db';
+
+export interface ZooClaim {
+  builtin: string;
+  stream: string;
+  unit: number;
+  score: number;
+  heldout: number;
+}
+
+export interface ZooEntry {
+  id: string;
+  title: string;
+  /** one line: the architecture, the data and the held-out metric */
+  summary: string;
+  modelUrl: string;
+  modelName: string;
+  corpusPath: string;
+  corpusName: string;
+  /** streams to record */
+  kinds: string;
+  /** the unit the card names (the first claim) */
+  claim: ZooClaim;
+}
+
+export const ZOO: ZooEntry[] = [
+  {
+    id: 'code-lstm',
+    title: 'Character LSTM on C code',
+    summary:
+      '2 × 256 LSTM, trained on C headers from Debian packages; 2.13 bits per character held out.',
+    modelUrl: codeLstmUrl,
+    modelName: 'code-lstm.onnx',
+    corpusPath: '/corpora/stb_c_lexer.h.txt',
+    corpusName: 'stb_c_lexer.h',
+    kinds: 'h,c',
+    claim: codeLstmClaims.claims[0]
+  },
+  {
+    id: 'paren-rnn',
+    title: 'Vanilla RNN on nested parentheses',
+    summary:
+      '2 × 64 tanh RNN on a generated bracket language (like LSTMVis’s parens); 1.915 bits per character held out, the generator’s floor 1.911.',
+    modelUrl: parenRnnUrl,
+    modelName: 'paren-rnn.onnx',
+    corpusPath: '/corpora/paren-rnn.txt',
+    corpusName: 'paren-rnn.txt',
+    kinds: parenRnnClaims.streams,
+    claim: parenRnnClaims.claims[0]
+  }
+];
+
+/** The track's name as the Tracks panel shows it. */
+export const claimTrackName = (c: ZooClaim) =>
+  BUILTIN_TRACKS.find((b) => b.id === c.builtin)?.name ?? c.builtin;
+
+/** The explorer link that shows the entry's unit: its stream, its page, and the claim's track. */
+export function showcaseQuery(entry: ZooEntry, recordingId: number): string {
+  const { stream, unit, builtin } = entry.claim;
+  const p = new URLSearchParams({
+    rec: String(recordingId),
+    stream,
+    unit: `${stream}:${unit}`,
+    track: `builtin:${builtin}`
+  });
+  return `?${p}`;
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`Could not load the bundled file ${url} (HTTP ${res.status}).`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** The entry's model and corpus in the library (added now when missing). */
+export async function ensureZooEntry(
+  db: CellscopeDB,
+  entry: ZooEntry
+): Promise<{ model: ModelRow; corpus: CorpusRow }> {
+  const [modelBytes, corpusBytes] = await Promise.all([
+    fetchBytes(entry.modelUrl),
+    fetchBytes(asset(entry.corpusPath))
+  ]);
+  const demo = entry.id === 'code-lstm';
+  const model = await addModel(db, modelBytes, entry.modelName, demo);
+  const corpus = await addCorpus(db, corpusBytes, entry.corpusName, demo);
+  return { model, corpus };
+}
