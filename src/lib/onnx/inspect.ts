@@ -69,6 +69,11 @@ export interface ModelInfo {
   /** The graph input that reaches the first recurrent layer's X, with its time and batch axes. */
   sequenceInput: { name: string; seqAxis: number; batchAxis: number | null } | null;
   logits: string | null;
+  /**
+   * A classifier head: its class names (`cellscope.classes`, a JSON array, or "class 0"… when the
+   * model's single output has no time axis); null for a language-model head or none.
+   */
+  classes: string[] | null;
 }
 
 const RECURRENT = new Set(['LSTM', 'GRU', 'RNN']);
@@ -249,7 +254,7 @@ export function inspectModel(model: ModelProto): ModelInfo {
       break;
     }
   }
-  const logitsName = metadata['cellscope.logits'];
+  const head = headOf(metadata, outputs, candidate, tokenInput);
   return {
     irVersion: toNumber(model.irVersion),
     opsets,
@@ -262,7 +267,46 @@ export function inspectModel(model: ModelProto): ModelInfo {
     opCounts,
     tokenInput,
     sequenceInput,
-    logits: outputs.some((o) => o.name === logitsName) ? logitsName : null
+    logits: head.logits,
+    classes: head.classes
+  };
+}
+
+function parseClasses(json: string | undefined): string[] | null {
+  if (!json) return null;
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) && v.length >= 2 && v.every((c) => typeof c === 'string') ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The head whose predictions are shown: `cellscope.logits`; else, for a token model with a single
+ * float output that has no time axis, that output as a classifier. `cellscope.classes` names the
+ * classes (and marks `cellscope.logits` as a classifier's).
+ */
+function headOf(
+  metadata: Record<string, string>,
+  outputs: TensorInfo[],
+  tokens: TensorInfo | undefined,
+  tokenInput: TokenInput | null
+): { logits: string | null; classes: string[] | null } {
+  const named = metadata['cellscope.logits'];
+  const classes = parseClasses(metadata['cellscope.classes']);
+  if (outputs.some((o) => o.name === named)) return { logits: named, classes };
+  if (!tokens || !tokenInput || outputs.length !== 1) return { logits: null, classes: null };
+  const out = outputs[0];
+  const seq = tokens.dims[tokenInput.seqAxis];
+  const last = out.dims.at(-1);
+  const timeless = typeof seq === 'string' && !out.dims.includes(seq);
+  if (out.elemType !== 'float' || !timeless || typeof last !== 'number' || last < 2)
+    return { logits: null, classes: null };
+  return {
+    logits: out.name,
+    classes:
+      classes?.length === last ? classes : Array.from({ length: last }, (_, i) => `class ${i}`)
   };
 }
 

@@ -131,7 +131,13 @@ export async function runRecording(
       offsets,
       rec.streams,
       rec.tileUnits,
-      rec.logits ? { logits: rec.logits, documentStarts: rec.documents.map((d) => d.start) } : null
+      rec.logits
+        ? {
+            logits: rec.logits,
+            documentStarts: rec.documents.map((d) => d.start),
+            classifier: !!model.info.classes
+          }
+        : null
     ),
     startChunk: rec.chunksDone,
     state: rec.state,

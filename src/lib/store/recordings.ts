@@ -69,7 +69,7 @@ export function dexieSink(
   offsets: Uint32Array,
   streams: StreamSpec[],
   tileUnits = TILE_UNITS,
-  lm: { logits: string; documentStarts: number[] } | null = null
+  lm: { logits: string; documentStarts: number[]; classifier?: boolean } | null = null
 ): ChunkSink {
   const docStarts = new Set(lm?.documentStarts ?? []);
   return {
@@ -77,7 +77,13 @@ export function dexieSink(
       // Encode outside the transaction: it must not idle while we compute.
       const tiles = chunkTiles(recordingId, r, streams, tileUnits);
       const predictions: PredictionRow | null = lm
-        ? { recordingId, chunk: r.chunk, ...chunkPredictions(r, lm.logits, ids, docStarts) }
+        ? {
+            recordingId,
+            chunk: r.chunk,
+            ...(lm.classifier
+              ? classPredictions(r, lm.logits)
+              : chunkPredictions(r, lm.logits, ids, docStarts))
+          }
         : null;
       const tables = [db.tiles, db.tokens, db.recordings, db.predictions];
       await db.transaction('rw', tables, async () => {
@@ -120,6 +126,30 @@ export function chunkPredictions(
     next[i] = t < ids.length && !docStarts.has(t) ? ids[t] : -1;
   }
   return predictionsFromLogits(out.data.subarray(0, r.length * vocab), r.length, vocab, next);
+}
+
+/**
+ * A classifier head's class probabilities for every step of a chunk: one row per run (a
+ * document's class, shown at each of its steps) or one per step (a tagger). No next token: the
+ * loss is undefined (NaN).
+ */
+export function classPredictions(r: ChunkResult, logits: string): Predictions {
+  const out = r.outputs?.[logits];
+  if (!out || !(out.data instanceof Float32Array))
+    throw new Error(`The model's class output "${logits}" is missing or not float32.`);
+  const classes = Number(out.dims[out.dims.length - 1]);
+  const rows = out.data.length / classes;
+  if (rows !== 1 && rows !== r.length)
+    throw new Error(
+      `The class output "${logits}" has ${rows} rows for a run of ${r.length} steps: expected 1 or ${r.length}.`
+    );
+  const all = new Float32Array(r.length * classes);
+  for (let t = 0; t < r.length; t++)
+    all.set(
+      out.data.subarray((rows === 1 ? 0 : t) * classes, ((rows === 1 ? 0 : t) + 1) * classes),
+      t * classes
+    );
+  return predictionsFromLogits(all, r.length, classes, new Int32Array(r.length).fill(-1));
 }
 
 export async function setRecordingStatus(

@@ -46,7 +46,9 @@ export class ExplorerState {
     readonly reader: RecordingReader,
     readonly corpus: LoadedCorpus,
     /** The model's vocabulary (id → token), to show predicted tokens; null when unknown. */
-    readonly vocab: string[] | null = null
+    readonly vocab: string[] | null = null,
+    /** A classifier head's class names: its predictions are classes, not next tokens. */
+    readonly classes: string[] | null = null
   ) {
     const streams = reader.recording.streams;
     // Start on the top layer's hidden state.
@@ -105,7 +107,8 @@ export class ExplorerState {
     const i = t - d.t0;
     const top = Array.from({ length: p.k }, (_, j) => {
       const id = p.topIds[i * p.k + j];
-      return { token: this.vocab?.[id] ?? `#${id}`, p: p.topProbs[i * p.k + j] };
+      const names = this.classes ?? this.vocab;
+      return { token: names?.[id] ?? `#${id}`, p: p.topProbs[i * p.k + j] };
     });
     return { loss: p.loss[i], top };
   }

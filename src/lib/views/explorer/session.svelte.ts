@@ -136,7 +136,8 @@ export class ExplorerSession {
       reader,
       corpus,
       model?.tokenizer?.vocab ?? null,
-      params
+      params,
+      model?.info.classes ?? null
     );
   }
 
@@ -145,9 +146,10 @@ export class ExplorerSession {
     reader: RecordingReader,
     corpus: LoadedCorpus,
     vocab: string[] | null,
-    params: URLSearchParams
+    params: URLSearchParams,
+    classes: string[] | null = null
   ) {
-    const view = new ExplorerState(reader, corpus, vocab);
+    const view = new ExplorerState(reader, corpus, vocab, classes);
     this.source = source;
     this.match = new MatchState(source);
     this.ranking = new RankState(source);
