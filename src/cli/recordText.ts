@@ -12,6 +12,12 @@ import type { RecordingGraph } from '../lib/onnx/surgery';
 import { recordChunks } from '../lib/record/core';
 import type { SessionLike, TensorLike } from '../lib/record/step';
 import { widenIntervenedRanges } from '../lib/record/intervention';
+import {
+  cellStreamSpecs,
+  checkWholeDocuments,
+  probeCellUnits,
+  wantedCells
+} from '../lib/record/cellStreams';
 import { parseKinds, planStreams } from '../lib/record/streams';
 import { chunkPredictions } from '../lib/store/recordings';
 import { validateCorpusText } from '../lib/tokenize/corpus';
@@ -84,13 +90,32 @@ export async function recordText(
 ) {
   const T = encoded.ids.length;
   const kinds = parseKinds(opts.streams ?? 'all');
-  const streams = widenIntervenedRanges(planStreams(graph.taps, kinds), opts.clamps ?? []);
+  // A Loop or unrolled cell: one run over the whole text, its streams' widths from a probe.
+  const cells = wantedCells(graph.cells, kinds);
+  if (cells.length) checkWholeDocuments([0], T);
+  const cellSpecs = cells.length
+    ? cellStreamSpecs(
+        cells,
+        await probeCellUnits(
+          session,
+          ort.Tensor,
+          graph.taps,
+          cells,
+          tokenInput,
+          encoded.ids.subarray(0, 8)
+        )
+      )
+    : [];
+  const streams = [
+    ...widenIntervenedRanges(planStreams(graph.taps, kinds), opts.clamps ?? []),
+    ...cellSpecs
+  ];
   const writers = new Map(
     streams.map((s) => [s.id, new NpyFileWriter(join(opts.out, fileName(s.id)), [T, s.units])])
   );
   const outputWriters = new Map<string, NpyFileWriter>();
   const lastOutputs = new Map<string, TensorLike>();
-  const chunkSize = opts.chunk ?? 4096;
+  const chunkSize = cells.length ? T : (opts.chunk ?? 4096);
   const zarr = opts.zarr
     ? new ZarrStoreWriter(opts.zarr, streams, T, chunkSize, opts.zarrVersion ?? 3)
     : null;
@@ -104,6 +129,7 @@ export async function recordText(
     ids: encoded.ids,
     chunkSize,
     kinds,
+    cells,
     interventions: opts.clamps,
     cellEngine: opts.clamps ? scanEngine(ort) : undefined,
     sink: {

@@ -240,10 +240,11 @@ export function inspectModel(model: ModelProto): ModelInfo {
   const candidate =
     inputs.find((i) => i.name === named) ?? (intInputs.length === 1 ? intInputs[0] : undefined);
   let tokenInput: TokenInput | null = null;
-  if (candidate && layers.length) {
+  if (candidate) {
+    // Without a recurrent op (a Loop, unrolled steps) the time axis comes from the dims' names.
     const rank = candidate.dims.length;
-    const seqAxis =
-      traceAxes(nodes, candidate.name, rank, layers[0])?.seqAxis ?? guessSeqAxis(candidate);
+    const traced = layers.length ? traceAxes(nodes, candidate.name, rank, layers[0]) : null;
+    const seqAxis = traced?.seqAxis ?? guessSeqAxis(candidate);
     tokenInput = { name: candidate.name, elemType: candidate.elemType, rank, seqAxis };
   }
   let sequenceInput: ModelInfo['sequenceInput'] = null;

@@ -3,7 +3,7 @@
  * recurrent layer's state from chunk to chunk, and hands each chunk's streams to a sink.
  * Runtime-agnostic: the browser worker passes onnxruntime-web, Node passes either ort build.
  */
-import type { LayerTap } from '../onnx/surgery';
+import type { CellTap, LayerTap } from '../onnx/surgery';
 import type { TokenInput } from '../onnx/inspect';
 import type { CellEngine } from './cellEngine';
 import { runIntervenedStep } from './interveneStep';
@@ -61,6 +61,8 @@ export interface RecordJob {
   kinds?: Set<StreamKind>;
   /** Named tensors recorded per token (exposed by surgery's `tensors` option). */
   tensors?: TensorPick[];
+  /** Cells without a recurrent op (a Loop, unrolled steps): run each document whole. */
+  cells?: CellTap[];
   /** Resume: the first chunk to run and the state committed with the chunk before it. */
   startChunk?: number;
   state?: CarriedState | null;
@@ -151,7 +153,7 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
           job.interventions,
           start
         )
-      : await runStep(session, Tensor, taps, input, state, kinds);
+      : await runStep(session, Tensor, taps, input, state, kinds, job.cells);
     if (pending) await pending;
     for (const pick of job.tensors ?? []) {
       step.streams[0][tensorStreamId(pick.name)] = tensorRows(

@@ -4,7 +4,8 @@
  * the record form's estimate and for the recording itself. Pure.
  */
 import { decodeModel } from '../onnx/proto';
-import { prepareForRecording, type LayerTap } from '../onnx/surgery';
+import { prepareForRecording, type CellTap, type LayerTap } from '../onnx/surgery';
+import { checkWholeDocuments, wantedCells } from './cellStreams';
 import { planChunks } from './core';
 import {
   needsInternals,
@@ -38,15 +39,18 @@ export interface RecordingLayout {
   chunks: number;
 }
 
-/** The surgery's taps per model bytes and internals (the form asks again on every change). */
-const tapCache = new WeakMap<Uint8Array, Map<boolean, LayerTap[]>>();
+type Taps = { taps: LayerTap[]; cells: CellTap[] };
 
-function tapsOf(model: Uint8Array, internals: boolean): LayerTap[] {
-  const byInternals = tapCache.get(model) ?? new Map<boolean, LayerTap[]>();
+/** The surgery's taps per model bytes and internals (the form asks again on every change). */
+const tapCache = new WeakMap<Uint8Array, Map<boolean, Taps>>();
+
+function tapsOf(model: Uint8Array, internals: boolean): Taps {
+  const byInternals = tapCache.get(model) ?? new Map<boolean, Taps>();
   tapCache.set(model, byInternals);
   let taps = byInternals.get(internals);
   if (!taps) {
-    taps = prepareForRecording(decodeModel(model), { internals }).taps;
+    const g = prepareForRecording(decodeModel(model), { internals });
+    taps = { taps: g.taps, cells: g.cells };
     byInternals.set(internals, taps);
   }
   return taps;
@@ -54,10 +58,14 @@ function tapsOf(model: Uint8Array, internals: boolean): LayerTap[] {
 
 export function planLayout(o: LayoutRequest): RecordingLayout {
   const kinds = parseKinds(o.kinds);
-  const taps = tapsOf(o.model, needsInternals(kinds));
-  // A backward direction needs the whole document in one run.
+  const { taps, cells } = tapsOf(o.model, needsInternals(kinds));
+  // A backward direction needs the whole document in one run; so does a cell whose state is
+  // built inside the graph (a Loop, unrolled steps: record/cellStreams.ts), whose streams the
+  // recorder adds once a probe run has found their widths.
   const bidirectional = taps.some((t) => t.direction !== 'forward');
-  const chunkSize = bidirectional ? Math.max(1, o.tokens) : o.chunkSize;
+  const whole = wantedCells(cells, kinds).length > 0;
+  if (whole) checkWholeDocuments(o.documentStarts, o.tokens);
+  const chunkSize = bidirectional || whole ? Math.max(1, o.tokens) : o.chunkSize;
   const chunkStarts = planChunks(o.tokens, chunkSize, o.documentStarts).map((c) => c.start);
   return {
     streams: [...planStreams(taps, kinds), ...tensorStreams(o.picks ?? [])],

@@ -14,7 +14,8 @@ import type { ChosenBackend } from './backend';
 import { ScanCellEngine } from '../record/cellEngine';
 import { planChunks, recordChunks, type Progress } from '../record/core';
 import { planLayout } from '../record/plan';
-import { needsInternals, parseKinds } from '../record/streams';
+import { needsInternals, parseKinds, streamId } from '../record/streams';
+import { cellStreamSpecs, probeCellUnits, wantedCells } from '../record/cellStreams';
 
 function tokenize(model: ModelRow, corpus: LoadedCorpus) {
   return encodeDocuments(modelTokenizer(model), corpus.text, corpus.documents ?? []);
@@ -104,6 +105,25 @@ export async function runRecording(
         info: { ep: 'wasm', note: 'WASM.' }
       };
   const session = chosen.session;
+  // A Loop or unrolled cell: its streams' widths come from a probe run, before the first chunk.
+  const cells = wantedCells(graph.cells, kinds);
+  let streams = rec.streams;
+  const missing = cells.filter(
+    (c) => !streams.some((s) => s.id === streamId(c.layer, 'fwd', c.kind))
+  );
+  if (missing.length) {
+    const probe = ids.subarray(first.start, first.start + Math.min(first.length, 8));
+    const units = await probeCellUnits(
+      session,
+      chosen.ort.Tensor,
+      graph.taps,
+      missing,
+      graph.info.tokenInput!,
+      probe
+    );
+    streams = [...streams, ...cellStreamSpecs(missing, units)];
+    await db.recordings.update(id, { streams });
+  }
   await setRecordingStatus(db, id, 'recording', { backend: chosen.info });
   let last: Progress | null = null;
   const release = () => (session as { release?: () => Promise<void> }).release?.();
@@ -117,6 +137,7 @@ export async function runRecording(
     documents: rec.documents.map((d) => d.start),
     kinds,
     tensors: picks,
+    cells,
     interventions: rec.interventions?.length ? rec.interventions : undefined,
     cellEngine: rec.interventions?.length
       ? new ScanCellEngine(
@@ -129,7 +150,7 @@ export async function runRecording(
       id,
       ids,
       offsets,
-      rec.streams,
+      streams,
       rec.tileUnits,
       rec.logits
         ? {

@@ -30,12 +30,11 @@ export function checkModel(
   const model = decodeModel(bytes);
   checkNoExternalData(model);
   const { info, cells } = prepareForRecording(model, { internals: true });
-  if (!info.layers.length && cells.length) {
-    // A Loop or unrolled steps: fixed-length or self-contained, so they cannot be fed in chunks.
+  if (!info.layers.length && cells.length && !info.tokenInput) {
     throw new ModelFormatError(
-      `"${name}" has no LSTM, GRU or RNN op: its cell is a Loop or unrolled steps, which the browser ` +
-        'cannot run over a corpus in chunks. Record it with the command line, which recognises the cell: ' +
-        'npm run record -- --model M.onnx --feed NAME=x.npy (or --tap TENSOR).'
+      `"${name}" has no LSTM, GRU or RNN op and no token input: its cell is a Loop or unrolled steps ` +
+        'over float features, which the browser does not feed yet. Record it with the command line: ' +
+        'npm run record -- --model M.onnx --csv features.csv (or --feed NAME=x.npy).'
     );
   }
   const inputProblem = tokenInputProblem(info, name);
