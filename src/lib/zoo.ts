@@ -7,6 +7,8 @@
 import { asset } from '$app/paths';
 import codeLstmClaims from '../../models/code-lstm.claims.json';
 import codeLstmUrl from '../../models/code-lstm.onnx?url';
+import kjvClaims from '../../models/kjv-word-lstm.claims.json';
+import kjvUrl from '../../models/kjv-word-lstm.onnx?url';
 import parenRnnClaims from '../../models/paren-rnn.claims.json';
 import parenRnnUrl from '../../models/paren-rnn.onnx?url';
 import { BUILTIN_TRACKS } from './analysis/builtinTracks';
@@ -14,7 +16,9 @@ import { addCorpus, addModel } from './store/library';
 import type { CellscopeDB, CorpusRow, ModelRow } from './store/db';
 
 export interface ZooClaim {
-  builtin: string;
+  /** a built-in track, or a track file's column (shown by name) */
+  builtin?: string;
+  column?: string;
   stream: string;
   unit: number;
   score: number;
@@ -60,22 +64,33 @@ export const ZOO: ZooEntry[] = [
     corpusName: 'paren-rnn.txt',
     kinds: parenRnnClaims.streams,
     claim: parenRnnClaims.claims[0]
+  },
+  {
+    id: 'kjv-word-lstm',
+    title: 'Word LSTM on the King James Bible',
+    summary:
+      '2 × 256 LSTM over the 5,000 most frequent words of the KJV (public domain); perplexity 137 on held-out books (unigram 276).',
+    modelUrl: kjvUrl,
+    modelName: 'kjv-word-lstm.onnx',
+    corpusPath: '/corpora/kjv-mark.txt',
+    corpusName: 'kjv-mark.txt',
+    kinds: kjvClaims.streams,
+    claim: kjvClaims.claims[0]
   }
 ];
 
 /** The track's name as the Tracks panel shows it. */
 export const claimTrackName = (c: ZooClaim) =>
-  BUILTIN_TRACKS.find((b) => b.id === c.builtin)?.name ?? c.builtin;
+  BUILTIN_TRACKS.find((b) => b.id === c.builtin)?.name ??
+  c.builtin ??
+  (c.column ?? '').replace(/_/g, ' ');
 
 /** The explorer link that shows the entry's unit: its stream, its page, and the claim's track. */
 export function showcaseQuery(entry: ZooEntry, recordingId: number): string {
   const { stream, unit, builtin } = entry.claim;
-  const p = new URLSearchParams({
-    rec: String(recordingId),
-    stream,
-    unit: `${stream}:${unit}`,
-    track: `builtin:${builtin}`
-  });
+  const p = new URLSearchParams({ rec: String(recordingId), stream, unit: `${stream}:${unit}` });
+  // A track file cannot ride in a link (the unit page still shows the unit).
+  if (builtin) p.set('track', `builtin:${builtin}`);
   return `?${p}`;
 }
 

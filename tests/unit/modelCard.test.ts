@@ -8,14 +8,18 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILTIN_TRACKS, builtinTracks } from '../../src/lib/analysis/builtinTracks';
+import { rankTrack } from '../../src/cli/analyzeTracks';
 import { openRecordingDir, type OpenedRecording } from '../../src/cli/recordingDir';
 import { rankAllUnits } from '../../src/lib/query/rankAll';
 import { root } from '../helpers/modelFixture';
 import { recordHere } from '../helpers/recordCli';
 
 interface Claim {
-  builtin: string;
+  /** a built-in track… */
+  builtin?: string;
+  /** …or a track file (the column to rank by) */
+  track?: string;
+  column?: string;
   stream: string;
   unit: number;
   score: number;
@@ -56,14 +60,18 @@ for (const { name, card } of cards) {
     }, 180_000);
     afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-    it.each(card.claims)('$builtin: $stream unit $unit', async (claim) => {
-      const info = BUILTIN_TRACKS.find((b) => b.id === claim.builtin)!;
-      const track = builtinTracks(rec.corpus!.text, rec.corpus!.offsets, { ids: [info.id] }).get(
-        info.id
-      )!;
+    const claims = card.claims.map((c) => ({ ...c, pattern: c.builtin ?? c.column ?? c.track }));
+    it.each(claims)('$pattern: $stream unit $unit', async (claim) => {
+      // The track as `npm run analyze -- rank --builtin ID | --track FILE --column NAME` makes it.
+      const track = rankTrack(
+        rec,
+        claim.builtin
+          ? { kind: 'builtin', id: claim.builtin }
+          : { kind: 'csv', file: join(root, claim.track!), column: claim.column }
+      );
       const rep = await rankAllUnits(rec.reader, track.values, {
-        name: info.name,
-        depthLike: info.depthLike
+        name: track.name,
+        depthLike: track.depthLike
       });
       const at = rep.units.findIndex((u) => u.stream === claim.stream && u.unit === claim.unit);
       expect(at, `${claim.stream} unit ${claim.unit} among the best three`).toBeLessThan(3);
