@@ -10,6 +10,8 @@ import codeLstmUrl from '../../models/code-lstm.onnx?url';
 import kjvClaims from '../../models/kjv-word-lstm.claims.json';
 import kjvUrl from '../../models/kjv-word-lstm.onnx?url';
 import parenRnnClaims from '../../models/paren-rnn.claims.json';
+import proseGruClaims from '../../models/prose-gru.claims.json';
+import proseGruUrl from '../../models/prose-gru.onnx?url';
 import parenRnnUrl from '../../models/paren-rnn.onnx?url';
 import { BUILTIN_TRACKS } from './analysis/builtinTracks';
 import { addCorpus, addModel } from './store/library';
@@ -76,6 +78,18 @@ export const ZOO: ZooEntry[] = [
     corpusName: 'kjv-mark.txt',
     kinds: kjvClaims.streams,
     claim: kjvClaims.claims[0]
+  },
+  {
+    id: 'prose-gru',
+    title: 'Character GRU on English prose',
+    summary:
+      '2 × 256 GRU on the King James Bible (public domain); 1.77 bits per character on held-out books.',
+    modelUrl: proseGruUrl,
+    modelName: 'prose-gru.onnx',
+    corpusPath: '/corpora/kjv-held-out.txt',
+    corpusName: 'kjv-held-out.txt',
+    kinds: proseGruClaims.streams,
+    claim: proseGruClaims.claims[0]
   }
 ];
 
