@@ -4,7 +4,7 @@ on the King James Version (Debian bible-kjv-text; see kjv_text.py for the licenc
 
 minGRU layer: z_t = sigmoid(W_z x_t + b_z), h~_t = W_h x_t + b_h, h_t = (1 - z_t) * h_{t-1} + z_t * h~_t.
 The gates depend on the input only, so they are computed for all steps at once; the recurrence is a loop
-over time. The export runs torch.jit.script first, so each layer's loop becomes an ONNX Loop whose single
+over time (training runs the same recurrence as a chunked scan, checked against the loop at start). The export runs torch.jit.script first, so each layer's loop becomes an ONNX Loop whose single
 loop-carried float tensor is that layer's h (what cellscope's tapLoops records as L{k}.fwd.h).
 Layer k+1 reads layer k's h; the head reads the last layer's h.
 
@@ -40,6 +40,22 @@ class MinGRULayer(nn.Module):
         return torch.stack(outs, 1), h
 
 
+def chunked_scan(u: torch.Tensor, cand: torch.Tensor, h: torch.Tensor, chunk: int = 8):
+    """The same recurrence in a few tensor ops per `chunk` steps (training only; the export keeps the loop):
+    with a_t = 1 - z_t = exp(-softplus(u_t)) and b_t = z_t * h~_t, h_t = A_t (h_0 + sum_{s<=t} b_s / A_s),
+    A_t = a_1 ... a_t within the chunk. Float64 and short chunks keep A_t far from underflow."""
+    a = torch.exp(-nn.functional.softplus(u.double()))
+    b = (torch.sigmoid(u.double()) * cand.double())
+    h = h.double()
+    outs = []
+    for a_c, b_c in zip(a.split(chunk, 1), b.split(chunk, 1)):  # split, not slices: one gradient buffer
+        A = torch.cumprod(a_c, 1)
+        hs = A * (h.unsqueeze(1) + torch.cumsum(b_c / A, 1))
+        outs.append(hs)
+        h = hs[:, -1]
+    return torch.cat(outs, 1).float(), h.float()
+
+
 class MinGRULM(nn.Module):
     def __init__(self, vocab: int, emb: int = 64, hidden: int = 256, layers: int = 3):
         super().__init__()
@@ -49,17 +65,21 @@ class MinGRULM(nn.Module):
         self.head = nn.Linear(hidden, vocab)
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
-        return self.step(tokens, None)[0]
+        """The exported graph (and evaluation): each layer's loop over time, from a zero state."""
+        x = self.embed(tokens)
+        for layer in self.layers:
+            x, _ = layer(x, torch.zeros(tokens.shape[0], self.hidden, dtype=x.dtype))
+        return self.head(x)
 
+    @torch.jit.ignore
     def step(self, tokens: torch.Tensor, state: Optional[List[torch.Tensor]]) -> Tuple[torch.Tensor, List[torch.Tensor]]:
+        """Training: the chunked scan, carrying each layer's state across windows."""
         x = self.embed(tokens)
         new_state: List[torch.Tensor] = []
         for k, layer in enumerate(self.layers):
-            if state is None:
-                h0 = torch.zeros(tokens.shape[0], self.hidden, dtype=x.dtype)
-            else:
-                h0 = state[k]
-            x, h = layer(x, h0)
+            h0 = torch.zeros(tokens.shape[0], self.hidden) if state is None else state[k]
+            zh = layer.gates(x)
+            x, h = chunked_scan(zh[:, :, :self.hidden], zh[:, :, self.hidden:], h0)
             new_state.append(h)
         return self.head(x), new_state
 
@@ -85,7 +105,14 @@ def main():
     p = torch.bincount(train, minlength=len(vocab)).double() + 1
     p = p / p.sum()
     unigram_bits = float(-(p[val].log2()).mean())
+    print(f'train {len(train)} chars, val {len(val)}, vocab {len(vocab)}, unigram {unigram_bits:.3f} bits/char',
+          flush=True)
     model = MinGRULM(len(vocab), hidden=args.hidden, layers=args.layers)
+    with torch.no_grad():  # the training scan must equal the exported loop
+        probe = torch.randint(0, len(vocab), (2, 300))
+        gap = float((model.step(probe, None)[0] - model(probe)).abs().max())
+    assert gap < 1e-4, f'chunked scan differs from the loop by {gap}'
+    print(f'chunked scan vs loop: max |difference| {gap:.2e}', flush=True)
     tokenizer = {'type': 'char', 'vocab': vocab, 'unk': UNK, 'lowercase': False, 'bos': None, 'eos': None}
     description = (f'{args.layers}-layer minGRU ({args.hidden} units) char LM on the King James Version '
                    f'(public domain); each layer\'s recurrence is an ONNX Loop')
