@@ -117,8 +117,22 @@ function streamSpecs(m: NpyManifest): StreamSpec[] {
     layerInfo: { activations: l.activations }
   })) as unknown as LayerTap[];
   const planned = new Map(planStreams(taps, parseKinds('all')).map((s) => [s.id, s]));
+  const layerless = m.model.layers.length === 0;
   return m.streams.map((f) => {
-    const spec = planned.get(f.name);
+    // A Loop or unrolled cell (no layer in the manifest): its h and c, without a fixed range.
+    const cell = layerless ? /^L(\d+)\.fwd\.(h|c)$/.exec(f.name) : null;
+    const spec: StreamSpec | undefined =
+      planned.get(f.name) ??
+      (cell
+        ? {
+            id: f.name,
+            layer: Number(cell[1]),
+            dir: 'fwd',
+            kind: cell[2] as 'h' | 'c',
+            units: f.shape[1],
+            range: null
+          }
+        : undefined);
     if (!spec)
       throw new InputError(
         `The manifest lists a stream "${f.name}" that none of its layers has: not a recording of npm run record.`

@@ -9,6 +9,8 @@ import codeLstmClaims from '../../models/code-lstm.claims.json';
 import codeLstmUrl from '../../models/code-lstm.onnx?url';
 import kjvClaims from '../../models/kjv-word-lstm.claims.json';
 import kjvUrl from '../../models/kjv-word-lstm.onnx?url';
+import minGruClaims from '../../models/min-gru.claims.json';
+import minGruUrl from '../../models/min-gru.onnx?url';
 import parenRnnClaims from '../../models/paren-rnn.claims.json';
 import proseGruClaims from '../../models/prose-gru.claims.json';
 import proseGruUrl from '../../models/prose-gru.onnx?url';
@@ -90,6 +92,18 @@ export const ZOO: ZooEntry[] = [
     corpusName: 'kjv-held-out.txt',
     kinds: proseGruClaims.streams,
     claim: proseGruClaims.claims[0]
+  },
+  {
+    id: 'min-gru',
+    title: 'minGRU, a gated linear recurrence',
+    summary:
+      '3 × 256 minGRU (Feng et al. 2024), each layer an ONNX Loop, on the King James Bible; 2.78 bits per character held out (short training).',
+    modelUrl: minGruUrl,
+    modelName: 'min-gru.onnx',
+    corpusPath: '/corpora/kjv-held-out.txt',
+    corpusName: 'kjv-held-out.txt',
+    kinds: minGruClaims.streams,
+    claim: minGruClaims.claims[0]
   }
 ];
 
