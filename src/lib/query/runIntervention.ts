@@ -6,7 +6,7 @@
  * on one window re-runs only the window. The original run over the window is kept too: each
  * intervention then costs one graph run per intervened layer, plus that layer's recurrence in JS.
  */
-import { interventionEffect, type InterventionEffect } from '../analysis/interventionEffect';
+import type { InterventionEffect } from '../analysis/interventionEffect';
 import { decodeModel } from '../onnx/proto';
 import { prepareForRecording, type RecordingGraph } from '../onnx/surgery';
 import { planChunks, tokenTensor } from '../record/core';
@@ -17,6 +17,7 @@ import type { OrtModule } from '../record/options';
 import { runStep, type CarriedState, type SessionLike, type StepResult } from '../record/step';
 import type { StreamKind } from '../record/streams';
 import type { RecordingReader } from '../store/reader';
+import { gatherRows, windowEffect, type Segment } from './windowRows';
 
 /** What the user asks for: `mean` is resolved here to each unit's mean over the recording. */
 export interface InterventionSpec {
@@ -58,14 +59,6 @@ export interface InterventionRun {
 
 const MAX_WINDOW = 20000;
 const PREFIX_CHUNK = 4096;
-
-interface Segment {
-  start: number;
-  length: number;
-  /** the state before the segment (null: a document start) */
-  state: CarriedState | null;
-  original: StepResult[];
-}
 
 interface Cached {
   key: string;
@@ -296,7 +289,13 @@ export class InterventionRunner {
       intervened.push((await this.runChunks(seg, seg.state, list, seg.original, signal)).steps);
     }
     if (signal?.aborted) throw cancelled();
-    const effect = await this.effect(cached.segments, intervened, a, b);
+    const effect = await windowEffect(
+      this.reader,
+      this.graph.info.logits,
+      cached.segments,
+      intervened,
+      [a, b]
+    );
     return {
       window: [a, b],
       ranFrom: cached.ranFrom,
@@ -336,57 +335,6 @@ export class InterventionRunner {
     }
   }
 
-  /** Rows [a, b) of a per-step quantity gathered over the segments' chunks. */
-  private gather(
-    segments: Segment[],
-    runs: StepResult[][],
-    a: number,
-    b: number,
-    width: number,
-    pick: (s: StepResult) => Float32Array | undefined
-  ): Float32Array | null {
-    const out = new Float32Array((b - a) * width);
-    for (const [i, seg] of segments.entries()) {
-      let at = seg.start;
-      for (const step of runs[i]) {
-        const rows = step.lengths[0];
-        const data = pick(step);
-        if (!data) return null;
-        const from = Math.max(a, at);
-        const to = Math.min(b, at + rows);
-        if (to > from)
-          out.set(data.subarray((from - at) * width, (to - at) * width), (from - a) * width);
-        at += rows;
-      }
-    }
-    return out;
-  }
-
-  private async effect(segments: Segment[], runs: StepResult[][], a: number, b: number) {
-    const logits = this.graph.info.logits;
-    if (!logits) return null;
-    const first = segments[0].original[0].outputs[logits];
-    const vocab = Number(first?.dims[first.dims.length - 1]);
-    if (!first || !Number.isFinite(vocab)) return null;
-    const out = (s: StepResult) => s.outputs[logits]?.data as Float32Array | undefined;
-    const before = this.gather(
-      segments,
-      segments.map((s) => s.original),
-      a,
-      b,
-      vocab,
-      out
-    );
-    const after = this.gather(segments, runs, a, b, vocab, out);
-    if (!before || !after) return null;
-    const ids = (await this.reader.tokens(a, Math.min(b + 1, this.reader.length))).ids;
-    const docStarts = new Set(this.reader.recording.documents.map((d) => d.start));
-    const next = new Int32Array(b - a);
-    for (let t = a; t < b; t++)
-      next[t - a] = t + 1 < this.reader.length && !docStarts.has(t + 1) ? ids[t + 1 - a] : -1;
-    return interventionEffect(before, after, b - a, vocab, next);
-  }
-
   private async traces(
     segments: Segment[],
     runs: StepResult[][],
@@ -404,7 +352,7 @@ export class InterventionRunner {
         if (seen.has(key) || out.length >= 24) continue;
         seen.add(key);
         const column = (runsOf: StepResult[][]) => {
-          const rows = this.gather(segments, runsOf, a, b, H, (s) => s.streams[0][iv.stream]);
+          const rows = gatherRows(segments, runsOf, a, b, H, (s) => s.streams[0][iv.stream]);
           const col = new Float32Array(b - a);
           if (rows) for (let t = 0; t < b - a; t++) col[t] = rows[t * H + unit];
           return col;
