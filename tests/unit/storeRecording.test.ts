@@ -201,7 +201,12 @@ describe('models the library refuses, with a message and nothing stored', () => 
   it('a float-feature model is stored with its feature input, to record over a CSV corpus', async () => {
     db = new CellscopeDB(`test-${n++}`);
     const row = await addModel(db, fixture('rnn_tanh'), 'rnn.onnx');
-    expect(row.info.featureInput).toMatchObject({ name: 'x', seqAxis: 0, featureAxis: 2, width: 3 });
+    expect(row.info.featureInput).toMatchObject({
+      name: 'x',
+      seqAxis: 0,
+      featureAxis: 2,
+      width: 3
+    });
     expect(row.tokenizer).toBeNull();
   });
   it('a model without tokenizer metadata is stored and takes a vocabulary file that fits its embedding', async () => {

@@ -17,7 +17,6 @@ import { planLayout } from '../record/plan';
 import { needsInternals, parseKinds, streamId } from '../record/streams';
 import { cellStreamSpecs, probeCellUnits, wantedCells } from '../record/cellStreams';
 
-
 /** Create a recording row (status "recording", nothing committed yet). */
 export async function planRecording(
   db: CellscopeDB,
