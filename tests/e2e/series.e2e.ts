@@ -110,4 +110,10 @@ test('a CSV time series records in the browser and explores like text', async ({
   await expect(table.locator('tbody tr').first()).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('rank-results')).toContainText('regime is calm');
   await page.screenshot({ path: 'test-results/series-1280.png' });
+
+  // The atlas made after recording explains units by the CSV's columns, not by text patterns.
+  await openPanel(page, 'Atlas');
+  const atlas = page.getByRole('region', { name: 'Atlas: what each unit tracks' });
+  await expect(atlas).toContainText(/regime is (calm|storm)|\b[abc]\b/, { timeout: 60_000 });
+  await expect(atlas).not.toContainText('in string');
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CsvError,
+  columnValues,
   featureColumns,
   featureMatrix,
   numericColumn,
@@ -40,6 +41,19 @@ describe('a CSV time series', () => {
     expect(featureColumns(t, null, null)).toEqual(['load', 'temp']);
     expect(numericColumn(t, 'regime')).toBeNull();
     expect(Array.from(numericColumn(t, 'load')!)).toEqual([1, 3, 5, 7]);
+  });
+
+  it('gives a labelled column as categories in order of first appearance', () => {
+    const t = parseSeriesCsv('x,regime\n1,storm\n2,calm\n3,\n4,storm\n', 'r.csv');
+    const c = columnValues(t, 'regime');
+    expect(c.kind).toBe('categorical');
+    expect(c.categories).toEqual(['storm', 'calm']);
+    expect(Array.from(c.values)).toEqual([0, 1, NaN, 0]);
+    expect(columnValues(t, 'x')).toEqual({
+      kind: 'numeric',
+      values: Float32Array.from([1, 2, 3, 4])
+    });
+    expect(() => columnValues(t, 'y')).toThrow(/r\.csv has no column "y"/);
   });
 
   it('reads a file without a header as numbered columns, one document', () => {

@@ -171,3 +171,29 @@ export function numericColumn(table: SeriesTable, column: string): Float64Array 
   if (!col || !col.every(isNumber)) return null;
   return Float64Array.from(col, Number);
 }
+
+/**
+ * A column's values per step, as a track holds them: numbers when every cell is one, else indices
+ * into its labels in order of first appearance (an empty cell: NaN, not counted).
+ */
+export function columnValues(
+  table: SeriesTable,
+  column: string
+): { kind: 'numeric' | 'categorical'; values: Float32Array; categories?: string[] } {
+  const k = table.columns.indexOf(column);
+  if (k < 0) throw new CsvError(`${table.name} has no column "${column}".`);
+  const numeric = numericColumn(table, column);
+  if (numeric) return { kind: 'numeric', values: Float32Array.from(numeric) };
+  const categories: string[] = [];
+  const index = new Map<string, number>();
+  const values = Float32Array.from(table.cells[k], (c) => {
+    if (c === '') return NaN;
+    let i = index.get(c);
+    if (i === undefined) {
+      i = categories.push(c) - 1;
+      index.set(c, i);
+    }
+    return i;
+  });
+  return { kind: 'categorical', values, categories };
+}

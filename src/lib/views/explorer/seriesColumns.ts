@@ -7,6 +7,7 @@ import type { Track } from '../../analysis/tracks';
 import type { FeatureInput } from '../../onnx/featureInput';
 import type { LoadedCorpus } from '../../store/db';
 import {
+  columnValues,
   featureColumns,
   numericColumn,
   parseSeriesCsv,
@@ -42,22 +43,7 @@ export function seriesColumns(
   };
 }
 
-/** A column of the series as a track: its numbers, or its labels as categories (first seen first). */
+/** A column of the series as a track (see tokenize/series.ts columnValues). */
 export function columnTrack(s: SeriesColumns, column: string): Track {
-  const k = s.table.columns.indexOf(column);
-  if (k < 0) throw new Error(`The time series has no column "${column}".`);
-  const numeric = s.values.get(column);
-  if (numeric) return { name: column, kind: 'numeric', values: Float32Array.from(numeric) };
-  const categories: string[] = [];
-  const index = new Map<string, number>();
-  const values = Float32Array.from(s.table.cells[k], (c) => {
-    if (c === '') return NaN;
-    let i = index.get(c);
-    if (i === undefined) {
-      i = categories.push(c) - 1;
-      index.set(c, i);
-    }
-    return i;
-  });
-  return { name: column, kind: 'categorical', values, categories };
+  return { name: column, ...columnValues(s.table, column) };
 }
