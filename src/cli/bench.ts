@@ -6,6 +6,9 @@
  * recorder_* : the recorder core (graph surgery + state carry + c_t/gate recomputation, no storage)
  *              on the bundled model over the demo corpus, onnxruntime-web WASM in Node, against
  *              plain inference of the unmodified model on the same ids and runtime.
+ *
+ * BENCH_ONLY=record,codec,memory,match,atlas,intervene,ui,read,analysis runs only those groups
+ * (default: all); BENCH_SKIP_BROWSER skips the Chromium rows; BENCH_PORT puts every bench server on one port.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
+import type { TokenInput } from '../lib/onnx/inspect';
 import { decodeModel } from '../lib/onnx/proto';
 import { prepareForRecording } from '../lib/onnx/surgery';
 import { parseKinds, planStreams } from '../lib/record/streams';
@@ -23,7 +27,7 @@ import { chunkTiles } from '../lib/store/recordings';
 import { decodeTile, TILE_UNITS, tileBytes } from '../lib/store/tiles';
 import { createTokenizer, parseTokenizerSpec } from '../lib/tokenize/tokenizer';
 import { matchBench } from './benchMatch';
-import { previewServer } from './benchBrowser';
+import { benchPort, previewServer } from './benchBrowser';
 import { launchOptions } from './chromiumFlags';
 import { analysisBench } from './benchAnalysis';
 import { atlasBench } from './benchAtlas';
@@ -36,6 +40,10 @@ const modelBytes = new Uint8Array(readFileSync(`${root}models/code-lstm.onnx`));
 const corpus = readFileSync(`${root}static/corpora/stb_c_lexer.h.txt`, 'utf8');
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const CHUNK = 2048;
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const BROWSER = !process.env.BENCH_SKIP_BROWSER;
+/** Whether a group of rows runs (BENCH_ONLY) and, for browser rows, whether Chromium is wanted. */
+const runs = (group: string, browser = false) => (!ONLY || ONLY.has(group)) && (!browser || BROWSER);
 
 function emit(name: string, value: number, unit: string, baseline: number | null) {
   const ratio = baseline ? value / baseline : null;
@@ -64,13 +72,34 @@ async function main() {
   const ids = createTokenizer(parseTokenizerSpec(info.metadata['cellscope.tokenizer'])).encode(
     corpus
   ).ids;
+  if (runs('record')) await recordRows(Tensor, info.tokenInput!, ids);
+  if (runs('codec')) await codec(Tensor, ids);
+  if (runs('memory')) memory();
+  if (runs('match')) await matchBench(root, emit);
+  if (runs('atlas')) await atlasBench(root, emit);
+  if (runs('intervene', true)) await interveneBench(root, emit);
+  if (runs('ui', true)) await uiBench(root, emit);
+  if (runs('read', true)) {
+    // The app's tile shape first (the baseline), then the alternatives it was chosen against.
+    const steps = Number(process.env.BENCH_READ_STEPS ?? 1_000_000);
+    await readBench(root, emit, [
+      { steps, units: 512, chunk: CHUNK, width: TILE_UNITS },
+      { steps, units: 512, chunk: CHUNK, width: 64 },
+      { steps, units: 512, chunk: 8192, width: TILE_UNITS }
+    ]);
+  }
+  if (runs('analysis', true))
+    await analysisBench(root, emit, Number(process.env.BENCH_ANALYSIS_STEPS ?? 1_000_000));
+}
 
+/** Plain inference (native and ort-web), the browser recorder and the recorder core. */
+async function recordRows(Tensor: TensorCtor, tokenInput: TokenInput, ids: Int32Array) {
   const plain = await ortWeb.InferenceSession.create(modelBytes);
   const plainRate = await median(async () => {
     const t = performance.now();
     for (let s = 0; s < ids.length; s += CHUNK) {
       await plain.run({
-        tokens: tokenTensor(Tensor, info.tokenInput!, ids.subarray(s, s + CHUNK))
+        tokens: tokenTensor(Tensor, tokenInput, ids.subarray(s, s + CHUNK))
       } as never);
     }
     return ids.length / ((performance.now() - t) / 1000);
@@ -90,7 +119,7 @@ async function main() {
     return ids.length / ((performance.now() - t) / 1000);
   });
   emit('plain_inference_ort_node', nativeRate, 'tokens/s', null);
-  if (!process.env.BENCH_SKIP_BROWSER) {
+  if (BROWSER) {
     for (const kinds of ['h', 'h,c']) {
       emit(
         `record_vs_native_${kinds.replace(',', '')}`,
@@ -111,7 +140,7 @@ async function main() {
         session: session as never,
         Tensor,
         taps: graph.taps,
-        tokenInput: graph.info.tokenInput!,
+        tokenInput,
         ids,
         chunkSize: CHUNK,
         kinds: parseKinds(kinds),
@@ -120,22 +149,6 @@ async function main() {
       return ids.length / ((performance.now() - t) / 1000);
     });
     emit(`recorder_core_${kinds.replace(',', '')}`, rate, 'tokens/s', plainRate);
-  }
-  await codec(Tensor, ids);
-  memory();
-  await matchBench(root, emit);
-  await atlasBench(root, emit);
-  if (!process.env.BENCH_SKIP_BROWSER) await interveneBench(root, emit);
-  if (!process.env.BENCH_SKIP_BROWSER) {
-    await uiBench(root, emit);
-    // The app's tile shape first (the baseline), then the alternatives it was chosen against.
-    const steps = Number(process.env.BENCH_READ_STEPS ?? 1_000_000);
-    await readBench(root, emit, [
-      { steps, units: 512, chunk: CHUNK, width: TILE_UNITS },
-      { steps, units: 512, chunk: CHUNK, width: 64 },
-      { steps, units: 512, chunk: 8192, width: TILE_UNITS }
-    ]);
-    await analysisBench(root, emit, Number(process.env.BENCH_ANALYSIS_STEPS ?? 1_000_000));
   }
 }
 
@@ -180,7 +193,7 @@ function memory() {
  * recorder's own tokens/s for a fresh recording of the given stream kinds.
  */
 export async function browserRecordRate(kinds: string): Promise<number> {
-  const server = await previewServer(root, 4188);
+  const server = await previewServer(root, benchPort(4188));
   try {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch(launchOptions());

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchOptions } from './chromiumFlags';
+import { benchPort } from './benchBrowser';
 
 type Emit = (name: string, value: number, unit: string, baseline: number | null) => void;
 
@@ -19,7 +20,7 @@ export async function analysisBench(root: string, emit: Emit, steps: number): Pr
     root,
     configFile: false,
     logLevel: 'error',
-    server: { host: '127.0.0.1', port: 4188, strictPort: true }
+    server: { host: '127.0.0.1', port: benchPort(4188), strictPort: true }
   });
   await server.listen();
   const profile = mkdtempSync(join(tmpdir(), 'cellscope-analysis-'));
@@ -36,7 +37,7 @@ export async function analysisBench(root: string, emit: Emit, steps: number): Pr
     const context = await chromium.launchPersistentContext(profile, launchOptions());
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(1_800_000);
-    await page.goto('http://127.0.0.1:4188/tests/bench/analysis.html');
+    await page.goto(`http://127.0.0.1:${benchPort(4188)}/tests/bench/analysis.html`);
     await page.locator('#ready', { hasText: 'ready' }).waitFor();
     return { context, page };
   };

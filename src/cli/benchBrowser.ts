@@ -40,3 +40,6 @@ export async function previewServer(
     }
   };
 }
+
+/** The port of a bench's server: BENCH_PORT when set (the benches run one at a time), else its own. */
+export const benchPort = (own: number): number => Number(process.env.BENCH_PORT ?? own);

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchOptions } from './chromiumFlags';
+import { benchPort } from './benchBrowser';
 
 type Emit = (name: string, value: number, unit: string, baseline: number | null) => void;
 type Result = { ms: number; reused: boolean; meanDLoss: number };
@@ -31,7 +32,7 @@ export async function interveneBench(root: string, emit: Emit): Promise<void> {
     configFile: false,
     logLevel: 'error',
     optimizeDeps: { exclude: ['onnxruntime-web'] },
-    server: { host: '127.0.0.1', port: 4189, strictPort: true }
+    server: { host: '127.0.0.1', port: benchPort(4189), strictPort: true }
   });
   await server.listen();
   const profile = mkdtempSync(join(tmpdir(), 'cellscope-intervene-'));
@@ -39,7 +40,7 @@ export async function interveneBench(root: string, emit: Emit): Promise<void> {
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(900_000);
-    await page.goto('http://127.0.0.1:4189/tests/bench/intervene.html');
+    await page.goto(`http://127.0.0.1:${benchPort(4189)}/tests/bench/intervene.html`);
     await page.locator('#ready', { hasText: 'ready' }).waitFor();
     const setup = await page.evaluate(() => (window as unknown as Api).benchIntervene.setup());
     console.error(

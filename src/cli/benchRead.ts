@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchOptions } from './chromiumFlags';
+import { benchPort } from './benchBrowser';
 
 interface MatchTimes {
   ms: number;
@@ -32,11 +33,11 @@ export async function readBench(root: string, emit: Emit, shapes: Shape[]): Prom
     root,
     configFile: false,
     logLevel: 'error',
-    server: { host: '127.0.0.1', port: 4189, strictPort: true }
+    server: { host: '127.0.0.1', port: benchPort(4189), strictPort: true }
   });
   await server.listen();
   const profile = mkdtempSync(join(tmpdir(), 'cellscope-read-'));
-  const url = 'http://127.0.0.1:4189/tests/bench/read.html';
+  const url = `http://127.0.0.1:${benchPort(4189)}/tests/bench/read.html`;
   const open = async () => {
     const context = await chromium.launchPersistentContext(profile, launchOptions());
     const page = context.pages()[0] ?? (await context.newPage());

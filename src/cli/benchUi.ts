@@ -7,7 +7,7 @@
  * painted), over 34 pages forward and back after 4 warm-up pages.
  * Target: 16 ms (one frame).
  */
-import { previewServer } from './benchBrowser';
+import { benchPort, previewServer } from './benchBrowser';
 import { launchOptions } from './chromiumFlags';
 
 type Emit = (name: string, value: number, unit: string, baseline: number | null) => void;
@@ -16,7 +16,7 @@ const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 export async function uiBench(root: string, emit: Emit): Promise<void> {
-  const server = await previewServer(root, 4190);
+  const server = await previewServer(root, benchPort(4190));
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch(launchOptions());
   try {
