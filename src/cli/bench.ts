@@ -21,12 +21,13 @@ import type { TokenInput } from '../lib/onnx/inspect';
 import { decodeModel } from '../lib/onnx/proto';
 import { prepareForRecording } from '../lib/onnx/surgery';
 import { parseKinds, planStreams } from '../lib/record/streams';
-import { recordChunks, tokenTensor } from '../lib/record/core';
+import { recordChunks } from '../lib/record/core';
 import { type TensorCtor } from '../lib/record/step';
 import { chunkTiles } from '../lib/store/recordings';
 import { decodeTile, TILE_UNITS, tileBytes } from '../lib/store/tiles';
 import { createTokenizer, parseTokenizerSpec } from '../lib/tokenize/tokenizer';
 import { matchBench } from './benchMatch';
+import { coreRates, CORE_KINDS } from './benchRecorder';
 import { benchPort, previewServer } from './benchBrowser';
 import { launchOptions } from './chromiumFlags';
 import { analysisBench } from './benchAnalysis';
@@ -72,7 +73,7 @@ async function main() {
   const ids = createTokenizer(parseTokenizerSpec(info.metadata['cellscope.tokenizer'])).encode(
     corpus
   ).ids;
-  if (runs('record')) await recordRows(Tensor, info.tokenInput!, ids);
+  if (runs('record')) await recordRows(info.tokenInput!, ids);
   if (runs('codec')) await codec(Tensor, ids);
   if (runs('memory')) memory();
   if (runs('match')) await matchBench(root, emit);
@@ -93,17 +94,7 @@ async function main() {
 }
 
 /** Plain inference (native and ort-web), the browser recorder and the recorder core. */
-async function recordRows(Tensor: TensorCtor, tokenInput: TokenInput, ids: Int32Array) {
-  const plain = await ortWeb.InferenceSession.create(modelBytes);
-  const plainRate = await median(async () => {
-    const t = performance.now();
-    for (let s = 0; s < ids.length; s += CHUNK) {
-      await plain.run({
-        tokens: tokenTensor(Tensor, tokenInput, ids.subarray(s, s + CHUNK))
-      } as never);
-    }
-    return ids.length / ((performance.now() - t) / 1000);
-  });
+async function recordRows(tokenInput: TokenInput, ids: Int32Array) {
   const native = await ortNode.InferenceSession.create(modelBytes);
   const nativeRate = await median(async () => {
     const t = performance.now();
@@ -129,27 +120,10 @@ async function recordRows(Tensor: TensorCtor, tokenInput: TokenInput, ids: Int32
       );
     }
   }
-  emit('plain_inference_ort_web', plainRate, 'tokens/s', nativeRate);
-
-  for (const kinds of ['h', 'h,c', 'all']) {
-    const graph = prepareForRecording(decodeModel(modelBytes), { internals: kinds !== 'h' });
-    const session = await ortWeb.InferenceSession.create(graph.bytes);
-    const rate = await median(async () => {
-      const t = performance.now();
-      await recordChunks({
-        session: session as never,
-        Tensor,
-        taps: graph.taps,
-        tokenInput,
-        ids,
-        chunkSize: CHUNK,
-        kinds: parseKinds(kinds),
-        sink: { commit: async () => {} }
-      });
-      return ids.length / ((performance.now() - t) / 1000);
-    });
-    emit(`recorder_core_${kinds.replace(',', '')}`, rate, 'tokens/s', plainRate);
-  }
+  const { plain, core } = await coreRates(modelBytes, tokenInput, ids, CHUNK, REPS);
+  emit('plain_inference_ort_web', plain, 'tokens/s', nativeRate);
+  for (const kinds of CORE_KINDS)
+    emit(`recorder_core_${kinds.replace(',', '')}`, core[kinds], 'tokens/s', plain);
 }
 
 /**
