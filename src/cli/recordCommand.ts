@@ -188,6 +188,7 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
   try {
     graph = prepareForRecording(model, {
       internals: needsInternals(kinds),
+      outputGate: kinds.has('o'),
       tensors: opts.tap,
       overrides: !!opts.clamps
     });

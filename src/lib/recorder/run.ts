@@ -84,6 +84,7 @@ export async function runRecording(
     .map((s) => ({ name: s.tensor!, units: s.units }));
   const graph = prepareForRecording(decodeModel(model.bytes), {
     internals: needsInternals(kinds),
+    outputGate: kinds.has('o'),
     tensors: picks.map((p) => p.name),
     overrides: !!rec.interventions?.length
   });
