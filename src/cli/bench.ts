@@ -7,13 +7,10 @@
  *              on the bundled model over the demo corpus, onnxruntime-web WASM in Node, against
  *              plain inference of the unmodified model on the same ids and runtime.
  *
- * BENCH_ONLY=record,codec,memory,match,atlas,intervene,ui,read,analysis runs only those groups
+ * BENCH_ONLY=record,codec,memory,cli,match,atlas,intervene,ui,read,analysis runs only those groups
  * (default: all); BENCH_SKIP_BROWSER skips the Chromium rows; BENCH_PORT puts every bench server on one port.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
@@ -27,6 +24,7 @@ import { chunkTiles } from '../lib/store/recordings';
 import { decodeTile, TILE_UNITS, tileBytes } from '../lib/store/tiles';
 import { createTokenizer, parseTokenizerSpec } from '../lib/tokenize/tokenizer';
 import { matchBench } from './benchMatch';
+import { parallelDocuments, recordCommandMemory } from './benchCli';
 import { coreRates, CORE_KINDS } from './benchRecorder';
 import { benchPort, previewServer } from './benchBrowser';
 import { launchOptions } from './chromiumFlags';
@@ -44,7 +42,8 @@ const CHUNK = 2048;
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const BROWSER = !process.env.BENCH_SKIP_BROWSER;
 /** Whether a group of rows runs (BENCH_ONLY) and, for browser rows, whether Chromium is wanted. */
-const runs = (group: string, browser = false) => (!ONLY || ONLY.has(group)) && (!browser || BROWSER);
+const runs = (group: string, browser = false) =>
+  (!ONLY || ONLY.has(group)) && (!browser || BROWSER);
 
 function emit(name: string, value: number, unit: string, baseline: number | null) {
   const ratio = baseline ? value / baseline : null;
@@ -75,7 +74,8 @@ async function main() {
   ).ids;
   if (runs('record')) await recordRows(info.tokenInput!, ids);
   if (runs('codec')) await codec(Tensor, ids);
-  if (runs('memory')) memory();
+  if (runs('memory')) recordCommandMemory(root, corpus, emit);
+  if (runs('cli')) await parallelDocuments(modelBytes, corpus, emit, REPS);
   if (runs('match')) await matchBench(root, emit);
   if (runs('atlas')) await atlasBench(root, emit);
   if (runs('intervene', true)) await interveneBench(root, emit);
@@ -124,42 +124,6 @@ async function recordRows(tokenInput: TokenInput, ids: Int32Array) {
   emit('plain_inference_ort_web', plain, 'tokens/s', nativeRate);
   for (const kinds of CORE_KINDS)
     emit(`recorder_core_${kinds.replace(',', '')}`, core[kinds], 'tokens/s', plain);
-}
-
-/**
- * Peak memory of the Node record command (onnxruntime-node, h and c of both layers to .npy) on
- * generated corpora of 250k and 1M tokens: it must stay flat as the corpus grows.
- */
-function memory() {
-  const dir = mkdtempSync(join(tmpdir(), 'cellscope-bench-'));
-  const peak: Record<number, number> = {};
-  for (const tokens of [250_000, 1_000_000]) {
-    const text = join(dir, `corpus-${tokens}.txt`);
-    writeFileSync(text, corpus.repeat(Math.ceil(tokens / corpus.length)).slice(0, tokens));
-    const r = spawnSync(
-      process.execPath,
-      [
-        join(root, 'node_modules/tsx/dist/cli.mjs'),
-        join(root, 'src/cli/record.ts'),
-        '--model',
-        `${root}models/code-lstm.onnx`,
-        '--out',
-        join(dir, `out-${tokens}`),
-        '--text',
-        text,
-        '--streams',
-        'h,c'
-      ],
-      { env: { ...process.env, CELLSCOPE_REPORT_RSS: '1' }, encoding: 'utf8' }
-    );
-    const kb = Number(r.stdout.match(/max_rss_kb (\d+)/)?.[1]);
-    if (!kb) throw new Error(`record failed: ${r.stderr}`);
-    peak[tokens] = kb / 1024;
-    rmSync(join(dir, `out-${tokens}`), { recursive: true, force: true });
-  }
-  emit('record_cli_peak_rss_250k', peak[250_000], 'MB', null);
-  emit('record_cli_peak_rss_1m', peak[1_000_000], 'MB', peak[250_000]);
-  rmSync(dir, { recursive: true, force: true });
 }
 
 /**
