@@ -86,21 +86,25 @@ export function dexieSink(
           }
         : null;
       const tables = [db.tiles, db.tokens, db.recordings, db.predictions];
-      await db.transaction('rw', tables, async () => {
-        await db.tiles.bulkPut(tiles);
-        if (predictions) await db.predictions.put(predictions);
-        await db.tokens.put({
-          recordingId,
-          chunk: r.chunk,
-          ids: ids.slice(r.start, r.start + r.length),
-          offsets: offsets.slice(r.start, r.start + r.length)
-        });
-        await db.recordings.update(recordingId, {
-          chunksDone: r.chunk + 1,
-          state: r.state,
-          updatedAt: Date.now()
-        });
-      });
+      // Every request issued at once: the store writes them while the next chunk is inferred
+      // (awaiting each would leave the rest until inference hands the thread back).
+      await db.transaction('rw', tables, () =>
+        Promise.all([
+          db.tiles.bulkPut(tiles),
+          predictions ? db.predictions.put(predictions) : null,
+          db.tokens.put({
+            recordingId,
+            chunk: r.chunk,
+            ids: ids.slice(r.start, r.start + r.length),
+            offsets: offsets.slice(r.start, r.start + r.length)
+          }),
+          db.recordings.update(recordingId, {
+            chunksDone: r.chunk + 1,
+            state: r.state,
+            updatedAt: Date.now()
+          })
+        ])
+      );
     }
   };
 }
