@@ -116,7 +116,10 @@ async function recordAll(bytes: Uint8Array, ids: Int32Array) {
   for (const id of Object.keys(results[0].streams)) {
     const out = new Float32Array(results.reduce((n, r) => n + r.streams[id].length, 0));
     let at = 0;
-    for (const r of results) (out.set(r.streams[id], at), (at += r.streams[id].length));
+    for (const r of results) {
+      out.set(r.streams[id], at);
+      at += r.streams[id].length;
+    }
     streams[id] = out;
   }
   return { graph, streams };
