@@ -45,8 +45,14 @@ const BROWSER = !process.env.BENCH_SKIP_BROWSER;
 const runs = (group: string, browser = false) =>
   (!ONLY || ONLY.has(group)) && (!browser || BROWSER);
 
-function emit(name: string, value: number, unit: string, baseline: number | null) {
-  const ratio = baseline ? value / baseline : null;
+/** One row; `ratio` defaults to value / baseline (paired rows pass the median of their ratios). */
+function emit(
+  name: string,
+  value: number,
+  unit: string,
+  baseline: number | null,
+  ratio = baseline ? value / baseline : null
+) {
   console.log(
     JSON.stringify({
       name,
@@ -93,10 +99,14 @@ async function main() {
     await analysisBench(root, emit, Number(process.env.BENCH_ANALYSIS_STEPS ?? 1_000_000));
 }
 
-/** Plain inference (native and ort-web), the browser recorder and the recorder core. */
+/**
+ * Plain inference (native and ort-web), the browser recorder and the recorder core. Each ratio
+ * pairs measurements taken back to back (the machine is shared): a browser recording between two
+ * native runs, and per repetition native, ort-web and each recorder variant in turn.
+ */
 async function recordRows(tokenInput: TokenInput, ids: Int32Array) {
   const native = await ortNode.InferenceSession.create(modelBytes);
-  const nativeRate = await median(async () => {
+  const nativeRate = async () => {
     const t = performance.now();
     for (let s = 0; s < ids.length; s += CHUNK) {
       const chunk = ids.subarray(s, s + CHUNK);
@@ -108,22 +118,26 @@ async function recordRows(tokenInput: TokenInput, ids: Int32Array) {
       await native.run({ tokens });
     }
     return ids.length / ((performance.now() - t) / 1000);
-  });
-  emit('plain_inference_ort_node', nativeRate, 'tokens/s', null);
+  };
   if (BROWSER) {
     for (const kinds of ['h', 'h,c']) {
-      emit(
-        `record_vs_native_${kinds.replace(',', '')}`,
-        await browserRecordRate(kinds),
-        'tokens/s',
-        nativeRate
-      );
+      const before = await median(nativeRate);
+      const rate = await browserRecordRate(kinds);
+      const baseline = (before + (await median(nativeRate))) / 2;
+      emit(`record_vs_native_${kinds.replace(',', '')}`, rate, 'tokens/s', baseline);
     }
   }
-  const { plain, core } = await coreRates(modelBytes, tokenInput, ids, CHUNK, REPS);
-  emit('plain_inference_ort_web', plain, 'tokens/s', nativeRate);
+  const r = await coreRates(modelBytes, tokenInput, ids, CHUNK, REPS, nativeRate);
+  emit('plain_inference_ort_node', r.native, 'tokens/s', null);
+  emit('plain_inference_ort_web', r.plain, 'tokens/s', r.native, r.plainRatio);
   for (const kinds of CORE_KINDS)
-    emit(`recorder_core_${kinds.replace(',', '')}`, core[kinds], 'tokens/s', plain);
+    emit(
+      `recorder_core_${kinds.replace(',', '')}`,
+      r.core[kinds],
+      'tokens/s',
+      r.plain,
+      r.ratio[kinds]
+    );
 }
 
 /**

@@ -19,7 +19,13 @@ import { parseKinds } from '../lib/record/streams';
 import { createTokenizer, parseTokenizerSpec } from '../lib/tokenize/tokenizer';
 import { NpyFileWriter } from './npyFile';
 
-type Emit = (name: string, value: number, unit: string, baseline: number | null) => void;
+type Emit = (
+  name: string,
+  value: number,
+  unit: string,
+  baseline: number | null,
+  ratio?: number | null
+) => void;
 
 /** Tokens/s recording `docs` documents (the corpus rotated) with 1 and 2 side by side. */
 export async function parallelDocuments(
@@ -76,11 +82,15 @@ export async function parallelDocuments(
     return ids.length / ((performance.now() - t) / 1000);
   };
   const runs: Record<number, number[]> = { 1: [], 2: [] };
-  for (let r = 0; r < reps; r++) for (const p of [1, 2]) runs[p].push(await rate(p));
+  const gains: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    for (const p of [1, 2]) runs[p].push(await rate(p));
+    gains.push(runs[2][r] / runs[1][r]);
+  }
   rmSync(dir, { recursive: true, force: true });
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   emit('record_cli_tokens_per_s_1doc', median(runs[1]), 'tokens/s', null);
-  emit('record_cli_tokens_per_s_2doc', median(runs[2]), 'tokens/s', median(runs[1]));
+  emit('record_cli_tokens_per_s_2doc', median(runs[2]), 'tokens/s', median(runs[1]), median(gains));
 }
 
 /** One run of the record command over a generated corpus: peak RSS (MB) and tokens/s. */

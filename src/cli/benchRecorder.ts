@@ -1,7 +1,8 @@
 /**
  * The recorder core against plain inference, onnxruntime-web WASM in Node: each repetition times
- * plain inference and then every recorder variant, so that on a shared machine they see the same
- * load, and each rate is the median over the repetitions.
+ * native inference, plain ort-web inference and then every recorder variant, back to back, so
+ * that on a shared machine each ratio compares runs under the same load; rates and ratios are
+ * medians over the repetitions.
  */
 import * as ortWeb from 'onnxruntime-web';
 import type { TokenInput } from '../lib/onnx/inspect';
@@ -19,8 +20,15 @@ export async function coreRates(
   tokenInput: TokenInput,
   ids: Int32Array,
   chunk: number,
-  reps: number
-): Promise<{ plain: number; core: Record<string, number> }> {
+  reps: number,
+  native: () => Promise<number>
+): Promise<{
+  native: number;
+  plain: number;
+  plainRatio: number;
+  core: Record<string, number>;
+  ratio: Record<string, number>;
+}> {
   const Tensor = ortWeb.Tensor as unknown as TensorCtor;
   const plain = await ortWeb.InferenceSession.create(modelBytes);
   const variants = await Promise.all(
@@ -38,8 +46,10 @@ export async function coreRates(
     await run();
     return ids.length / ((performance.now() - t) / 1000);
   };
-  const times: Record<string, number[]> = { plain: [] };
+  const times: Record<string, number[]> = { native: [], plain: [] };
+  const ratios: Record<string, number[]> = { plain: [] };
   for (let r = 0; r < reps; r++) {
+    times.native.push(await native());
     times.plain.push(
       await rate(async () => {
         for (let s = 0; s < ids.length; s += chunk) {
@@ -49,24 +59,32 @@ export async function coreRates(
       })
     );
     for (const v of variants) {
-      (times[v.kinds] ??= []).push(
-        await rate(() =>
-          recordChunks({
-            session: v.session,
-            Tensor,
-            taps: v.graph.taps,
-            tokenInput,
-            ids,
-            chunkSize: chunk,
-            kinds: parseKinds(v.kinds),
-            sink: { commit: async () => {} }
-          })
-        )
+      const variant = await rate(() =>
+        recordChunks({
+          session: v.session,
+          Tensor,
+          taps: v.graph.taps,
+          tokenInput,
+          ids,
+          chunkSize: chunk,
+          kinds: parseKinds(v.kinds),
+          sink: { commit: async () => {} }
+        })
       );
+      (times[v.kinds] ??= []).push(variant);
+      (ratios[v.kinds] ??= []).push(variant / times.plain[r]);
     }
+    ratios.plain.push(times.plain[r] / times.native[r]);
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const core: Record<string, number> = {};
-  for (const k of CORE_KINDS) core[k] = median(times[k]);
-  return { plain: median(times.plain), core };
+  const ratio: Record<string, number> = {};
+  for (const k of CORE_KINDS) [core[k], ratio[k]] = [median(times[k]), median(ratios[k])];
+  return {
+    native: median(times.native),
+    plain: median(times.plain),
+    plainRatio: median(ratios.plain),
+    core,
+    ratio
+  };
 }
