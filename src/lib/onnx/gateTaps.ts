@@ -9,7 +9,7 @@
  * sequence_lens, constant W/R/B. Other layers keep the X·Wᵀ / h·Rᵀ taps of surgery.ts, whose
  * JS recurrence handles every variant.
  */
-import { node } from './graph';
+import { constantTensor, node } from './graph';
 import type { RecurrentLayer } from './inspect';
 import { DataType, onnx, tensorToFloat32, type GraphProto, type NodeProto } from './proto';
 
@@ -25,16 +25,16 @@ const DEFAULT_LSTM = ['sigmoid', 'tanh', 'tanh'];
 /** ONNX LSTM gate order in W, R and B: i, o, f, c. */
 const GATE_ROW = { i: 0, o: 1, f: 2, g: 3 } as const;
 
-function constant(graph: GraphProto, name: string | undefined): Float32Array | null {
-  if (!name) return null;
-  const init = graph.initializer?.find((t) => t.name === name);
-  const t =
-    init ??
-    graph.node
-      ?.find((n) => n.opType === 'Constant' && n.output?.[0] === name)
-      ?.attribute?.find((a) => a.name === 'value')?.t;
-  return t && t.dataType === DataType.FLOAT ? tensorToFloat32(t) : null;
+/** A float constant (initializer or Constant node) of the graph, or null. */
+function floatConstant(graph: GraphProto, name: string | undefined) {
+  const t = name ? constantTensor(graph, name) : undefined;
+  return t && t.dataType === DataType.FLOAT ? t : null;
 }
+
+const constant = (graph: GraphProto, name: string | undefined) => {
+  const t = floatConstant(graph, name);
+  return t ? tensorToFloat32(t) : null;
+};
 
 /** Whether a layer's gates can be computed in the graph (see the file comment). */
 export function gateTapsSupported(
@@ -44,7 +44,7 @@ export function gateTapsSupported(
 ): boolean {
   const ins = layer.inputs;
   const fixed = (name: string | undefined) =>
-    !!name && !graphInputs.has(name) && !!constant(graph, name);
+    !!name && !graphInputs.has(name) && !!floatConstant(graph, name);
   return (
     layer.op === 'LSTM' &&
     layer.activations.every((a, k) => a.toLowerCase() === DEFAULT_LSTM[k % 3]) &&
@@ -134,6 +134,7 @@ export function addGateTaps(
   const added: NodeProto[] = [];
   const outputs: string[] = [];
   const directions: GateActivations[] = [];
+  // Slice's end "to the last row" (ONNX clamps it to the axis length).
   const big = 2 ** 62;
   for (let d = 0; d < layer.directions; d++) {
     const p = `${prefix}.d${d}`;
