@@ -11,6 +11,7 @@
  */
 import { constantTensor, node } from './graph';
 import type { RecurrentLayer } from './inspect';
+import type { LayerInternals } from './surgery';
 import { DataType, onnx, tensorToFloat32, type GraphProto, type NodeProto } from './proto';
 
 /** Output names of one direction's gates, each [T, B, H]; o is null when it was not asked for. */
@@ -178,4 +179,24 @@ export function addGateTaps(
     directions.push(names as GateActivations);
   }
   return { added, outputs, directions };
+}
+
+/** The gate nodes of a plain LSTM layer and what surgery.ts records of them (its `internals`). */
+export function plainLstmTaps(
+  graph: GraphProto,
+  layer: RecurrentLayer,
+  src: GateSources,
+  prefix: string,
+  opset: number,
+  outputGate: boolean
+): { added: NodeProto[]; outputs: string[]; internals: LayerInternals } {
+  const w = lstmWeights(graph, layer);
+  const t = addGateTaps(graph, layer, w, src, prefix, opset, outputGate);
+  const internals: LayerInternals = {
+    directions: t.directions.map(() => ({ xw: '', hr: '', h0r: '' })),
+    weights: { B: null, P: null, R: null },
+    gates: true,
+    activations: t.directions
+  };
+  return { added: t.added, outputs: t.outputs, internals };
 }

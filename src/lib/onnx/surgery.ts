@@ -9,7 +9,7 @@
  * layout = 1 nodes are first rewritten to layout 0 (onnxruntime refuses them).
  */
 import { findUnrolledCells, tapLoops } from './decomposed';
-import { addGateTaps, gateTapsSupported, lstmWeights, type GateActivations } from './gateTaps';
+import { gateTapsSupported, plainLstmTaps, type GateActivations } from './gateTaps';
 import { exposeTensors } from './tensors';
 import { constantTensor, floatValueInfo, int64Scalar, node, valueInfo } from './graph';
 import { inspectModel, type ModelInfo, type RecurrentLayer } from './inspect';
@@ -88,17 +88,18 @@ export interface LayerTap {
   /**
    * The gate taps: X·Wᵀ always; h·Rᵀ and h0·Rᵀ only when `gates` (with `overrides` alone, the
    * intervened layer's own recurrence needs X·Wᵀ only, and the rest of the graph runs lighter).
-   * A plain LSTM gets its gate activations instead (`activations`; xw/hr/h0r are then empty).
    */
-  internals: {
-    directions: DirectionTap[];
-    weights: LayerWeights;
-    gates: boolean;
-    /** A plain LSTM's gate activations per direction, computed in the graph (gateTaps.ts). */
-    activations?: GateActivations[];
-  } | null;
+  internals: LayerInternals | null;
   /** With the `overrides` option: the inputs that replace the node's outputs downstream. */
   override?: LayerOverride;
+}
+
+export interface LayerInternals {
+  directions: DirectionTap[];
+  weights: LayerWeights;
+  gates: boolean;
+  /** A plain LSTM's gate activations per direction instead (gateTaps.ts; xw/hr/h0r empty). */
+  activations?: GateActivations[];
 }
 
 /** A recurrent cell without a recurrent op (unrolled steps, or a Loop's carried state). */
@@ -346,18 +347,11 @@ export function prepareForRecording(
     extraNodes.set(n, [...(ov?.nodes ?? []), ...batch.added]);
     let internals: LayerTap['internals'] = null;
     if (options.internals && !ov && gateTapsSupported(graph, graphInputs, layer)) {
-      const src = { x: ins[0], y: outs[0], h0: ins[5] };
-      const opset = info.opsets['ai.onnx'] ?? 1;
-      const w = lstmWeights(graph, layer);
-      const t = addGateTaps(graph, layer, w, src, p, opset, options.outputGate ?? true);
+      const [src, opset] = [{ x: ins[0], y: outs[0], h0: ins[5] }, info.opsets['ai.onnx'] ?? 1];
+      const t = plainLstmTaps(graph, layer, src, p, opset, options.outputGate ?? true);
       extraNodes.set(n, [...batch.added, ...t.added]);
       t.outputs.forEach(addOutput);
-      internals = {
-        directions: t.directions.map(() => ({ xw: '', hr: '', h0r: '' })),
-        weights: { B: null, P: null, R: null },
-        gates: true,
-        activations: t.directions
-      };
+      internals = t.internals;
     } else if ((options.internals && layer.op !== 'RNN') || ov) {
       const gates = !!options.internals && layer.op !== 'RNN';
       const t = addInternalTaps(graph, graphInputs, n, layer, k, ins[5], !!ov, gates);

@@ -204,60 +204,6 @@ function cellStep(
   }
 }
 
-/**
- * c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t over gate activations the graph computed (onnx/gateTaps.ts):
- * [steps, H] rows of each gate, c_{t-1} carried in float64, from c0 (zeros when null); a reverse
- * direction runs from its last step back.
- */
-export function cellFromGates(
-  gates: { i: Strided; f: Strided; g: Strided },
-  H: number,
-  steps: number,
-  reverse: boolean,
-  c0: Float32Array | null
-): Float32Array {
-  const out = new Float32Array(steps * H);
-  const c = new Float64Array(H);
-  if (c0) c.set(c0);
-  const { i, f, g } = gates;
-  for (let s = 0; s < steps; s++) {
-    const t = reverse ? steps - 1 - s : s;
-    cellRow(
-      c,
-      i.data,
-      i.base + t * i.stride,
-      f.data,
-      f.base + t * f.stride,
-      g.data,
-      g.base + t * g.stride,
-      out,
-      t * H,
-      H
-    );
-  }
-  return out;
-}
-
-// The hot loop in its own function, so V8 optimises it once.
-function cellRow(
-  c: Float64Array,
-  i: Float32Array,
-  ib: number,
-  f: Float32Array,
-  fb: number,
-  g: Float32Array,
-  gb: number,
-  out: Float32Array,
-  ob: number,
-  H: number
-) {
-  for (let j = 0; j < H; j++) {
-    const v = f[fb + j] * c[j] + i[ib + j] * g[gb + j];
-    c[j] = v;
-    out[ob + j] = v;
-  }
-}
-
 function gru(p: DirectionParams, d: DirectionData): CellStreams {
   const H = p.hidden;
   const [fa, ga] = p.acts;

@@ -2,10 +2,10 @@
  * One run of the rewritten graph over a batch of sequences: feeds the carried (or the model's own
  * initial) state, and turns the outputs into per-sequence streams [steps, units].
  */
-import type { GateActivations } from '../onnx/gateTaps';
 import type { CellTap, LayerTap, WeightSource } from '../onnx/surgery';
 import { buildActivations } from './activations';
-import { cellFromGates, computeCellStreams, type DirectionParams } from './cells';
+import { computeCellStreams, type DirectionParams } from './cells';
+import { gateStreams } from './gateStreams';
 import { directionName, needsInternals, streamId, type StreamKind } from './streams';
 
 export interface TensorLike {
@@ -255,17 +255,10 @@ export function extractStreams(
         if (kinds.has('h')) perBatch[seq][id('h')] = yRows(y, T, D, B, H, d, b, len);
         if (acts) {
           const c0 = tap.initialC ? stateIn[tap.initialC] : null;
-          Object.assign(
-            perBatch[seq],
-            gateStreams(
-              out,
-              acts,
-              kinds,
-              id,
-              { T, B, H, b, len, reverse: dir === 'bwd' },
-              c0 && c0.subarray((d * B + b) * H, (d * B + b + 1) * H)
-            )
-          );
+          const at = { B, H, b, len, reverse: dir === 'bwd' };
+          const first = c0 && c0.subarray((d * B + b) * H, (d * B + b + 1) * H);
+          const gate = (name: string) => asFloat32(out[name], name);
+          Object.assign(perBatch[seq], gateStreams(gate, acts, kinds, id, at, first));
           continue;
         }
         if (!params || !taps) continue;
@@ -296,34 +289,6 @@ export function extractStreams(
     }
   }
   return { streams: perBatch, lengths: lengths ?? input.lengths };
-}
-
-/**
- * Streams of a direction whose gate activations the graph computed ([T, B, H] each): the gates
- * asked for (views when B = 1) and c_t from them.
- */
-function gateStreams(
-  out: Record<string, TensorLike>,
-  acts: GateActivations,
-  kinds: Set<StreamKind>,
-  id: (kind: StreamKind) => string,
-  at: { T: number; B: number; H: number; b: number; len: number; reverse: boolean },
-  c0: Float32Array | null
-): Record<string, Float32Array> {
-  const { T, B, H, b, len } = at;
-  const gate = (name: string) => asFloat32(out[name], name);
-  const rows = (name: string) => yRows(gate(name), T, 1, B, H, 0, b, len);
-  const streams: Record<string, Float32Array> = {};
-  for (const kind of ['i', 'f', 'g', 'o'] as const) {
-    const name = acts[kind];
-    if (kinds.has(kind) && name) streams[id(kind)] = rows(name);
-  }
-  if (kinds.has('c')) {
-    const strided = (name: string) => ({ data: gate(name), base: b * H, stride: B * H });
-    const gates = { i: strided(acts.i), f: strided(acts.f), g: strided(acts.g) };
-    streams[id('c')] = cellFromGates(gates, H, len, at.reverse, c0);
-  }
-  return streams;
 }
 
 const intValues = (t: TensorLike | undefined): number[] | null =>
