@@ -22,16 +22,18 @@ import { parseKinds, planStreams } from '../lib/record/streams';
 import { chunkPredictions } from '../lib/store/recordings';
 import { validateCorpusText } from '../lib/tokenize/corpus';
 import {
-  createTokenizer,
-  parseTokenizerSpec,
-  type Encoded,
-  type TokenizerSpec
-} from '../lib/tokenize/tokenizer';
+  documentsOf,
+  encodeDocuments,
+  type DocumentSpan,
+  type EncodedCorpus
+} from '../lib/tokenize/documents';
+import { createTokenizer, parseTokenizerSpec, type TokenizerSpec } from '../lib/tokenize/tokenizer';
 import { readVocabFile } from '../lib/tokenize/vocab';
 import { InputError, readFile } from './inputFiles';
 import { NpyFileWriter } from './npyFile';
 import { scanEngine, type OrtNode, type RecordCommandOptions } from './recordCommand';
 import { fileName, savedTensors, writeTensor, type FileEntry } from './recordOutputs';
+import { chunkRowsOf } from './storeAttributes';
 import { ZarrStoreWriter } from './zarrStore';
 
 export function tokenizerSpec(opts: RecordCommandOptions, graph: RecordingGraph): TokenizerSpec {
@@ -54,8 +56,11 @@ export const readCorpus = (path: string) => validateCorpusText(readFile(path, 't
 export interface TextInput {
   tokenInput: NonNullable<RecordingGraph['info']['tokenInput']>;
   spec: TokenizerSpec;
+  /** the text as recorded (jsonl documents: their texts joined by newlines) */
   text: string;
-  encoded: Encoded;
+  /** its documents (character ranges; one, the whole text, unless --documents splits it) */
+  documents: DocumentSpan[];
+  encoded: EncodedCorpus;
 }
 
 export function prepareText(
@@ -68,31 +73,32 @@ export function prepareText(
     throw new InputError('The model has no integer token input; use --feed to give its inputs.');
   const spec = tokenizerSpec(opts, graph);
   checkVocabularyFits(decodeModel(modelBytes), tokenInput.name, spec.vocab.length);
-  const text = readCorpus(opts.text!);
-  const encoded = createTokenizer(spec).encode(text);
+  const { text, documents } = documentsOf(
+    readCorpus(opts.text!),
+    basename(opts.text!),
+    opts.documents ?? { kind: 'whole' }
+  );
+  // Each document tokenized on its own, as the browser does (no token spans two documents).
+  const encoded = encodeDocuments(createTokenizer(spec), text, documents);
   if (encoded.ids.length === 0) throw new InputError(`${opts.text} holds no tokens.`);
-  return { tokenInput, spec, text, encoded };
+  return { tokenInput, spec, text, documents, encoded };
 }
 
-/** What the Zarr store says of the LM head: its output, k, and the vocabulary to show tokens. */
-export interface ZarrLm {
-  logits: string;
-  k: number;
-  vocab: string[];
-}
-
-export async function recordText(
+/**
+ * The streams a text run writes: the taps' (widened where clamped) and, for a Loop or unrolled
+ * cell, its streams with their widths from a probe run. Such cells run each document whole.
+ */
+export async function planTextStreams(
   opts: RecordCommandOptions,
   ort: OrtNode,
   graph: RecordingGraph,
   session: SessionLike,
-  { tokenInput, spec, text, encoded }: TextInput
+  { tokenInput, encoded }: TextInput
 ) {
-  const T = encoded.ids.length;
   const kinds = parseKinds(opts.streams ?? 'all');
-  // A Loop or unrolled cell: one run over the whole text, its streams' widths from a probe.
+  const T = encoded.ids.length;
   const cells = wantedCells(graph.cells, kinds);
-  if (cells.length) checkWholeDocuments([0], T);
+  if (cells.length) checkWholeDocuments(encoded.documentStarts, T);
   const cellSpecs = cells.length
     ? cellStreamSpecs(
         cells,
@@ -110,17 +116,45 @@ export async function recordText(
     ...widenIntervenedRanges(planStreams(graph.taps, kinds), opts.clamps ?? []),
     ...cellSpecs
   ];
+  // The recorder's runs: a whole document for such cells, else --chunk tokens.
+  const chunkSize = cells.length ? T : (opts.chunk ?? 4096);
+  return { kinds, cells, streams, chunkSize };
+}
+
+/** What the Zarr store says of the LM head: its output, k, and the vocabulary to show tokens. */
+export interface ZarrLm {
+  logits: string;
+  k: number;
+  vocab: string[];
+}
+
+export async function recordText(
+  opts: RecordCommandOptions,
+  ort: OrtNode,
+  graph: RecordingGraph,
+  session: SessionLike,
+  input: TextInput
+) {
+  const { tokenInput, spec, text, encoded } = input;
+  const T = encoded.ids.length;
+  const { kinds, cells, streams, chunkSize } = await planTextStreams(
+    opts,
+    ort,
+    graph,
+    session,
+    input
+  );
   const writers = new Map(
     streams.map((s) => [s.id, new NpyFileWriter(join(opts.out, fileName(s.id)), [T, s.units])])
   );
   const outputWriters = new Map<string, NpyFileWriter>();
   const lastOutputs = new Map<string, TensorLike>();
-  const chunkSize = cells.length ? T : (opts.chunk ?? 4096);
   const zarr = opts.zarr
-    ? new ZarrStoreWriter(opts.zarr, streams, T, chunkSize, opts.zarrVersion ?? 3)
+    ? new ZarrStoreWriter(opts.zarr, streams, T, chunkRowsOf(opts), opts.zarrVersion ?? 3)
     : null;
   // The LM head's predictions go into the Zarr store (the explorer's inspector and loss track).
   const lm = graph.info.logits;
+  const docStarts = new Set(encoded.documentStarts);
   await recordChunks({
     session,
     Tensor: ort.Tensor,
@@ -128,6 +162,7 @@ export async function recordText(
     tokenInput,
     ids: encoded.ids,
     chunkSize,
+    documents: encoded.documentStarts,
     kinds,
     cells,
     interventions: opts.clamps,
@@ -135,9 +170,9 @@ export async function recordText(
     sink: {
       commit: async (r) => {
         for (const [id, data] of Object.entries(r.streams)) writers.get(id)!.append(data);
-        zarr?.writeChunk(r.chunk, r.length, r.streams);
+        zarr?.writeRows(r.start, r.length, r.streams);
         if (zarr && lm)
-          zarr.writePredictions(r.chunk, r.length, chunkPredictions(r, lm, encoded.ids, new Set()));
+          zarr.writePredictions(r.start, r.length, chunkPredictions(r, lm, encoded.ids, docStarts));
         for (const o of savedTensors(graph, opts)) {
           const t = r.outputs![o.name];
           if (!t) continue;
@@ -156,8 +191,9 @@ export async function recordText(
       }
     }
   });
+  zarr?.close();
   zarr?.writeTokens(encoded.ids, encoded.offsets, text);
-  const corpus = writeCorpus(opts, text, encoded);
+  const corpus = writeCorpus(opts, input);
   const files: FileEntry[] = [];
   for (const s of streams) {
     writers.get(s.id)!.close();
@@ -173,6 +209,17 @@ export async function recordText(
   return {
     zarr,
     lm: zarr?.lmK ? ({ logits: lm!, k: zarr.lmK, vocab: spec.vocab } as ZarrLm) : null,
+    ...textSummary(spec, encoded, chunkSize),
+    corpus,
+    streams: files,
+    outputs
+  };
+}
+
+/** What the manifest says of a text run (also the Zarr attributes of its shards' store). */
+export function textSummary(spec: TokenizerSpec, encoded: EncodedCorpus, chunkSize: number) {
+  const T = encoded.ids.length;
+  return {
     mode: 'text',
     tokens: T,
     batch: 1,
@@ -180,10 +227,7 @@ export async function recordText(
     tokenizer: { type: spec.type, vocabSize: spec.vocab.length },
     unknownTokens: encoded.unknown,
     unknownExamples: encoded.unknownExamples,
-    chunkSize,
-    corpus,
-    streams: files,
-    outputs
+    chunkSize
   };
 }
 
@@ -196,9 +240,9 @@ export const CORPUS_FILES = {
 
 /**
  * The text as recorded (UTF-8), the token ids (int32) and each token's UTF-16 start offset in
- * the text (uint32); one document, the whole text.
+ * the text (uint32); the documents by name and first token.
  */
-function writeCorpus(opts: RecordCommandOptions, text: string, encoded: Encoded) {
+function writeCorpus(opts: RecordCommandOptions, { text, documents, encoded }: TextInput) {
   const T = encoded.ids.length;
   writeFileSync(join(opts.out, CORPUS_FILES.text), text);
   writeFileSync(join(opts.out, CORPUS_FILES.tokens), writeNpy(encoded.ids, [T]));
@@ -206,6 +250,6 @@ function writeCorpus(opts: RecordCommandOptions, text: string, encoded: Encoded)
   return {
     ...CORPUS_FILES,
     chars: text.length,
-    documents: [{ name: basename(opts.text!), start: 0 }]
+    documents: documents.map((d, i) => ({ name: d.name, start: encoded.documentStarts[i] }))
   };
 }

@@ -65,6 +65,8 @@ export interface RecordJob {
   cells?: CellTap[];
   /** Resume: the first chunk to run and the state committed with the chunk before it. */
   startChunk?: number;
+  /** Stop before this chunk (a shard of the corpus: its documents' chunks); default: run to the end. */
+  endChunk?: number;
   state?: CarriedState | null;
   /** Units clamped or scaled (the session must come from surgery with `overrides`). */
   interventions?: Intervention[];
@@ -127,7 +129,7 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
   const now = job.now ?? (() => performance.now());
   const total = ids.length;
   const plan = planChunks(total, chunkSize, job.documents);
-  const chunks = plan.length;
+  const chunks = Math.min(plan.length, job.endChunk ?? plan.length);
   let state = job.state ?? null;
   let chunk = job.startChunk ?? 0;
   const t0 = now();
