@@ -18,7 +18,7 @@ import { InputError } from './inputFiles';
 export type OutputKind = 'recording' | 'zarr';
 
 /** What is at a path, or null when nothing is (also when a part of the path is a file). */
-function statOrNull(path: string) {
+export function statOrNull(path: string) {
   try {
     return statSync(path);
   } catch (e) {

@@ -141,7 +141,9 @@ function checkShardOptions(values: Record<string, unknown>): void {
       'Give --shard K/N or --finalize, not both: the shards record, then one --finalize completes the store.'
     );
   if (!values.zarr)
-    throw new InputError(`${flag} needs --zarr STORE: the shards write into one shared Zarr store.`);
+    throw new InputError(
+      `${flag} needs --zarr STORE: the shards write into one shared Zarr store.`
+    );
   if (values.out !== undefined)
     throw new InputError(
       `--out does not apply to ${flag}: the shards write only the --zarr store. Drop --out.`

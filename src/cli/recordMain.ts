@@ -6,6 +6,8 @@
 import { InputError } from './inputFiles';
 import { parseRecordArgs, USAGE } from './recordArgs';
 import { listTensorsCommand, recordCommand, RunStopped, type OrtNode } from './recordCommand';
+import { finalizeStore } from './finalizeShards';
+import { recordShard } from './recordShard';
 
 export interface Io {
   log(line: string): void;
@@ -40,6 +42,27 @@ export async function runRecord(argv: string[], ort: OrtNode, io: Io = console):
         io.log(
           `${r.name}\t${r.op}\t${r.type}\t${r.shape ? `[${r.shape.join(', ')}]` : '(not computed)'}`
         );
+      return 0;
+    }
+    const int = (x: number) => x.toLocaleString('en');
+    const took = () => `${((performance.now() - started) / 1000).toFixed(2)} s`;
+    if (options.shard) {
+      const r = await recordShard(options, ort);
+      const docs = r.slice.endDocument - r.slice.firstDocument;
+      io.log(
+        `cellscope record: shard ${r.k}/${r.n}: ` +
+          (docs
+            ? `documents ${int(r.slice.firstDocument)}–${int(r.slice.endDocument - 1)} of ${int(r.documents)}, steps ${int(r.slice.from)}–${int(r.slice.to - 1)} of ${int(r.steps)}`
+            : `no documents (the corpus has ${int(r.documents)} for ${int(r.n)} shards): nothing to record`) +
+          `, ${r.streams} streams in ${took()} → ${r.store}`
+      );
+      return 0;
+    }
+    if (options.finalize) {
+      const r = await finalizeStore(options);
+      io.log(
+        `cellscope record: finalized ${r.store}: ${int(r.shards)} shards, ${r.streams} streams, ${int(r.steps)} steps (${int(r.merged)} shared chunks merged) in ${took()}`
+      );
       return 0;
     }
     const manifest = await recordCommand(options, ort);

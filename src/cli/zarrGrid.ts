@@ -25,7 +25,12 @@ export interface GridSpan {
 }
 
 /** Write the bytes of chunk `coords` of array `name`; `whole`: to its place, else as a part. */
-export type ChunkWrite = (name: string, coords: number[], bytes: Uint8Array, whole: boolean) => void;
+export type ChunkWrite = (
+  name: string,
+  coords: number[],
+  bytes: Uint8Array,
+  whole: boolean
+) => void;
 
 /** Whether grid chunk `c` lies wholly inside the rows [from, to). */
 export function chunkInside(c: number, g: GridSpan): boolean {
@@ -54,7 +59,7 @@ export class GridArray {
   append(start: number, rows: number, data: GridData): void {
     const { chunkRows: R } = this.span;
     const nBlocks = Math.ceil(this.width / this.blockWidth);
-    for (let t = start; t < start + rows; ) {
+    for (let t = start; t < start + rows;) {
       const c = Math.floor(t / R);
       if (c !== this.chunk) this.open(c, nBlocks);
       const end = Math.min((c + 1) * R, start + rows);

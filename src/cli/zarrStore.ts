@@ -62,6 +62,11 @@ type Predictions = {
   k: number;
 };
 
+/** The key of the chunk at `coords` of array `name`: c/i/j in v3, i.j in v2 (a path in the store). */
+export function chunkKey(version: ZarrVersion, name: string, coords: number[]): string {
+  return version === 3 ? join(name, 'c', ...coords.map(String)) : join(name, coords.join('.'));
+}
+
 export class ZarrStoreWriter {
   private readonly span: GridSpan;
   private readonly grids = new Map<string, GridArray>();
@@ -108,11 +113,8 @@ export class ZarrStoreWriter {
     this.writeArrayMeta('lm_top_probs', meta('float32', lmK));
   }
 
-  /** Where the chunk at `coords` of array `name` goes: c/i/j in v3, i.j in v2. */
   private chunkPath(name: string, coords: number[]): string {
-    return this.version === 3
-      ? join(this.dir, name, 'c', ...coords.map(String))
-      : join(this.dir, name, coords.join('.'));
+    return join(this.dir, chunkKey(this.version, name, coords));
   }
 
   private writeChunkFile(name: string, coords: number[], bytes: Uint8Array, whole = true): void {
@@ -183,7 +185,11 @@ export class ZarrStoreWriter {
   }
 
   /** The streams' rows start..start+rows-1 ([rows, units] row-major per stream). */
-  writeRows(start: number, rows: number, data: Record<string, Float32Array<ArrayBufferLike>>): void {
+  writeRows(
+    start: number,
+    rows: number,
+    data: Record<string, Float32Array<ArrayBufferLike>>
+  ): void {
     const f32 = (n: number) => new Float32Array(n);
     for (const s of this.streams)
       this.grid(s.id, s.units, TILE_UNITS, false, f32).append(start, rows, data[s.id]);
