@@ -127,6 +127,8 @@ export class OutputDir {
           mkdirSync(dir);
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
+          // A parent the other output directory made (--out new/npy --zarr new/rec.zarr).
+          if (code === 'EEXIST' && statOrNull(dir)?.isDirectory()) continue;
           throw new InputError(
             `Cannot make ${this.flag} ${this.given}: mkdir ${dir} failed (${code ?? e}).`
           );
