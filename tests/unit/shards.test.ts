@@ -116,6 +116,27 @@ describe('a store recorded in shards', () => {
 });
 
 describe('a store of many documents', () => {
+  it('takes its documents from JSON lines (--documents jsonl:FIELD), and refuses an unknown way to split', async () => {
+    const jsonl = join(dir, 'docs.jsonl');
+    writeFileSync(
+      jsonl,
+      ['(ab)', 'a(b(a))', '((b))a'].map((t) => JSON.stringify({ text: t })).join('\n')
+    );
+    const out = join(dir, 'jsonl');
+    await ok(['--model', parenModel, '--text', jsonl, '--documents', 'jsonl:text', '--out', out]);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(m.corpus.documents).toEqual([
+      { name: 'docs.jsonl:1', start: 0 },
+      { name: 'docs.jsonl:2', start: 4 },
+      { name: 'docs.jsonl:3', start: 11 }
+    ]);
+    expect(readFileSync(join(out, 'corpus.txt'), 'utf8')).toBe('(ab)\na(b(a))\n((b))a');
+    expectOneLineFailure(
+      await recordHere([...args.slice(0, 4), '--documents', 'lines', '--out', join(dir, 'x')]),
+      /--documents must be whole, blank-lines or jsonl:FIELD \(one document per JSON line, its text in FIELD\), got "lines"\./
+    );
+  });
+
   it('holds exactly the .npy recording’s values along its own chunk grid, and its documents', async () => {
     const store = join(dir, 'one.zarr');
     const { recording, source } = await openZarrRecording(store, fileStore(store));
