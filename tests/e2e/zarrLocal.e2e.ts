@@ -2,8 +2,9 @@
  * A Zarr store on this computer: the library opens the folder the record command wrote, through
  * the folder input (the fallback of showDirectoryPicker; Playwright gives it a directory of
  * files), with no server. The explorer shows the store's values and its documents, and the query
- * worker reads the same folder (a ranking held out by documents). A folder that is not a store,
- * and a reload (the browser keeps no access to the folder), say what to do.
+ * worker reads the same folder (a ranking held out by documents); so does a folder handle from
+ * showDirectoryPicker. A folder that is not a store, and a reload (the browser keeps no access to
+ * the folder), say what to do. The section's address field opens a store by URL.
  */
 import { openPanel } from '../helpers/panels';
 import { expect, test, type Page } from '@playwright/test';
@@ -124,4 +125,13 @@ test('with showDirectoryPicker, the folder handle it gives opens the same way', 
   }, files);
   await page.getByRole('button', { name: 'Open a folder…' }).click();
   await expectStoreOpen(page);
+});
+
+test('the address field opens a store by URL in the explorer', async ({ page }) => {
+  await page.goto('/');
+  const address = `${new URL(page.url()).origin}/no-such-store.zarr`;
+  await page.getByLabel('Zarr store address').fill(address);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(page).toHaveURL(`/explore?src=${encodeURIComponent(address)}`);
+  await expect(page.locator('.empty')).toContainText('no-such-store.zarr answered HTTP 404');
 });
