@@ -102,7 +102,7 @@ def lagged(z, lags):
     return np.concatenate(cols + [np.ones((n - lags + 1, 1), dtype=z.dtype)], axis=1)
 
 
-def baselines(z, ar_w, start, period=None):
+def baselines(z, ar_w, period=None):
     """Standardised next-step predictions of each baseline, for every t (NaN where undefined)."""
     n, f = z.shape
     out = {}
@@ -116,22 +116,26 @@ def baselines(z, ar_w, start, period=None):
     out[f'linear_ar_{AR_LAGS}h'] = p
     if period:  # no method reads across pieces: each baseline is recomputed per piece
         for name in out:
-            pieces = [baselines_piece(z[i:i + period], ar_w, name) for i in range(0, n, period)]
-            out[name] = np.concatenate(pieces)
+            out[name] = np.concatenate([baselines(z[i:i + period], ar_w)[name] for i in range(0, n, period)])
     return out
 
 
-def baselines_piece(z, ar_w, name):
-    return baselines(z, ar_w, 0)[name]
+def mse_by_regime(pred_z, z, regime, start):
+    """MSE on standardised values of the forecasts made in calm and in storm steps (t >= start)."""
+    err = ((pred_z[:-1] - z[1:]) ** 2).mean(axis=1)
+    t = np.arange(len(err))
+    return {name: round(float(err[(t >= start) & (regime[:-1] == k)].mean()), 4)
+            for k, name in ((0, 'calm'), (1, 'storm'))}
 
 
-def evaluate_all(model, raw, mean, std, ar_w, period=None):
+def evaluate_all(model, raw, mean, std, ar_w, period=None, regime=None):
     z = (raw - mean) / std
+    preds = {'lstm': predict(model, raw, chunk=period), **baselines(z, ar_w, period)}
     res = {}
-    pz = predict(model, raw, chunk=period)
-    res['lstm'] = scores(pz, z, pz * std + mean, raw, WARMUP, period)
-    for name, p in baselines(z, ar_w, WARMUP, period).items():
+    for name, p in preds.items():
         res[name] = scores(p, z, p * std + mean, raw, WARMUP, period)
+        if regime is not None:
+            res[name]['mse_std_by_regime'] = mse_by_regime(p, z, regime, WARMUP)
     return res
 
 
@@ -212,8 +216,11 @@ def main():
     onnx_path = args.out + '.onnx'
     export(model, onnx_path, description, args.hidden, args.layers)
     val = evaluate_all(model, val_raw, mean, std, ar_w, period=val_piece)
-    demo = evaluate_all(model, demo_raw, mean, std, ar_w)
+    demo = evaluate_all(model, demo_raw, mean, std, ar_w, regime=demo_cols['regime'])
     storm = demo_cols['regime'][:-1].astype(bool)  # the regime of the step a forecast is made at
+    # torch's own forecast at a few steps of the corpus, to check a recording's forecast.npy against
+    check_steps = [0, 1, 167, 4000, DEMO_STEPS - 1]
+    demo_forecast = predict(model, demo_raw) * std + mean
     write_json(args.out + '.json', {
         'params': sum(q.numel() for q in model.parameters()), 'hidden': args.hidden, 'layers': args.layers,
         'features': FEATURES, 'mean': [round(float(v), 4) for v in mean], 'std': [round(float(v), 4) for v in std],
@@ -221,7 +228,9 @@ def main():
         'peak_lr': args.lr, 'train_steps': len(train_raw), 'train_seed': SEED_TRAIN,
         'val_steps': len(val_raw), 'val_seed': SEED_VAL, 'val_pieces': len(val_raw) // val_piece,
         'demo_steps': len(demo_raw), 'demo_seed': SEED_DEMO, 'scored_after': WARMUP,
-        'held_out': val, 'demo': demo, 'demo_storm_share': round(float(storm.mean()), 4),
+        'held_out': val, 'demo': demo,
+        'demo_forecast_at': {str(k): [round(float(v), 4) for v in demo_forecast[k]] for k in check_steps},
+        'demo_storm_share': round(float(storm.mean()), 4),
         'torch': torch.__version__, 'onnx_bytes': os.path.getsize(onnx_path), 'onnx_sha256': sha256(onnx_path),
         'log': log})
     print('held-out MSE (standardised):', {k: v['mse_std'] for k, v in val.items()}, flush=True)
