@@ -5,9 +5,11 @@ regime and noise. The data are generated here; no licence question.
 
 The regime is a two-state Markov chain over hours (calm sojourns average CALM_HOURS, storms
 STORM_HOURS). A storm does not switch the series at once: a latent intensity s relaxes towards 1 in a
-storm and 0 in calm (time constant 1/RELAX hours), and s raises the wind's level and its noise, cools
-the air, adds load and makes the price jumpier; in a storm, gusts and price swings also last longer. So the regime is not written in any single step: a
-model has to infer it from how the series behave over the last hours.
+storm and 0 in calm (time constant 1/RELAX hours). A storm shows little in any one value (a little more
+wind, a little cooler, a cheaper price) and mostly in how the series behave: gusts and price swings grow
+and last longer, the daily swings of temperature (overcast) and load flatten, and the price stops
+following the load and follows the wind instead. So a forecaster gains by knowing the regime, and has
+to infer it from the last hours: no single value tells it (the script prints each input's storm AUC).
 
 Columns of the CSV (one row per hour): hour (0-23), weekday (Mon..Sun), regime (calm/storm), then the
 features load (MW), temp (degrees C), wind (m/s), price (per MWh). The first three are not model inputs:
@@ -76,7 +78,7 @@ def generate(n, seed):
         s[k] = s[k - 1] + RELAX * (regime[k] - s[k - 1])
     day = 2 * np.pi * hour / 24
     # Temperature: a daily swing peaking mid-afternoon, slow weather drift, storms cool it.
-    temp = 12 + 5 * np.cos(day - 2 * np.pi * 15 / 24) + 3 * ar1(n, 0.995, rng) - 2.5 * s + 0.4 * rng.standard_normal(n)
+    temp = 12 + 5 * (1 - 0.8 * s) * np.cos(day - 2 * np.pi * 15 / 24) + 3 * ar1(n, 0.995, rng) - 2.5 * s + 0.4 * rng.standard_normal(n)
     # Wind: storms raise its level and its gusts; a little afternoon bump.
     # In a storm, gusts and price swings last longer: the best forecast decays a deviation more slowly there,
     # so a forecaster gains by knowing the regime (a linear autoregression cannot switch its decay).
@@ -86,9 +88,9 @@ def generate(n, seed):
     profile = 14 * np.exp(-0.5 * ((hour - 8) / 2.0) ** 2) + 20 * np.exp(-0.5 * ((hour - 19) / 2.5) ** 2)
     workday = np.where(weekday < 5, 1.0, 0.8)
     heating = 2.0 * np.maximum(0, 15 - temp)
-    load = 100 + workday * (profile + 10 * ((hour >= 7) & (hour <= 20))) + heating + 3 * s + 2 * ar1(n, 0.9, rng)
+    load = 100 + workday * (1 - 0.6 * s) * (profile + 10 * ((hour >= 7) & (hour <= 20))) + heating + 3 * s + 2 * ar1(n, 0.9, rng)
     # Price: follows load, falls with wind (cheap power), jumpier in storms.
-    price = 40 + 0.6 * (load - 110) - 1.2 * (wind - 4) + (2 + 5 * s) * ar1_switching(np.where(regime == 1, 0.85, 0.4), rng)
+    price = 45 + 0.7 * (1 - s) * (load - 115) - (0.8 + 2.2 * s) * (wind - 5) + (2 + 3 * s) * ar1_switching(np.where(regime == 1, 0.85, 0.4), rng)
     return {'hour': hour, 'weekday': weekday, 'regime': regime, 'storm': s,
             'load': load, 'temp': temp, 'wind': wind, 'price': price}
 

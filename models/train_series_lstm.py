@@ -141,10 +141,10 @@ def evaluate_all(model, raw, mean, std, ar_w, period=None, regime=None):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--minutes', type=float, default=8)
+    ap.add_argument('--minutes', type=float, default=9.5)
     ap.add_argument('--hidden', type=int, default=64)
     ap.add_argument('--layers', type=int, default=2)
-    ap.add_argument('--seq', type=int, default=168)
+    ap.add_argument('--seq', type=int, default=96)
     ap.add_argument('--batch', type=int, default=32)
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--train-steps', type=int, default=240_000)
