@@ -141,7 +141,15 @@ export function parseLstmYml(text: string, where = 'lstm.yml', folder = ''): Lst
   const meta = readMeta(doc.meta, where, ref, text_, unknown, warnings);
   const name = typeof doc.name === 'string' && doc.name.trim() ? doc.name.trim() : folder;
   const description = typeof doc.description === 'string' ? doc.description : '';
-  return { name: name || 'LSTMVis project', description, files, wordSequence, states, meta, warnings };
+  return {
+    name: name || 'LSTMVis project',
+    description,
+    files,
+    wordSequence,
+    states,
+    meta,
+    warnings
+  };
 }
 
 function readFiles(v: unknown, where: string): Map<string, string> {
@@ -171,9 +179,7 @@ function readStates(v: unknown, where: string, ref: Ref, text: Text, unknown: Un
   return v.types.map((t: unknown, i: number): StateType => {
     const at = `states.types[${i}]`;
     if (!isObj(t))
-      throw new LstmvisError(
-        `${where}: ${at} is ${kindOf(t)}, not {type, layer, path}.`
-      );
+      throw new LstmvisError(`${where}: ${at} is ${kindOf(t)}, not {type, layer, path}.`);
     unknown(t, STATE_KEYS, at);
     const fileRef = t.file ?? v.file;
     if (fileRef === undefined)
@@ -205,7 +211,9 @@ function readMeta(
 ): MetaSpec[] {
   if (v === undefined || v === null) return [];
   if (!isObj(v))
-    throw new LstmvisError(`${where}: meta must map track names to {file, path, vis}, not ${kindOf(v)}.`);
+    throw new LstmvisError(
+      `${where}: meta must map track names to {file, path, vis}, not ${kindOf(v)}.`
+    );
   const out: MetaSpec[] = [];
   for (const [name, m] of Object.entries(v)) {
     const at = `meta.${name}`;

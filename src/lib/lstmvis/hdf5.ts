@@ -38,7 +38,8 @@ export interface DatasetInfo {
 /** A numeric array of any width as float32 (int64 arrays come back as BigInt64Array). */
 function toFloat32(v: unknown): Float32Array {
   if (v instanceof Float32Array) return v;
-  if (v instanceof BigInt64Array || v instanceof BigUint64Array) return Float32Array.from(v, Number);
+  if (v instanceof BigInt64Array || v instanceof BigUint64Array)
+    return Float32Array.from(v, Number);
   return Float32Array.from(v as ArrayLike<number>);
 }
 
@@ -128,7 +129,8 @@ export class H5Reader {
         `${this.display} is corrupt: reading "${path}" failed (${hdf5Reason(e)}). Write it again with h5py.`
       );
     }
-    if (v instanceof BigInt64Array || v instanceof BigUint64Array) return Float64Array.from(v, Number);
+    if (v instanceof BigInt64Array || v instanceof BigUint64Array)
+      return Float64Array.from(v, Number);
     return Float64Array.from(v as ArrayLike<number>);
   }
 

@@ -55,10 +55,7 @@ const fmtInt = (n: number) => n.toLocaleString('en-US');
 const listing = (names: string[]) =>
   names.length ? names.slice(0, 12).join(', ') + (names.length > 12 ? '…' : '') : 'nothing';
 
-export async function openLstmvisProject(
-  files: ProjectFiles,
-  lib: H5Lib
-): Promise<LstmvisProject> {
+export async function openLstmvisProject(files: ProjectFiles, lib: H5Lib): Promise<LstmvisProject> {
   const names = files.names();
   if (!names.includes('lstm.yml'))
     throw new LstmvisError(
@@ -153,7 +150,13 @@ export async function openLstmvisProject(
       warnings,
       rows: (i, t0, t1) => {
         const s = streams[i];
-        return reader(s.entry.file).rows(s.entry.path, t0, t1, s.entry.at);
+        const rows = reader(s.entry.file).rows(s.entry.path, t0, t1, s.entry.at);
+        const bad = rows.findIndex((v) => !Number.isFinite(v));
+        if (bad >= 0)
+          throw new LstmvisError(
+            `${s.source} (${s.entry.at}) holds ${rows[bad]} at token ${fmtInt(t0 + Math.floor(bad / s.units))}, cell ${bad % s.units}: states must be finite numbers.`
+          );
+        return rows;
       },
       close
     };
