@@ -27,7 +27,7 @@ function listFiles(dir: string, root = dir, out: string[] = []): string[] {
 
 export function projectDir(given: string, flag = 'PROJECT_DIR'): ProjectFiles {
   const dir = resolve(given);
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();
   } catch {
