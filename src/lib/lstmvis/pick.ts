@@ -34,7 +34,7 @@ export function pickedProject<B>(picked: PickedFile<B>[], what: string): PickedP
   const roots = ymls.filter((f) => depth(f.path) === top);
   if (roots.length > 1)
     throw new LstmvisError(
-      `${what} hold ${roots.length} projects (${roots.map((f) => f.path).join(', ')}): pick one project's folder.`
+      `Found ${roots.length} projects in ${what} (${roots.map((f) => f.path).join(', ')}): pick one project's folder.`
     );
   const prefix = roots[0].path.slice(0, -'lstm.yml'.length);
   const inside = new Map<string, B>();
