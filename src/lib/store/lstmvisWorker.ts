@@ -61,16 +61,17 @@ let mounts = 0;
 let opened: { project: LstmvisProject; dir: string } | null = null;
 
 function close(): void {
-  if (!opened) return;
-  opened.project.close();
+  const o = opened;
+  if (!o) return;
+  opened = null;
+  o.project.close();
   void h5().then(({ FS }) => {
     try {
-      FS.unmount(opened!.dir);
-      FS.rmdir(opened!.dir);
+      FS.unmount(o.dir);
+      FS.rmdir(o.dir);
     } catch {
       // already gone
     }
-    opened = null;
   });
 }
 
