@@ -8,6 +8,7 @@ import type { TokenInput } from '../onnx/inspect';
 import type { CellEngine } from './cellEngine';
 import { runIntervenedStep } from './interveneStep';
 import type { Intervention } from './intervention';
+import type { WindowRunner } from './windows';
 import {
   runStep,
   type CarriedState,
@@ -63,6 +64,8 @@ export interface RecordJob {
   tensors?: TensorPick[];
   /** Cells without a recurrent op (a Loop, unrolled steps): run each document whole. */
   cells?: CellTap[];
+  /** A fixed-length graph: each chunk runs in windows of its length (record/windows.ts). */
+  windows?: WindowRunner;
   /** Resume: the first chunk to run and the state committed with the chunk before it. */
   startChunk?: number;
   state?: CarriedState | null;
@@ -134,6 +137,10 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
   const doneAtStart = chunk < chunks ? plan[chunk].start : total;
   // The previous chunk's commit runs while the next chunk is inferred.
   let pending: Promise<void> | null = null;
+  if (job.windows && job.interventions)
+    throw new Error(
+      'Units cannot be clamped in a model whose graph takes a fixed number of tokens.'
+    );
 
   while (chunk < chunks) {
     const { start, length, reset } = plan[chunk];
@@ -153,7 +160,9 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
           job.interventions,
           start
         )
-      : await runStep(session, Tensor, taps, input, state, kinds, job.cells);
+      : job.windows
+        ? await job.windows.run(ids.subarray(start, start + length), state)
+        : await runStep(session, Tensor, taps, input, state, kinds, job.cells);
     if (pending) await pending;
     for (const pick of job.tensors ?? []) {
       step.streams[0][tensorStreamId(pick.name)] = tensorRows(

@@ -9,6 +9,7 @@ import type { BackendInfo, BackendPreference, OrtModule } from '../record/option
 import type { RecordingGraph } from '../onnx/surgery';
 import { tokenTensor } from '../record/core';
 import { runStep, type SessionLike } from '../record/step';
+import { windowRunner } from '../record/windows';
 import type { StreamKind } from '../record/streams';
 
 export interface ChosenBackend {
@@ -46,7 +47,20 @@ export async function timeChunk(
   kinds: Set<StreamKind>
 ): Promise<number> {
   const input = graph.info.tokenInput!;
+  const windows = graph.window
+    ? windowRunner({
+        session,
+        Tensor: ort.Tensor,
+        taps: graph.taps,
+        cells: graph.cells,
+        wanted: [],
+        tokenInput: input,
+        window: graph.window,
+        kinds
+      })
+    : null;
   const run = (x: Int32Array) =>
+    windows?.run(x, null) ??
     runStep(
       session,
       ort.Tensor,

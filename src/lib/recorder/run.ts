@@ -16,6 +16,7 @@ import { planChunks, recordChunks, type Progress } from '../record/core';
 import { planLayout } from '../record/plan';
 import { needsInternals, parseKinds, streamId } from '../record/streams';
 import { cellStreamSpecs, probeCellUnits, wantedCells } from '../record/cellStreams';
+import { windowRunner } from '../record/windows';
 
 function tokenize(model: ModelRow, corpus: LoadedCorpus) {
   return encodeDocuments(modelTokenizer(model), corpus.text, corpus.documents ?? []);
@@ -38,6 +39,7 @@ export async function planRecording(
     picks: model.tensorPicks,
     tokens: encoded.ids.length,
     documentStarts: encoded.documentStarts,
+    documentNames: corpus.documents?.map((d) => d.name),
     chunkSize: options.chunkSize ?? DEFAULT_CHUNK
   });
   return createRecording(db, {
@@ -107,6 +109,18 @@ export async function runRecording(
   const session = chosen.session;
   // A Loop or unrolled cell: its streams' widths come from a probe run, before the first chunk.
   const cells = wantedCells(graph.cells, kinds);
+  const windows = graph.window
+    ? windowRunner({
+        session,
+        Tensor: chosen.ort.Tensor,
+        taps: graph.taps,
+        cells: graph.cells,
+        wanted: cells,
+        tokenInput: graph.info.tokenInput!,
+        window: graph.window,
+        kinds
+      })
+    : undefined;
   let streams = rec.streams;
   const missing = cells.filter(
     (c) => !streams.some((s) => s.id === streamId(c.layer, 'fwd', c.kind))
@@ -119,7 +133,8 @@ export async function runRecording(
       graph.taps,
       missing,
       graph.info.tokenInput!,
-      probe
+      probe,
+      windows
     );
     streams = [...streams, ...cellStreamSpecs(missing, units)];
     await db.recordings.update(id, { streams });
@@ -138,6 +153,7 @@ export async function runRecording(
     kinds,
     tensors: picks,
     cells,
+    windows,
     interventions: rec.interventions?.length ? rec.interventions : undefined,
     cellEngine: rec.interventions?.length
       ? new ScanCellEngine(
