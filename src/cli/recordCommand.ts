@@ -199,6 +199,10 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
     throw e;
   }
   checkKindsFit(opts.streams, kinds, graph);
+  if (opts.clamps && graph.window)
+    throw new InputError(
+      `--clamp needs a model that takes any number of tokens; this model's graph takes exactly ${graph.window.steps}.`
+    );
   const textInput = opts.text ? prepareText(opts, graph, bytes) : null;
   const session = await openSession(ort, graph);
   const fed = textInput ? null : await runFeeds(opts, ort, graph, session);

@@ -96,6 +96,7 @@ test('an unrolled cell of fixed length records in windows in the browser; its h 
   await expect(page.getByTestId('window-note')).toContainText(
     'recorded in windows of 16, each starting from the state the one before ended in (fed to h0 and c0)'
   );
+  await page.screenshot({ path: 'test-results/unrolled-record-form-1280.png' });
   await page.getByRole('button', { name: 'Record', exact: true }).click();
   const item = page.getByRole('list', { name: 'Recordings' }).locator('li').first();
   await expect(item).toHaveAttribute('data-status', 'complete', { timeout: 60_000 });

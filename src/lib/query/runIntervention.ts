@@ -94,6 +94,10 @@ export class InterventionRunner {
     this.clampedKinds = new Set(this.graph.taps.some((t) => t.op === 'LSTM') ? ['h', 'c'] : ['h']);
     if (!this.graph.info.tokenInput)
       throw new Error('Interventions need a model with a token input.');
+    if (this.graph.window)
+      throw new Error(
+        `Interventions need a model that takes any number of tokens; this model's graph takes exactly ${this.graph.window.steps}.`
+      );
     this.session = ort.InferenceSession.create(this.graph.bytes, sessionOptions);
     this.engine = new ScanCellEngine(
       (bytes) => ort.InferenceSession.create(bytes, sessionOptions),
