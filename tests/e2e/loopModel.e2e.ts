@@ -85,6 +85,35 @@ test('an unrolled cell of fixed length records in windows in the browser; its h 
       mimeType: 'text/plain',
       buffer: readFileSync(join(unrolled, 'state_lstm.corpus.txt'))
     });
+  // A cell that builds its state inside: a document longer than 16 tokens is refused up front.
+  await page
+    .getByLabel('Add model…')
+    .first()
+    .setInputFiles({
+      name: 'reset_gru.onnx',
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync(join(unrolled, 'reset_gru.onnx'))
+    });
+  await expect(page.getByRole('status')).toContainText('Added model "reset_gru.onnx"');
+  await page
+    .getByLabel('Add corpus…')
+    .first()
+    .setInputFiles({
+      name: 'code.txt',
+      mimeType: 'text/plain',
+      buffer: readFileSync(join(unrolled, 'reset_gru.corpus.txt'))
+    });
+  await page
+    .getByRole('combobox', { name: 'Model to record' })
+    .selectOption({ label: 'reset_gru.onnx' });
+  await page
+    .getByRole('combobox', { name: 'Corpus to record' })
+    .selectOption({ label: 'code.txt' });
+  await expect(page.locator('.note .error-text')).toContainText(
+    'Document 1 ("code.txt") has 33 tokens, but this model\'s graph takes exactly 16 tokens per run and builds its initial state inside'
+  );
+  await expect(page.getByRole('button', { name: 'Record', exact: true })).toBeDisabled();
+  await page.locator('form.new').screenshot({ path: 'test-results/unrolled-refused-form.png' });
   await page
     .getByRole('combobox', { name: 'Model to record' })
     .selectOption({ label: 'state_lstm.onnx' });
@@ -96,7 +125,7 @@ test('an unrolled cell of fixed length records in windows in the browser; its h 
   await expect(page.getByTestId('window-note')).toContainText(
     'recorded in windows of 16, each starting from the state the one before ended in (fed to h0 and c0)'
   );
-  await page.screenshot({ path: 'test-results/unrolled-record-form-1280.png' });
+  await page.locator('form.new').screenshot({ path: 'test-results/unrolled-record-form.png' });
   await page.getByRole('button', { name: 'Record', exact: true }).click();
   const item = page.getByRole('list', { name: 'Recordings' }).locator('li').first();
   await expect(item).toHaveAttribute('data-status', 'complete', { timeout: 60_000 });
