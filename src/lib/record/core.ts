@@ -6,6 +6,7 @@
 import type { CellTap, LayerTap } from '../onnx/surgery';
 import type { TokenInput } from '../onnx/inspect';
 import type { CellEngine } from './cellEngine';
+import { stepFeeds, type FeatureSteps } from './featureFeed';
 import { runIntervenedStep } from './interveneStep';
 import type { Intervention } from './intervention';
 import type { WindowRunner } from './windows';
@@ -53,8 +54,12 @@ export interface RecordJob {
   session: SessionLike;
   Tensor: TensorCtor;
   taps: LayerTap[];
-  tokenInput: TokenInput;
+  /** the token input (null for a time-series model, fed `features`) */
+  tokenInput: TokenInput | null;
+  /** token ids, or for a time-series corpus its row numbers (one per step) */
   ids: Int32Array;
+  /** a time-series corpus's float features, fed instead of token ids */
+  features?: FeatureSteps;
   chunkSize: number;
   /** Token index where each document starts (state resets there); default: one document. */
   documents?: number[];
@@ -145,9 +150,7 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
   while (chunk < chunks) {
     const { start, length, reset } = plan[chunk];
     if (reset) state = null;
-    const feeds = {
-      [tokenInput.name]: tokenTensor(Tensor, tokenInput, ids.subarray(start, start + length))
-    };
+    const feeds = stepFeeds(Tensor, { input: tokenInput, ids }, job.features, start, length);
     const input = { feeds, batch: 1, lengths: [length] };
     const step = job.interventions
       ? await runIntervenedStep(

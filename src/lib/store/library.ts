@@ -14,6 +14,7 @@ import {
 } from '../tokenize/tokenizer';
 import { parseVocabFile, readVocabFile } from '../tokenize/vocab';
 import { validateCorpusText } from '../tokenize/corpus';
+import { CsvError, parseSeriesCsv, seriesDocuments } from '../tokenize/series';
 import { corpusPreview, type CellscopeDB, type CorpusRow, type ModelRow } from './db';
 import { sha256 } from './hash';
 
@@ -36,6 +37,15 @@ export function checkModel(
         'over float features, which the browser does not feed yet. Record it with the command line: ' +
         'npm run record -- --model M.onnx --csv features.csv (or --feed NAME=x.npy).'
     );
+  }
+  // A float-feature model records over a CSV corpus (its feature columns, one row per step).
+  if (info.featureInput && info.layers.length) {
+    const others = info.inputs.filter((i) => i.name !== info.featureInput!.name);
+    if (others.length)
+      throw new ModelFormatError(
+        `"${name}" feeds its recurrent layers from ${info.featureInput.name} (float features) but also takes ${others.map((o) => `${o.name} (${o.elemType})`).join(', ')}: the browser feeds only the features and the state it carries. Give ${others.length > 1 ? 'those inputs' : 'that input'} a default value (an initializer), or record with the command line, which feeds every input: npm run record -- --model M.onnx --out DIR --csv features.csv --feed NAME=values.npy.`
+      );
+    return { info, tokenizer: null };
   }
   const inputProblem = tokenInputProblem(
     info,
@@ -111,7 +121,11 @@ export function modelTokenizer(model: ModelRow): Tokenizer {
 
 /** How a file becomes documents: whole, split on blank lines, or one per JSON line (a field). */
 export type DocumentMode =
-  { kind: 'whole' } | { kind: 'blank-lines' } | { kind: 'jsonl'; field: string };
+  | { kind: 'whole' }
+  | { kind: 'blank-lines' }
+  | { kind: 'jsonl'; field: string }
+  /** a CSV time series: one row per step, documents by its doc column */
+  | { kind: 'csv' };
 
 /**
  * Add one or more files as a corpus. Several files: one document each. One file: as `mode` says.
@@ -135,8 +149,14 @@ export async function addCorpusFiles(
   mode: DocumentMode = { kind: 'whole' }
 ): Promise<CorpusRow> {
   const texts = files.map((f) => ({ name: f.name, text: validateCorpusText(f.bytes, f.name) }));
-  const split =
-    texts.length > 1
+  if (mode.kind === 'csv' && texts.length > 1)
+    throw new CsvError(
+      'Add one CSV time series at a time; to give it several documents, mark them in a "doc" column.'
+    );
+  const table = mode.kind === 'csv' ? parseSeriesCsv(texts[0].text, texts[0].name) : null;
+  const split = table
+    ? { text: texts[0].text, documents: seriesDocuments(table, texts[0].text) }
+    : texts.length > 1
       ? joinDocuments(texts)
       : mode.kind === 'blank-lines'
         ? splitText(texts[0].text, /\n[ \t]*\n\s*/, texts[0].name)
@@ -161,6 +181,15 @@ export async function addCorpusFiles(
     chars: split.text.length,
     lines: lineStarts(split.text).length,
     documents: split.documents,
+    ...(table
+      ? {
+          series: {
+            columns: table.columns,
+            rows: table.rows,
+            docColumn: table.docColumn === null ? null : table.columns[table.docColumn]
+          }
+        }
+      : {}),
     bundled,
     addedAt: Date.now()
   };
