@@ -13,6 +13,7 @@ import { prepareForRecording, type RecordingGraph } from '../lib/onnx/surgery';
 import { checkFeeds, planFeedRun } from '../lib/record/feeds';
 import { KINDS, needsInternals, parseKinds, type StreamKind } from '../lib/record/streams';
 import { tokenTensor } from '../lib/record/core';
+import { windowFeeds } from '../lib/record/windows';
 import { probeTensors } from '../lib/recorder/probe';
 import { ScanCellEngine } from '../lib/record/cellEngine';
 import { runIntervenedStep } from '../lib/record/interveneStep';
@@ -198,6 +199,10 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
     throw e;
   }
   checkKindsFit(opts.streams, kinds, graph);
+  if (opts.clamps && graph.window)
+    throw new InputError(
+      `--clamp needs a model that takes any number of tokens; this model's graph takes exactly ${graph.window.steps}.`
+    );
   const textInput = opts.text ? prepareText(opts, graph, bytes) : null;
   const session = await openSession(ort, graph);
   const fed = textInput ? null : await runFeeds(opts, ort, graph, session);
@@ -288,6 +293,7 @@ export async function listTensorsCommand(opts: RecordCommandOptions, ort: OrtNod
         if (!tokenInput) throw new InputError('The model has no integer token input; use --feed.');
         const text = readCorpus(opts.text);
         const ids = createTokenizer(tokenizerSpec(opts, graph)).encode(text).ids;
+        if (graph.window) return windowFeeds(ort.Tensor, tokenInput, graph.window, ids);
         return { [tokenInput.name]: tokenTensor(ort.Tensor, tokenInput, ids.subarray(0, 64)) };
       }
       return {

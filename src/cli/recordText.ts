@@ -19,6 +19,8 @@ import {
   wantedCells
 } from '../lib/record/cellStreams';
 import { parseKinds, planStreams } from '../lib/record/streams';
+import { checkWindowDocuments, windowChunkSize, windowNote } from '../lib/record/windowPlan';
+import { windowRunner } from '../lib/record/windows';
 import { chunkPredictions } from '../lib/store/recordings';
 import { validateCorpusText } from '../lib/tokenize/corpus';
 import {
@@ -71,6 +73,17 @@ export function prepareText(
   const text = readCorpus(opts.text!);
   const encoded = createTokenizer(spec).encode(text);
   if (encoded.ids.length === 0) throw new InputError(`${opts.text} holds no tokens.`);
+  // A fixed-length graph whose state cannot be carried takes the text (one document) in one window.
+  if (graph.window) {
+    try {
+      checkWindowDocuments(graph.window, [0], encoded.ids.length, {
+        bidirectional: graph.taps.some((t) => t.direction !== 'forward'),
+        names: [basename(opts.text!)]
+      });
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+  }
   return { tokenInput, spec, text, encoded };
 }
 
@@ -90,9 +103,23 @@ export async function recordText(
 ) {
   const T = encoded.ids.length;
   const kinds = parseKinds(opts.streams ?? 'all');
-  // A Loop or unrolled cell: one run over the whole text, its streams' widths from a probe.
+  // A Loop or unrolled cell: one run over the whole text, its streams' widths from a probe; a
+  // fixed-length graph: windows of its length (record/windows.ts).
   const cells = wantedCells(graph.cells, kinds);
-  if (cells.length) checkWholeDocuments([0], T);
+  const window = graph.window;
+  if (cells.length && !window) checkWholeDocuments([0], T);
+  const windows = window
+    ? windowRunner({
+        session,
+        Tensor: ort.Tensor,
+        taps: graph.taps,
+        cells: graph.cells,
+        wanted: cells,
+        tokenInput,
+        window,
+        kinds
+      })
+    : undefined;
   const cellSpecs = cells.length
     ? cellStreamSpecs(
         cells,
@@ -102,7 +129,8 @@ export async function recordText(
           graph.taps,
           cells,
           tokenInput,
-          encoded.ids.subarray(0, 8)
+          encoded.ids.subarray(0, 8),
+          windows
         )
       )
     : [];
@@ -115,7 +143,11 @@ export async function recordText(
   );
   const outputWriters = new Map<string, NpyFileWriter>();
   const lastOutputs = new Map<string, TensorLike>();
-  const chunkSize = cells.length ? T : (opts.chunk ?? 4096);
+  const chunkSize = window
+    ? windowChunkSize(window, opts.chunk ?? 4096)
+    : cells.length
+      ? T
+      : (opts.chunk ?? 4096);
   const zarr = opts.zarr
     ? new ZarrStoreWriter(opts.zarr, streams, T, chunkSize, opts.zarrVersion ?? 3)
     : null;
@@ -130,6 +162,7 @@ export async function recordText(
     chunkSize,
     kinds,
     cells,
+    windows,
     interventions: opts.clamps,
     cellEngine: opts.clamps ? scanEngine(ort) : undefined,
     sink: {
@@ -181,6 +214,16 @@ export async function recordText(
     unknownTokens: encoded.unknown,
     unknownExamples: encoded.unknownExamples,
     chunkSize,
+    ...(window
+      ? {
+          window: {
+            steps: window.steps,
+            stateInputs: window.stateInputs.map((s) => s.input),
+            carried: window.carried,
+            note: windowNote(window)
+          }
+        }
+      : {}),
     corpus,
     streams: files,
     outputs

@@ -30,7 +30,7 @@ export function checkModel(
 ): { info: ModelInfo; tokenizer: TokenizerSpec | null } {
   const model = decodeModel(bytes);
   checkNoExternalData(model);
-  const { info, cells } = prepareForRecording(model, { internals: true });
+  const { info, cells, window } = prepareForRecording(model, { internals: true });
   if (!info.layers.length && cells.length && !info.tokenInput) {
     throw new ModelFormatError(
       `"${name}" has no LSTM, GRU or RNN op and no token input: its cell is a Loop or unrolled steps ` +
@@ -47,7 +47,11 @@ export function checkModel(
       );
     return { info, tokenizer: null };
   }
-  const inputProblem = tokenInputProblem(info, name);
+  const inputProblem = tokenInputProblem(
+    info,
+    name,
+    window?.stateInputs.map((s) => s.input)
+  );
   if (inputProblem) throw new ModelFormatError(inputProblem);
   if (!info.tokenInput) {
     throw new ModelFormatError(
