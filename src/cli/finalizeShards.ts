@@ -139,7 +139,7 @@ export async function finalizeStore(opts: RecordCommandOptions): Promise<Finaliz
     createdAt: new Date().toISOString(),
     ...(await modelManifest(opts, graph, bytes, twin)),
     streamKinds: [...kinds],
-    ...textSummary(spec, encoded, chunkSize),
+    ...textSummary(spec, encoded, chunkSize, graph.window),
     streams: streams.map((s) => ({
       name: s.id,
       file: fileName(s.id),

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { MAX_SEED } from '../lib/onnx/reinit';
 import { parseClamp, type Intervention } from '../lib/record/intervention';
 import { parseKinds } from '../lib/record/streams';
-import type { DocumentMode } from '../lib/tokenize/documents';
+import type { DocumentSplit } from '../lib/tokenize/documents';
 import { InputError } from './inputFiles';
 import type { RecordCommandOptions } from './recordCommand';
 
@@ -105,7 +105,7 @@ function twinSeed(value: string): number {
 }
 
 /** --documents: whole, blank-lines or jsonl:FIELD. */
-function documentMode(value: string): DocumentMode {
+function documentMode(value: string): DocumentSplit {
   if (value === 'whole' || value === 'blank-lines') return { kind: value };
   const field = value.match(/^jsonl:(.+)$/)?.[1];
   if (field) return { kind: 'jsonl', field };

@@ -13,6 +13,7 @@ import { prepareForRecording, type RecordingGraph } from '../lib/onnx/surgery';
 import { checkFeeds, planFeedRun } from '../lib/record/feeds';
 import { KINDS, needsInternals, parseKinds, type StreamKind } from '../lib/record/streams';
 import { tokenTensor } from '../lib/record/core';
+import { windowFeeds } from '../lib/record/windows';
 import { probeTensors } from '../lib/recorder/probe';
 import { ScanCellEngine } from '../lib/record/cellEngine';
 import { runIntervenedStep } from '../lib/record/interveneStep';
@@ -23,7 +24,7 @@ import {
 } from '../lib/record/intervention';
 import { runStep, type SessionLike, type TensorCtor } from '../lib/record/step';
 import { sha256 } from '../lib/store/hash';
-import type { DocumentMode } from '../lib/tokenize/documents';
+import type { DocumentSplit } from '../lib/tokenize/documents';
 import { createTokenizer } from '../lib/tokenize/tokenizer';
 import { csvFeed, readFeeds } from './feedInputs';
 import { InputError, readFile } from './inputFiles';
@@ -66,7 +67,7 @@ export interface RecordCommandOptions {
   /** Record the model's untrained twin (every float weight re-drawn) drawn with this seed. */
   untrainedTwin?: number;
   /** How the text splits into documents (default: the whole text is one). */
-  documents?: DocumentMode;
+  documents?: DocumentSplit;
   /** Record only shard k of n of the documents into the --zarr store (recordShard.ts). */
   shard?: { k: number; n: number };
   /** Complete a --zarr store whose shards are all recorded (finalizeShards.ts). */
@@ -193,6 +194,10 @@ export async function prepareModel(opts: RecordCommandOptions) {
     throw e;
   }
   checkKindsFit(opts.streams, kinds, graph);
+  if (opts.clamps && graph.window)
+    throw new InputError(
+      `--clamp needs a model that takes any number of tokens; this model's graph takes exactly ${graph.window.steps}.`
+    );
   return { bytes, twin, graph, kinds };
 }
 
@@ -308,6 +313,7 @@ export async function listTensorsCommand(opts: RecordCommandOptions, ort: OrtNod
         if (!tokenInput) throw new InputError('The model has no integer token input; use --feed.');
         const text = readCorpus(opts.text);
         const ids = createTokenizer(tokenizerSpec(opts, graph)).encode(text).ids;
+        if (graph.window) return windowFeeds(ort.Tensor, tokenInput, graph.window, ids);
         return { [tokenInput.name]: tokenTensor(ort.Tensor, tokenInput, ids.subarray(0, 64)) };
       }
       return {

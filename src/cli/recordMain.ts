@@ -73,6 +73,9 @@ export async function runRecord(argv: string[], ort: OrtNode, io: Io = console):
     io.log(
       `cellscope record: ${manifest.streams.length} streams, ${steps} steps in ${seconds.toFixed(2)} s → ${options.out}`
     );
+    // A fixed-length graph: what the recording did with its length (record/windowPlan.ts).
+    const note = (manifest as { window?: { note: string } }).window?.note;
+    if (note) io.log(`cellscope record: ${note}`);
     // For npm run bench: the peak resident memory of this process.
     if (process.env.CELLSCOPE_REPORT_RSS) io.log(`max_rss_kb ${process.resourceUsage().maxRSS}`);
     return 0;

@@ -46,7 +46,7 @@ export async function recordShard(opts: RecordCommandOptions, ort: OrtNode): Pro
   const args = argumentPrint(opts);
   store.checkAgainst(args, who, n);
   const session = await openSession(ort, graph);
-  const { kinds, cells, streams, chunkSize } = await planTextStreams(
+  const { kinds, cells, windows, streams, chunkSize } = await planTextStreams(
     opts,
     ort,
     graph,
@@ -95,6 +95,7 @@ export async function recordShard(opts: RecordCommandOptions, ort: OrtNode): Pro
         documents: encoded.documentStarts,
         kinds,
         cells,
+        windows,
         interventions: opts.clamps,
         cellEngine: opts.clamps ? scanEngine(ort) : undefined,
         // The slice starts at a document start, so its first run starts from the initial state.

@@ -19,6 +19,8 @@ import {
   wantedCells
 } from '../lib/record/cellStreams';
 import { parseKinds, planStreams } from '../lib/record/streams';
+import { checkWindowDocuments, windowChunkSize, windowNote } from '../lib/record/windowPlan';
+import { windowRunner } from '../lib/record/windows';
 import { chunkPredictions } from '../lib/store/recordings';
 import { validateCorpusText } from '../lib/tokenize/corpus';
 import {
@@ -81,6 +83,17 @@ export function prepareText(
   // Each document tokenized on its own, as the browser does (no token spans two documents).
   const encoded = encodeDocuments(createTokenizer(spec), text, documents);
   if (encoded.ids.length === 0) throw new InputError(`${opts.text} holds no tokens.`);
+  // A fixed-length graph whose state cannot be carried takes each document in one window.
+  if (graph.window) {
+    try {
+      checkWindowDocuments(graph.window, encoded.documentStarts, encoded.ids.length, {
+        bidirectional: graph.taps.some((t) => t.direction !== 'forward'),
+        names: documents.map((d) => d.name)
+      });
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+  }
   return { tokenInput, spec, text, documents, encoded };
 }
 
@@ -97,8 +110,23 @@ export async function planTextStreams(
 ) {
   const kinds = parseKinds(opts.streams ?? 'all');
   const T = encoded.ids.length;
+  // A Loop or unrolled cell: each document in one run, its streams' widths from a probe; a
+  // fixed-length graph: windows of its length (record/windows.ts).
   const cells = wantedCells(graph.cells, kinds);
-  if (cells.length) checkWholeDocuments(encoded.documentStarts, T);
+  const window = graph.window;
+  if (cells.length && !window) checkWholeDocuments(encoded.documentStarts, T);
+  const windows = window
+    ? windowRunner({
+        session,
+        Tensor: ort.Tensor,
+        taps: graph.taps,
+        cells: graph.cells,
+        wanted: cells,
+        tokenInput,
+        window,
+        kinds
+      })
+    : undefined;
   const cellSpecs = cells.length
     ? cellStreamSpecs(
         cells,
@@ -108,7 +136,8 @@ export async function planTextStreams(
           graph.taps,
           cells,
           tokenInput,
-          encoded.ids.subarray(0, 8)
+          encoded.ids.subarray(0, 8),
+          windows
         )
       )
     : [];
@@ -116,9 +145,14 @@ export async function planTextStreams(
     ...widenIntervenedRanges(planStreams(graph.taps, kinds), opts.clamps ?? []),
     ...cellSpecs
   ];
-  // The recorder's runs: a whole document for such cells, else --chunk tokens.
-  const chunkSize = cells.length ? T : (opts.chunk ?? 4096);
-  return { kinds, cells, streams, chunkSize };
+  // The recorder's runs: windows of the graph's length, a whole document for such cells, else
+  // --chunk tokens (the Zarr store's chunks are --chunk steps whatever the runs: zarrGrid.ts).
+  const chunkSize = window
+    ? windowChunkSize(window, opts.chunk ?? 4096)
+    : cells.length
+      ? T
+      : (opts.chunk ?? 4096);
+  return { kinds, cells, windows, streams, chunkSize };
 }
 
 /** What the Zarr store says of the LM head: its output, k, and the vocabulary to show tokens. */
@@ -137,7 +171,7 @@ export async function recordText(
 ) {
   const { tokenInput, spec, text, encoded } = input;
   const T = encoded.ids.length;
-  const { kinds, cells, streams, chunkSize } = await planTextStreams(
+  const { kinds, cells, windows, streams, chunkSize } = await planTextStreams(
     opts,
     ort,
     graph,
@@ -165,6 +199,7 @@ export async function recordText(
     documents: encoded.documentStarts,
     kinds,
     cells,
+    windows,
     interventions: opts.clamps,
     cellEngine: opts.clamps ? scanEngine(ort) : undefined,
     sink: {
@@ -209,7 +244,7 @@ export async function recordText(
   return {
     zarr,
     lm: zarr?.lmK ? ({ logits: lm!, k: zarr.lmK, vocab: spec.vocab } as ZarrLm) : null,
-    ...textSummary(spec, encoded, chunkSize),
+    ...textSummary(spec, encoded, chunkSize, graph.window),
     corpus,
     streams: files,
     outputs
@@ -217,7 +252,12 @@ export async function recordText(
 }
 
 /** What the manifest says of a text run (also the Zarr attributes of its shards' store). */
-export function textSummary(spec: TokenizerSpec, encoded: EncodedCorpus, chunkSize: number) {
+export function textSummary(
+  spec: TokenizerSpec,
+  encoded: EncodedCorpus,
+  chunkSize: number,
+  window: RecordingGraph['window']
+) {
   const T = encoded.ids.length;
   return {
     mode: 'text',
@@ -227,7 +267,17 @@ export function textSummary(spec: TokenizerSpec, encoded: EncodedCorpus, chunkSi
     tokenizer: { type: spec.type, vocabSize: spec.vocab.length },
     unknownTokens: encoded.unknown,
     unknownExamples: encoded.unknownExamples,
-    chunkSize
+    chunkSize,
+    ...(window
+      ? {
+          window: {
+            steps: window.steps,
+            stateInputs: window.stateInputs.map((s) => s.input),
+            carried: window.carried,
+            note: windowNote(window)
+          }
+        }
+      : {})
   };
 }
 

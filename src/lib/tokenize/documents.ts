@@ -86,8 +86,8 @@ export function joinDocuments(files: { name: string; text: string }[]): {
   return { text: files.map((f) => f.text).join('\n'), documents };
 }
 
-/** How one file becomes documents: whole, split on blank lines, or one per JSON line (a field). */
-export type DocumentMode =
+/** How one text file becomes documents: whole, split on blank lines, or one per JSON line (a field). */
+export type DocumentSplit =
   { kind: 'whole' } | { kind: 'blank-lines' } | { kind: 'jsonl'; field: string };
 
 /** Blank lines (only spaces or tabs on them) between documents. */
@@ -97,7 +97,7 @@ export const BLANK_LINES = /\n[ \t]*\n\s*/;
 export function documentsOf(
   text: string,
   name: string,
-  mode: DocumentMode
+  mode: DocumentSplit
 ): { text: string; documents: DocumentSpan[] } {
   if (mode.kind === 'blank-lines') return splitText(text, BLANK_LINES, name);
   if (mode.kind === 'jsonl') return jsonlDocuments(text, mode.field, name);

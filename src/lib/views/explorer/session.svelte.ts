@@ -25,6 +25,7 @@ import { TracksState, type ShownTrack } from './tracks.svelte';
 import { viewLink } from './viewSync.svelte';
 import { UnitPageState } from '../unit/unitPage.svelte';
 import { UnitOrderState } from './unitOrder.svelte';
+import type { FeatureInput } from '../../onnx/featureInput';
 
 /** What the session knows about the recording's origin (for findings and file names). */
 export interface RecordingNames {
@@ -164,7 +165,8 @@ export class ExplorerSession {
       corpus,
       model?.tokenizer?.vocab ?? null,
       params,
-      model?.info.classes ?? null
+      model?.info.classes ?? null,
+      model?.info.featureInput ?? null
     );
   }
 
@@ -174,9 +176,10 @@ export class ExplorerSession {
     corpus: LoadedCorpus,
     vocab: string[] | null,
     params: URLSearchParams,
-    classes: string[] | null = null
+    classes: string[] | null = null,
+    featureInput: FeatureInput | null = null
   ) {
-    const view = new ExplorerState(reader, corpus, vocab, classes);
+    const view = new ExplorerState(reader, corpus, vocab, classes, featureInput);
     this.source = source;
     this.match = new MatchState(source);
     this.ranking = new RankState(source);
