@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { MAX_SEED } from '../lib/onnx/reinit';
 import { parseClamp, type Intervention } from '../lib/record/intervention';
 import { parseKinds } from '../lib/record/streams';
+import type { DocumentMode } from '../lib/tokenize/documents';
 import { InputError } from './inputFiles';
 import type { RecordCommandOptions } from './recordCommand';
 
@@ -13,12 +14,14 @@ export const MAX_CHUNK = 65536;
 
 export const USAGE =
   'usage: npm run record -- --model M.onnx --out DIR [--force] [--text corpus.txt] [--vocab FILE] ' +
-  '[--tokenizer char|word] [--csv features.csv] [--feed NAME=file.npy]... [--streams all|h|h,c] ' +
+  '[--tokenizer char|word] [--documents whole|blank-lines|jsonl:FIELD] [--csv features.csv] [--feed NAME=file.npy]... [--streams all|h|h,c] ' +
   '[--chunk N] [--tap TENSOR]... [--list-tensors] [--zarr DIR [--zarr-version 2|3]] ' +
   '[--untrained-twin SEED] [--clamp STREAM:UNIT=VALUE]...\n' +
   '  --out DIR     a new or empty directory; --force writes into a non-empty one, replacing the\n' +
   '                recording there (and replaces the Zarr store at --zarr DIR)\n' +
   `  --chunk N     tokens per run, 1 to ${MAX_CHUNK} (default 4096; text only)\n` +
+  '  --documents   how the text splits into documents (each from a fresh state): whole (default),\n' +
+  '                blank-lines, or jsonl:FIELD (one per JSON line, its string field FIELD)\n' +
   '  --streams     all, or a comma-separated list of h, c, i, f, o, g, z, r, n\n' +
   `  --untrained-twin SEED  record the model with every float weight re-drawn from its own mean\n` +
   `                and std (seed 0 to ${MAX_SEED}): the same architecture, untrained\n` +
@@ -33,6 +36,7 @@ const OPTIONS = {
   csv: { type: 'string' },
   vocab: { type: 'string' },
   tokenizer: { type: 'string' },
+  documents: { type: 'string' },
   feed: { type: 'string', multiple: true },
   tap: { type: 'string', multiple: true },
   'list-tensors': { type: 'boolean' },
@@ -94,6 +98,16 @@ function twinSeed(value: string): number {
   return n;
 }
 
+/** --documents: whole, blank-lines or jsonl:FIELD. */
+function documentMode(value: string): DocumentMode {
+  if (value === 'whole' || value === 'blank-lines') return { kind: value };
+  const field = value.match(/^jsonl:(.+)$/)?.[1];
+  if (field) return { kind: 'jsonl', field };
+  throw new InputError(
+    `--documents must be whole, blank-lines or jsonl:FIELD, got ${JSON.stringify(value)}.`
+  );
+}
+
 /** One --clamp, parsed (its stream and unit are checked against the model later). */
 function clampArg(value: string): Intervention {
   try {
@@ -133,7 +147,7 @@ export function parseRecordArgs(argv: string[]): RecordArgs {
     throw new InputError('Give --text corpus.txt, --csv features.csv or --feed NAME=file.npy.');
   if (text && feeds) throw new InputError('Give either --text or --feed/--csv, not both.');
   if (!text) {
-    for (const flag of ['vocab', 'tokenizer', 'chunk', 'zarr'] as const) {
+    for (const flag of ['vocab', 'tokenizer', 'documents', 'chunk', 'zarr'] as const) {
       if (values[flag] !== undefined)
         throw new InputError(`--${flag} applies to --text only; feeds run in one go.`);
     }
@@ -171,6 +185,7 @@ export function parseRecordArgs(argv: string[]): RecordArgs {
       csv: values.csv,
       vocab: values.vocab,
       tokenizer: values.tokenizer as 'char' | 'word' | undefined,
+      documents: values.documents !== undefined ? documentMode(values.documents) : undefined,
       feeds: values.feed,
       tap: values.tap,
       streams: values.streams,

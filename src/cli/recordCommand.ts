@@ -23,6 +23,7 @@ import {
 } from '../lib/record/intervention';
 import { runStep, type SessionLike, type TensorCtor } from '../lib/record/step';
 import { sha256 } from '../lib/store/hash';
+import type { DocumentMode } from '../lib/tokenize/documents';
 import { createTokenizer } from '../lib/tokenize/tokenizer';
 import { csvFeed, readFeeds } from './feedInputs';
 import { InputError, readFile } from './inputFiles';
@@ -50,6 +51,8 @@ export interface RecordCommandOptions {
   csv?: string;
   vocab?: string;
   tokenizer?: 'char' | 'word';
+  /** How the text splits into documents (default: one, the whole text). */
+  documents?: DocumentMode;
   feeds?: string[];
   /** Named tensors to record as they are, written as tap.<name>.npy. */
   tap?: string[];

@@ -1,7 +1,8 @@
 /**
- * `record --text`: tokenize the corpus, run it in chunks with the state carried, write streams,
- * and the corpus beside them (its text, token ids and UTF-16 start offsets: what `npm run analyze`
- * needs for built-in and regex tracks).
+ * `record --text`: tokenize the corpus (one document, or several: --documents), run it in chunks
+ * with the state carried within a document and reset at each, write streams, and the corpus beside
+ * them (its text, token ids, UTF-16 start offsets and documents: what `npm run analyze` needs for
+ * built-in and regex tracks and its held-out split).
  */
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -19,14 +20,10 @@ import {
   wantedCells
 } from '../lib/record/cellStreams';
 import { parseKinds, planStreams } from '../lib/record/streams';
-import { chunkPredictions } from '../lib/store/recordings';
+import { chunkPredictions, classPredictions } from '../lib/store/recordings';
+import { documentsOf, encodeDocuments, type EncodedCorpus } from '../lib/tokenize/documents';
 import { validateCorpusText } from '../lib/tokenize/corpus';
-import {
-  createTokenizer,
-  parseTokenizerSpec,
-  type Encoded,
-  type TokenizerSpec
-} from '../lib/tokenize/tokenizer';
+import { createTokenizer, parseTokenizerSpec, type TokenizerSpec } from '../lib/tokenize/tokenizer';
 import { readVocabFile } from '../lib/tokenize/vocab';
 import { InputError, readFile } from './inputFiles';
 import { NpyFileWriter } from './npyFile';
@@ -55,7 +52,9 @@ export interface TextInput {
   tokenInput: NonNullable<RecordingGraph['info']['tokenInput']>;
   spec: TokenizerSpec;
   text: string;
-  encoded: Encoded;
+  encoded: EncodedCorpus;
+  /** Each document's name and first token. */
+  documents: { name: string; start: number }[];
 }
 
 export function prepareText(
@@ -68,10 +67,25 @@ export function prepareText(
     throw new InputError('The model has no integer token input; use --feed to give its inputs.');
   const spec = tokenizerSpec(opts, graph);
   checkVocabularyFits(decodeModel(modelBytes), tokenInput.name, spec.vocab.length);
-  const text = readCorpus(opts.text!);
-  const encoded = createTokenizer(spec).encode(text);
+  const split = splitCorpus(opts, readCorpus(opts.text!));
+  const encoded = encodeDocuments(createTokenizer(spec), split.text, split.documents);
   if (encoded.ids.length === 0) throw new InputError(`${opts.text} holds no tokens.`);
-  return { tokenInput, spec, text, encoded };
+  const starts = encoded.documentStarts;
+  const empty = starts.findIndex((s, d) => s === (starts[d + 1] ?? encoded.ids.length));
+  if (empty >= 0)
+    throw new InputError(`${split.documents[empty].name} holds no tokens; remove it or join it.`);
+  const documents = split.documents.map((d, i) => ({ name: d.name, start: starts[i] }));
+  return { tokenInput, spec, text: split.text, encoded, documents };
+}
+
+/** The corpus text and its documents, as --documents says (default: the whole text, one). */
+function splitCorpus(opts: RecordCommandOptions, text: string) {
+  const name = basename(opts.text!);
+  try {
+    return documentsOf(text, opts.documents ?? { kind: 'whole' }, name);
+  } catch (e) {
+    throw new InputError(`--documents: ${(e as Error).message}`);
+  }
 }
 
 /** What the Zarr store says of the LM head: its output, k, and the vocabulary to show tokens. */
@@ -86,13 +100,14 @@ export async function recordText(
   ort: OrtNode,
   graph: RecordingGraph,
   session: SessionLike,
-  { tokenInput, spec, text, encoded }: TextInput
+  { tokenInput, spec, text, encoded, documents }: TextInput
 ) {
   const T = encoded.ids.length;
+  const starts = documents.map((d) => d.start);
   const kinds = parseKinds(opts.streams ?? 'all');
-  // A Loop or unrolled cell: one run over the whole text, its streams' widths from a probe.
+  // A Loop or unrolled cell: one run per document, its streams' widths from a probe.
   const cells = wantedCells(graph.cells, kinds);
-  if (cells.length) checkWholeDocuments([0], T);
+  if (cells.length) checkWholeDocuments(starts, T);
   const cellSpecs = cells.length
     ? cellStreamSpecs(
         cells,
@@ -115,12 +130,20 @@ export async function recordText(
   );
   const outputWriters = new Map<string, NpyFileWriter>();
   const lastOutputs = new Map<string, TensorLike>();
-  const chunkSize = cells.length ? T : (opts.chunk ?? 4096);
+  // A backward direction, or a cell without a recurrent op, needs each document in one run (as
+  // record/plan.ts plans it in the browser).
+  const whole = cells.length > 0 || graph.taps.some((t) => t.direction !== 'forward');
+  const chunkSize = whole ? T : (opts.chunk ?? 4096);
   const zarr = opts.zarr
     ? new ZarrStoreWriter(opts.zarr, streams, T, chunkSize, opts.zarrVersion ?? 3)
     : null;
-  // The LM head's predictions go into the Zarr store (the explorer's inspector and loss track).
+  // The LM head's predictions go into the Zarr store (the explorer's inspector and loss track);
+  // a classifier's class probabilities, each document's at every one of its steps.
   const lm = graph.info.logits;
+  const classifier = !!graph.info.classes;
+  const docStarts = new Set(starts);
+  // A classifier's class logits without a time axis: one row per document (its last run's).
+  const classRows: Float32Array[] = [];
   await recordChunks({
     session,
     Tensor: ort.Tensor,
@@ -128,6 +151,7 @@ export async function recordText(
     tokenInput,
     ids: encoded.ids,
     chunkSize,
+    documents: starts,
     kinds,
     cells,
     interventions: opts.clamps,
@@ -137,10 +161,19 @@ export async function recordText(
         for (const [id, data] of Object.entries(r.streams)) writers.get(id)!.append(data);
         zarr?.writeChunk(r.chunk, r.length, r.streams);
         if (zarr && lm)
-          zarr.writePredictions(r.chunk, r.length, chunkPredictions(r, lm, encoded.ids, new Set()));
+          zarr.writePredictions(
+            r.chunk,
+            r.length,
+            classifier ? classPredictions(r, lm) : chunkPredictions(r, lm, encoded.ids, docStarts)
+          );
         for (const o of savedTensors(graph, opts)) {
           const t = r.outputs![o.name];
           if (!t) continue;
+          const end = r.start + r.length;
+          if (classifier && o.name === lm && t.data instanceof Float32Array && t.dims[0] === 1) {
+            if (end === T || docStarts.has(end)) classRows.push(t.data.slice());
+            continue;
+          }
           // Outputs with a time axis (all axes before it of size 1) are concatenated over chunks.
           const axis = t.dims.findIndex(
             (d, i) => d === r.length && t.dims.slice(0, i).every((x) => x === 1)
@@ -157,7 +190,7 @@ export async function recordText(
     }
   });
   zarr?.writeTokens(encoded.ids, encoded.offsets, text);
-  const corpus = writeCorpus(opts, text, encoded);
+  const corpus = writeCorpus(opts, text, encoded, documents);
   const files: FileEntry[] = [];
   for (const s of streams) {
     writers.get(s.id)!.close();
@@ -170,6 +203,12 @@ export async function recordText(
     outputs.push({ name, file: fileName(stem.get(name)!), shape: w.shape, dtype: 'float32' });
   }
   for (const [name, t] of lastOutputs) outputs.push(writeTensor(opts.out, name, t, stem.get(name)));
+  if (classRows.length) {
+    const rows = new Float32Array(classRows.length * classRows[0].length);
+    classRows.forEach((row, d) => rows.set(row, d * row.length));
+    const t = { data: rows, dims: [classRows.length, classRows[0].length] } as TensorLike;
+    outputs.push(writeTensor(opts.out, lm!, t, stem.get(lm!)));
+  }
   return {
     zarr,
     lm: zarr?.lmK ? ({ logits: lm!, k: zarr.lmK, vocab: spec.vocab } as ZarrLm) : null,
@@ -177,6 +216,7 @@ export async function recordText(
     tokens: T,
     batch: 1,
     lengths: [T],
+    ...(classifier ? { classes: graph.info.classes } : {}),
     tokenizer: { type: spec.type, vocabSize: spec.vocab.length },
     unknownTokens: encoded.unknown,
     unknownExamples: encoded.unknownExamples,
@@ -195,10 +235,15 @@ export const CORPUS_FILES = {
 };
 
 /**
- * The text as recorded (UTF-8), the token ids (int32) and each token's UTF-16 start offset in
- * the text (uint32); one document, the whole text.
+ * The text as recorded (UTF-8), the token ids (int32), each token's UTF-16 start offset in the
+ * text (uint32), and each document's name and first token.
  */
-function writeCorpus(opts: RecordCommandOptions, text: string, encoded: Encoded) {
+function writeCorpus(
+  opts: RecordCommandOptions,
+  text: string,
+  encoded: EncodedCorpus,
+  documents: { name: string; start: number }[]
+) {
   const T = encoded.ids.length;
   writeFileSync(join(opts.out, CORPUS_FILES.text), text);
   writeFileSync(join(opts.out, CORPUS_FILES.tokens), writeNpy(encoded.ids, [T]));
@@ -206,6 +251,6 @@ function writeCorpus(opts: RecordCommandOptions, text: string, encoded: Encoded)
   return {
     ...CORPUS_FILES,
     chars: text.length,
-    documents: [{ name: basename(opts.text!), start: 0 }]
+    documents
   };
 }

@@ -31,6 +31,8 @@ interface Card {
   corpus: string;
   /** streams to record (default h,c) */
   streams?: string;
+  /** how the corpus splits into documents (record's --documents; default: whole) */
+  documents?: string;
   claims: Claim[];
 }
 const TOLERANCE = 0.01;
@@ -53,6 +55,7 @@ for (const { name, card } of cards) {
       const r = await recordHere([
         ...['--model', join(root, card.model ?? `models/${name}.onnx`)],
         ...['--text', join(root, card.corpus), '--streams', card.streams ?? 'h,c'],
+        ...(card.documents ? ['--documents', card.documents] : []),
         ...['--out', out, '--force']
       ]);
       expect(r.stderr).toBe('');

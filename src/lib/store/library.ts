@@ -5,7 +5,7 @@ import { prepareForRecording } from '../onnx/surgery';
 import { type ModelInfo } from '../onnx/inspect';
 import { tokenInputProblem } from '../onnx/tokenInput';
 import { lineStarts } from '../tokenize/lines';
-import { joinDocuments, jsonlDocuments, splitText } from '../tokenize/documents';
+import { documentsOf, joinDocuments, type DocumentMode } from '../tokenize/documents';
 import {
   createTokenizer,
   parseTokenizerSpec,
@@ -105,9 +105,7 @@ export function modelTokenizer(model: ModelRow): Tokenizer {
   return createTokenizer(model.tokenizer);
 }
 
-/** How a file becomes documents: whole, split on blank lines, or one per JSON line (a field). */
-export type DocumentMode =
-  { kind: 'whole' } | { kind: 'blank-lines' } | { kind: 'jsonl'; field: string };
+export type { DocumentMode };
 
 /**
  * Add one or more files as a corpus. Several files: one document each. One file: as `mode` says.
@@ -132,16 +130,7 @@ export async function addCorpusFiles(
 ): Promise<CorpusRow> {
   const texts = files.map((f) => ({ name: f.name, text: validateCorpusText(f.bytes, f.name) }));
   const split =
-    texts.length > 1
-      ? joinDocuments(texts)
-      : mode.kind === 'blank-lines'
-        ? splitText(texts[0].text, /\n[ \t]*\n\s*/, texts[0].name)
-        : mode.kind === 'jsonl'
-          ? jsonlDocuments(texts[0].text, mode.field, texts[0].name)
-          : {
-              text: texts[0].text,
-              documents: [{ name: texts[0].name, start: 0, end: texts[0].text.length }]
-            };
+    texts.length > 1 ? joinDocuments(texts) : documentsOf(texts[0].text, mode, texts[0].name);
   const key = files.map((f) => f.bytes);
   key.push(new TextEncoder().encode(JSON.stringify(mode)));
   const joined = new Uint8Array(key.reduce((n, k) => n + k.length + 1, 0));
