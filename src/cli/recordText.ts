@@ -74,6 +74,11 @@ export function prepareText(
   const empty = starts.findIndex((s, d) => s === (starts[d + 1] ?? encoded.ids.length));
   if (empty >= 0)
     throw new InputError(`${split.documents[empty].name} holds no tokens; remove it or join it.`);
+  // A Zarr array's chunks are all one size; a recorder chunk never crosses a document.
+  if (opts.zarr && starts.length > 1)
+    throw new InputError(
+      `--zarr writes a corpus of one document, and --documents split this one into ${starts.length}; drop one of them.`
+    );
   const documents = split.documents.map((d, i) => ({ name: d.name, start: starts[i] }));
   return { tokenInput, spec, text: split.text, encoded, documents };
 }

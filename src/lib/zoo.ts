@@ -16,7 +16,7 @@ import proseGruClaims from '../../models/prose-gru.claims.json';
 import proseGruUrl from '../../models/prose-gru.onnx?url';
 import parenRnnUrl from '../../models/paren-rnn.onnx?url';
 import { BUILTIN_TRACKS } from './analysis/builtinTracks';
-import { addCorpus, addModel } from './store/library';
+import { addCorpus, addModel, type DocumentMode } from './store/library';
 import type { CellscopeDB, CorpusRow, ModelRow } from './store/db';
 
 export interface ZooClaim {
@@ -40,6 +40,8 @@ export interface ZooEntry {
   corpusName: string;
   /** streams to record */
   kinds: string;
+  /** how the corpus splits into documents (default: one, the whole file) */
+  documents?: DocumentMode;
   /** the unit the card names (the first claim) */
   claim: ZooClaim;
 }
@@ -139,6 +141,6 @@ export async function ensureZooEntry(
   ]);
   const demo = entry.id === 'code-lstm';
   const model = await addModel(db, modelBytes, entry.modelName, demo);
-  const corpus = await addCorpus(db, corpusBytes, entry.corpusName, demo);
+  const corpus = await addCorpus(db, corpusBytes, entry.corpusName, demo, entry.documents);
   return { model, corpus };
 }
