@@ -9,6 +9,8 @@ import codeLstmClaims from '../../models/code-lstm.claims.json';
 import codeLstmUrl from '../../models/code-lstm.onnx?url';
 import kjvClaims from '../../models/kjv-word-lstm.claims.json';
 import kjvUrl from '../../models/kjv-word-lstm.onnx?url';
+import kjvBookClaims from '../../models/kjv-book-bilstm.claims.json';
+import kjvBookUrl from '../../models/kjv-book-bilstm.onnx?url';
 import minGruClaims from '../../models/min-gru.claims.json';
 import minGruUrl from '../../models/min-gru.onnx?url';
 import parenRnnClaims from '../../models/paren-rnn.claims.json';
@@ -106,6 +108,19 @@ export const ZOO: ZooEntry[] = [
     corpusName: 'kjv-held-out.txt',
     kinds: minGruClaims.streams,
     claim: minGruClaims.claims[0]
+  },
+  {
+    id: 'kjv-book-bilstm',
+    title: 'Bidirectional LSTM classifier: which part of the Bible',
+    summary:
+      'Word-level bidirectional LSTM (128 units each way) names the section of the King James Bible a 3-verse passage comes from, of 6; 77.5% right on held-out chapters (majority class 25.7%).',
+    modelUrl: kjvBookUrl,
+    modelName: 'kjv-book-bilstm.onnx',
+    corpusPath: '/corpora/kjv-books.txt',
+    corpusName: 'kjv-books.txt',
+    kinds: kjvBookClaims.streams,
+    documents: { kind: 'blank-lines' },
+    claim: kjvBookClaims.claims[0]
   }
 ];
 
