@@ -3,7 +3,11 @@
  * opens the explorer on the unit its card names (its stream, its page, the pattern's track); a
  * second visit opens the recording at once.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+
+const modelFile = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../models/${name}`, import.meta.url), 'utf8'));
 
 test('record and explore the parentheses RNN: the depth unit of its card', async ({ page }) => {
   test.setTimeout(240_000);
@@ -40,8 +44,13 @@ test('record and explore the Bible-section classifier: its unit, then class prob
   page
 }) => {
   test.setTimeout(240_000);
-  const claims = (await import('../../models/kjv-book-bilstm.claims.json')).default;
-  const metrics = (await import('../../models/kjv-book-bilstm.json')).default;
+  const claims = modelFile('kjv-book-bilstm.claims.json') as {
+    claims: { stream: string; unit: number }[];
+  };
+  const metrics = modelFile('kjv-book-bilstm.json') as {
+    classes: string[];
+    demo_passages: { class: string; p: number }[];
+  };
   const { stream, unit } = claims.claims[0];
   // torch's probability of the first passage's own section (models/train_kjv_book_bilstm.py).
   const first = metrics.demo_passages[0];
