@@ -6,7 +6,8 @@ import { basename } from 'node:path';
 import { readNpy } from '../lib/export/npy';
 import type { RecordingGraph } from '../lib/onnx/surgery';
 import type { TensorLike } from '../lib/record/step';
-import { parseFeatureCsv } from '../lib/tokenize/csv';
+import { featureColumns, featureMatrix, parseSeriesCsv } from '../lib/tokenize/series';
+import { featureTensor } from '../lib/record/featureFeed';
 import { InputError, readFile } from './inputFiles';
 import type { OrtNode } from './recordCommand';
 
@@ -21,38 +22,31 @@ const NPY_TO_ORT: Record<string, string> = {
   b1: 'bool'
 };
 
-/** The CSV's rows as the sequence input: [T, F] placed on the input's time axis, batch 1. */
+/**
+ * The CSV's feature rows as the sequence input, batch 1: the columns the model's
+ * `cellscope.features` names, else its first numeric columns (tokenize/series.ts).
+ */
 export function csvFeed(path: string, ort: OrtNode, graph: RecordingGraph) {
-  const seq = graph.info.sequenceInput;
-  const input = graph.info.inputs.find((i) => i.name === seq?.name);
-  if (!seq || !input)
-    throw new InputError('Could not find the model input that carries the sequence.');
-  if (input.elemType !== 'float') {
+  const input = graph.info.featureInput;
+  if (!input) {
+    const seq = graph.info.inputs.find((i) => i.name === graph.info.sequenceInput?.name);
     throw new InputError(
-      `Input ${input.name} takes ${input.elemType}, not float features; use --text or --feed.`
+      seq
+        ? `Input ${seq.name} takes ${seq.elemType}, not float features; use --text or --feed.`
+        : 'Could not find the model input that carries the sequence.'
     );
   }
-  const name = basename(path);
-  const table = parseFeatureCsv(readFile(path, 'CSV').toString('utf8'), name);
-  const rank = input.dims.length;
-  const featureAxis = [...Array(rank).keys()].find((a) => a !== seq.seqAxis && a !== seq.batchAxis);
-  const want = featureAxis !== undefined ? input.dims[featureAxis] : 1;
-  if (typeof want === 'number' && want > 0 && want !== table.cols) {
+  const table = parseSeriesCsv(readFile(path, 'CSV').toString('utf8'), basename(path));
+  if (table.documentStarts.length > 1) {
     throw new InputError(
-      `${name} has ${table.cols} columns but input ${input.name} takes ${want} features per step.`
+      `${basename(path)} has ${table.documentStarts.length} documents (its "${table.columns[table.docColumn!]}" column): the command line records one series per run. Record each document's rows on their own, or add the CSV as a corpus in the browser, which resets the state at each document.`
     );
   }
-  // With the feature axis after the time axis, the row-major table is already in place.
-  if (featureAxis !== undefined && featureAxis < seq.seqAxis) {
-    throw new InputError(
-      `Input ${input.name} puts features before time; give it with --feed instead.`
-    );
-  }
-  const dims = Array<number>(rank).fill(1);
-  dims[seq.seqAxis] = table.rows;
-  if (featureAxis !== undefined) dims[featureAxis] = table.cols;
+  const columns = featureColumns(table, input.columns, input.width);
+  const data = featureMatrix(table, columns);
+  const steps = { input, data, width: columns.length };
   return {
-    [input.name]: new ort.Tensor('float32', table.data, dims) as TensorLike & { type: string }
+    [input.name]: featureTensor(ort.Tensor, steps, 0, table.rows) as TensorLike & { type: string }
   };
 }
 

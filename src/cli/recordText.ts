@@ -1,8 +1,7 @@
 /**
- * `record --text`: tokenize the corpus (one document, or several: --documents), run it in chunks
- * with the state carried within a document and reset at each, write streams, and the corpus beside
- * them (its text, token ids, UTF-16 start offsets and documents: what `npm run analyze` needs for
- * built-in and regex tracks and its held-out split).
+ * `record --text`: tokenize the corpus, run it in chunks with the state carried, write streams,
+ * and the corpus beside them (its text, token ids and UTF-16 start offsets: what `npm run analyze`
+ * needs for built-in and regex tracks).
  */
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -20,15 +19,23 @@ import {
   wantedCells
 } from '../lib/record/cellStreams';
 import { parseKinds, planStreams } from '../lib/record/streams';
-import { chunkPredictions, classPredictions } from '../lib/store/recordings';
-import { documentsOf, encodeDocuments, type EncodedCorpus } from '../lib/tokenize/documents';
+import { checkWindowDocuments, windowChunkSize, windowNote } from '../lib/record/windowPlan';
+import { windowRunner } from '../lib/record/windows';
+import { chunkPredictions } from '../lib/store/recordings';
 import { validateCorpusText } from '../lib/tokenize/corpus';
+import {
+  documentsOf,
+  encodeDocuments,
+  type DocumentSpan,
+  type EncodedCorpus
+} from '../lib/tokenize/documents';
 import { createTokenizer, parseTokenizerSpec, type TokenizerSpec } from '../lib/tokenize/tokenizer';
 import { readVocabFile } from '../lib/tokenize/vocab';
 import { InputError, readFile } from './inputFiles';
 import { NpyFileWriter } from './npyFile';
 import { scanEngine, type OrtNode, type RecordCommandOptions } from './recordCommand';
 import { fileName, savedTensors, writeTensor, type FileEntry } from './recordOutputs';
+import { chunkRowsOf } from './storeAttributes';
 import { ZarrStoreWriter } from './zarrStore';
 
 export function tokenizerSpec(opts: RecordCommandOptions, graph: RecordingGraph): TokenizerSpec {
@@ -51,10 +58,11 @@ export const readCorpus = (path: string) => validateCorpusText(readFile(path, 't
 export interface TextInput {
   tokenInput: NonNullable<RecordingGraph['info']['tokenInput']>;
   spec: TokenizerSpec;
+  /** the text as recorded (jsonl documents: their texts joined by newlines) */
   text: string;
+  /** its documents (character ranges; one, the whole text, unless --documents splits it) */
+  documents: DocumentSpan[];
   encoded: EncodedCorpus;
-  /** Each document's name and first token. */
-  documents: { name: string; start: number }[];
 }
 
 export function prepareText(
@@ -67,30 +75,84 @@ export function prepareText(
     throw new InputError('The model has no integer token input; use --feed to give its inputs.');
   const spec = tokenizerSpec(opts, graph);
   checkVocabularyFits(decodeModel(modelBytes), tokenInput.name, spec.vocab.length);
-  const split = splitCorpus(opts, readCorpus(opts.text!));
-  const encoded = encodeDocuments(createTokenizer(spec), split.text, split.documents);
+  const { text, documents } = documentsOf(
+    readCorpus(opts.text!),
+    basename(opts.text!),
+    opts.documents ?? { kind: 'whole' }
+  );
+  // Each document tokenized on its own, as the browser does (no token spans two documents).
+  const encoded = encodeDocuments(createTokenizer(spec), text, documents);
   if (encoded.ids.length === 0) throw new InputError(`${opts.text} holds no tokens.`);
-  const starts = encoded.documentStarts;
-  const empty = starts.findIndex((s, d) => s === (starts[d + 1] ?? encoded.ids.length));
-  if (empty >= 0)
-    throw new InputError(`${split.documents[empty].name} holds no tokens; remove it or join it.`);
-  // A Zarr array's chunks are all one size; a recorder chunk never crosses a document.
-  if (opts.zarr && starts.length > 1)
-    throw new InputError(
-      `--zarr writes a corpus of one document, and --documents split this one into ${starts.length}; drop one of them.`
-    );
-  const documents = split.documents.map((d, i) => ({ name: d.name, start: starts[i] }));
-  return { tokenInput, spec, text: split.text, encoded, documents };
+  // A fixed-length graph whose state cannot be carried takes each document in one window.
+  if (graph.window) {
+    try {
+      checkWindowDocuments(graph.window, encoded.documentStarts, encoded.ids.length, {
+        bidirectional: graph.taps.some((t) => t.direction !== 'forward'),
+        names: documents.map((d) => d.name)
+      });
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+  }
+  return { tokenInput, spec, text, documents, encoded };
 }
 
-/** The corpus text and its documents, as --documents says (default: the whole text, one). */
-function splitCorpus(opts: RecordCommandOptions, text: string) {
-  const name = basename(opts.text!);
-  try {
-    return documentsOf(text, opts.documents ?? { kind: 'whole' }, name);
-  } catch (e) {
-    throw new InputError(`--documents: ${(e as Error).message}`);
-  }
+/**
+ * The streams a text run writes: the taps' (widened where clamped) and, for a Loop or unrolled
+ * cell, its streams with their widths from a probe run. Such cells run each document whole.
+ */
+export async function planTextStreams(
+  opts: RecordCommandOptions,
+  ort: OrtNode,
+  graph: RecordingGraph,
+  session: SessionLike,
+  { tokenInput, encoded }: TextInput
+) {
+  const kinds = parseKinds(opts.streams ?? 'all');
+  const T = encoded.ids.length;
+  // A Loop or unrolled cell: each document in one run, its streams' widths from a probe; a
+  // fixed-length graph: windows of its length (record/windows.ts).
+  const cells = wantedCells(graph.cells, kinds);
+  const window = graph.window;
+  if (cells.length && !window) checkWholeDocuments(encoded.documentStarts, T);
+  const windows = window
+    ? windowRunner({
+        session,
+        Tensor: ort.Tensor,
+        taps: graph.taps,
+        cells: graph.cells,
+        wanted: cells,
+        tokenInput,
+        window,
+        kinds
+      })
+    : undefined;
+  const cellSpecs = cells.length
+    ? cellStreamSpecs(
+        cells,
+        await probeCellUnits(
+          session,
+          ort.Tensor,
+          graph.taps,
+          cells,
+          tokenInput,
+          encoded.ids.subarray(0, 8),
+          windows
+        )
+      )
+    : [];
+  const streams = [
+    ...widenIntervenedRanges(planStreams(graph.taps, kinds), opts.clamps ?? []),
+    ...cellSpecs
+  ];
+  // The recorder's runs: windows of the graph's length, a whole document for such cells, else
+  // --chunk tokens (the Zarr store's chunks are --chunk steps whatever the runs: zarrGrid.ts).
+  const chunkSize = window
+    ? windowChunkSize(window, opts.chunk ?? 4096)
+    : cells.length
+      ? T
+      : (opts.chunk ?? 4096);
+  return { kinds, cells, windows, streams, chunkSize };
 }
 
 /** What the Zarr store says of the LM head: its output, k, and the vocabulary to show tokens. */
@@ -105,50 +167,28 @@ export async function recordText(
   ort: OrtNode,
   graph: RecordingGraph,
   session: SessionLike,
-  { tokenInput, spec, text, encoded, documents }: TextInput
+  input: TextInput
 ) {
+  const { tokenInput, spec, text, encoded } = input;
   const T = encoded.ids.length;
-  const starts = documents.map((d) => d.start);
-  const kinds = parseKinds(opts.streams ?? 'all');
-  // A Loop or unrolled cell: one run per document, its streams' widths from a probe.
-  const cells = wantedCells(graph.cells, kinds);
-  if (cells.length) checkWholeDocuments(starts, T);
-  const cellSpecs = cells.length
-    ? cellStreamSpecs(
-        cells,
-        await probeCellUnits(
-          session,
-          ort.Tensor,
-          graph.taps,
-          cells,
-          tokenInput,
-          encoded.ids.subarray(0, 8)
-        )
-      )
-    : [];
-  const streams = [
-    ...widenIntervenedRanges(planStreams(graph.taps, kinds), opts.clamps ?? []),
-    ...cellSpecs
-  ];
+  const { kinds, cells, windows, streams, chunkSize } = await planTextStreams(
+    opts,
+    ort,
+    graph,
+    session,
+    input
+  );
   const writers = new Map(
     streams.map((s) => [s.id, new NpyFileWriter(join(opts.out, fileName(s.id)), [T, s.units])])
   );
   const outputWriters = new Map<string, NpyFileWriter>();
   const lastOutputs = new Map<string, TensorLike>();
-  // A backward direction, or a cell without a recurrent op, needs each document in one run (as
-  // record/plan.ts plans it in the browser).
-  const whole = cells.length > 0 || graph.taps.some((t) => t.direction !== 'forward');
-  const chunkSize = whole ? T : (opts.chunk ?? 4096);
   const zarr = opts.zarr
-    ? new ZarrStoreWriter(opts.zarr, streams, T, chunkSize, opts.zarrVersion ?? 3)
+    ? new ZarrStoreWriter(opts.zarr, streams, T, chunkRowsOf(opts), opts.zarrVersion ?? 3)
     : null;
-  // The LM head's predictions go into the Zarr store (the explorer's inspector and loss track);
-  // a classifier's class probabilities, each document's at every one of its steps.
+  // The LM head's predictions go into the Zarr store (the explorer's inspector and loss track).
   const lm = graph.info.logits;
-  const classifier = !!graph.info.classes;
-  const docStarts = new Set(starts);
-  // A classifier's class logits without a time axis: one row per document (its last run's).
-  const classRows: Float32Array[] = [];
+  const docStarts = new Set(encoded.documentStarts);
   await recordChunks({
     session,
     Tensor: ort.Tensor,
@@ -156,29 +196,21 @@ export async function recordText(
     tokenInput,
     ids: encoded.ids,
     chunkSize,
-    documents: starts,
+    documents: encoded.documentStarts,
     kinds,
     cells,
+    windows,
     interventions: opts.clamps,
     cellEngine: opts.clamps ? scanEngine(ort) : undefined,
     sink: {
       commit: async (r) => {
         for (const [id, data] of Object.entries(r.streams)) writers.get(id)!.append(data);
-        zarr?.writeChunk(r.chunk, r.length, r.streams);
+        zarr?.writeRows(r.start, r.length, r.streams);
         if (zarr && lm)
-          zarr.writePredictions(
-            r.chunk,
-            r.length,
-            classifier ? classPredictions(r, lm) : chunkPredictions(r, lm, encoded.ids, docStarts)
-          );
+          zarr.writePredictions(r.start, r.length, chunkPredictions(r, lm, encoded.ids, docStarts));
         for (const o of savedTensors(graph, opts)) {
           const t = r.outputs![o.name];
           if (!t) continue;
-          const end = r.start + r.length;
-          if (classifier && o.name === lm && t.data instanceof Float32Array && t.dims[0] === 1) {
-            if (end === T || docStarts.has(end)) classRows.push(t.data.slice());
-            continue;
-          }
           // Outputs with a time axis (all axes before it of size 1) are concatenated over chunks.
           const axis = t.dims.findIndex(
             (d, i) => d === r.length && t.dims.slice(0, i).every((x) => x === 1)
@@ -194,8 +226,9 @@ export async function recordText(
       }
     }
   });
+  zarr?.close();
   zarr?.writeTokens(encoded.ids, encoded.offsets, text);
-  const corpus = writeCorpus(opts, text, encoded, documents);
+  const corpus = writeCorpus(opts, input);
   const files: FileEntry[] = [];
   for (const s of streams) {
     writers.get(s.id)!.close();
@@ -208,27 +241,43 @@ export async function recordText(
     outputs.push({ name, file: fileName(stem.get(name)!), shape: w.shape, dtype: 'float32' });
   }
   for (const [name, t] of lastOutputs) outputs.push(writeTensor(opts.out, name, t, stem.get(name)));
-  if (classRows.length) {
-    const rows = new Float32Array(classRows.length * classRows[0].length);
-    classRows.forEach((row, d) => rows.set(row, d * row.length));
-    const t = { data: rows, dims: [classRows.length, classRows[0].length] } as TensorLike;
-    outputs.push(writeTensor(opts.out, lm!, t, stem.get(lm!)));
-  }
   return {
     zarr,
     lm: zarr?.lmK ? ({ logits: lm!, k: zarr.lmK, vocab: spec.vocab } as ZarrLm) : null,
+    ...textSummary(spec, encoded, chunkSize, graph.window),
+    corpus,
+    streams: files,
+    outputs
+  };
+}
+
+/** What the manifest says of a text run (also the Zarr attributes of its shards' store). */
+export function textSummary(
+  spec: TokenizerSpec,
+  encoded: EncodedCorpus,
+  chunkSize: number,
+  window: RecordingGraph['window']
+) {
+  const T = encoded.ids.length;
+  return {
     mode: 'text',
     tokens: T,
     batch: 1,
     lengths: [T],
-    ...(classifier ? { classes: graph.info.classes } : {}),
     tokenizer: { type: spec.type, vocabSize: spec.vocab.length },
     unknownTokens: encoded.unknown,
     unknownExamples: encoded.unknownExamples,
     chunkSize,
-    corpus,
-    streams: files,
-    outputs
+    ...(window
+      ? {
+          window: {
+            steps: window.steps,
+            stateInputs: window.stateInputs.map((s) => s.input),
+            carried: window.carried,
+            note: windowNote(window)
+          }
+        }
+      : {})
   };
 }
 
@@ -240,15 +289,10 @@ export const CORPUS_FILES = {
 };
 
 /**
- * The text as recorded (UTF-8), the token ids (int32), each token's UTF-16 start offset in the
- * text (uint32), and each document's name and first token.
+ * The text as recorded (UTF-8), the token ids (int32) and each token's UTF-16 start offset in
+ * the text (uint32); the documents by name and first token.
  */
-function writeCorpus(
-  opts: RecordCommandOptions,
-  text: string,
-  encoded: EncodedCorpus,
-  documents: { name: string; start: number }[]
-) {
+function writeCorpus(opts: RecordCommandOptions, { text, documents, encoded }: TextInput) {
   const T = encoded.ids.length;
   writeFileSync(join(opts.out, CORPUS_FILES.text), text);
   writeFileSync(join(opts.out, CORPUS_FILES.tokens), writeNpy(encoded.ids, [T]));
@@ -256,6 +300,6 @@ function writeCorpus(
   return {
     ...CORPUS_FILES,
     chars: text.length,
-    documents
+    documents: documents.map((d, i) => ({ name: d.name, start: encoded.documentStarts[i] }))
   };
 }

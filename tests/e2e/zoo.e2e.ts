@@ -80,3 +80,23 @@ test('record and explore the Bible-section classifier: its unit, then class prob
   );
   await expect(page.getByTestId('predictions')).toContainText('Epistles & Revelation');
 });
+
+test('record and explore the forecaster: a CSV time series, its storm unit', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  const entry = page
+    .getByRole('region', { name: 'Model zoo' })
+    .locator('li[data-zoo="series-lstm"]');
+  await expect(entry).toContainText('L0.fwd.c unit 6 follows “regime is storm”');
+  await entry.getByRole('button', { name: 'Record and explore' }).click();
+  await page.waitForURL(/track=csv%3Aregime.*unit=L0\.fwd\.c%3A6/, { timeout: 120_000 });
+  // The explorer under the unit page draws the inputs in place of the token strip.
+  await expect(page.locator('svg[data-series="load"]')).toBeAttached();
+  const unitPage = page.getByTestId('unit-page');
+  // The card's AUC (0.906, held out 0.909), as the unit page measures it on the stored codes
+  // (a two-label column is scored once: "calm", lower inside, is "storm", higher inside).
+  await expect(
+    unitPage.getByRole('row', { name: /^regime is calm AUC −0\.9\d\d 0\.9\d\d/ })
+  ).toBeVisible({ timeout: 60_000 });
+  await page.screenshot({ path: 'test-results/zoo-series-1280.png' });
+});

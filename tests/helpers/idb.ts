@@ -40,16 +40,24 @@ export async function recordings(page: Page): Promise<StoredRecording[]> {
  */
 export async function storedRow(
   page: Page,
-  where: { recordingId: number; stream: string; t: number; chunkSize: number; units: number }
+  where: {
+    recordingId: number;
+    stream: string;
+    t: number;
+    chunkSize: number;
+    units: number;
+    /** where chunks are cut at document starts: the chunk holding t and the step it starts at */
+    chunk?: { index: number; start: number };
+  }
 ): Promise<number[]> {
   return page.evaluate(
-    ({ recordingId, stream, t, chunkSize, units }) =>
+    ({ recordingId, stream, t, chunkSize, units, chunk: given }) =>
       new Promise<number[]>((resolve, reject) => {
         const open = indexedDB.open('cellscope');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const chunk = Math.floor(t / chunkSize);
-          const local = t - chunk * chunkSize;
+          const chunk = given?.index ?? Math.floor(t / chunkSize);
+          const local = t - (given?.start ?? chunk * chunkSize);
           const store = open.result.transaction('tiles').objectStore('tiles');
           const range = IDBKeyRange.bound(
             [recordingId, stream, chunk, 0],

@@ -187,11 +187,11 @@ describe('the token input: named, fed, or refused with what to do', () => {
     );
   });
 
-  it('an integer input that does not reach the recurrent layers (sequence lengths)', async () => {
+  it('a float-feature model with another input (sequence lengths) the browser cannot feed', async () => {
     await refuses(
       rnn('lstm_seqlens_batch3'),
       'lens.onnx',
-      /^"lens\.onnx" feeds its recurrent layers from x \(float \[6, 3, 3\]\), not from the integer input lens: .* --csv/
+      /^"lens\.onnx" feeds its recurrent layers from x \(float features\) but also takes lens \(int32\).*--csv features\.csv --feed NAME=values\.npy\.$/
     );
   });
 

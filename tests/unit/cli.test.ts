@@ -330,7 +330,7 @@ describe('npm run record', () => {
         '--csv',
         f
       ]);
-      expectOneLineFailure(r, /row 2: 2 values, but the first row has 3/);
+      expectOneLineFailure(r, /row 2: 2 values, but the header has 3/);
     });
     it('missing arguments', async () => {
       const out = join(tmp(), 'never');

@@ -198,10 +198,16 @@ describe('models the library refuses, with a message and nothing stored', () => 
     );
     expect(await db.models.count()).toBe(0);
   });
-  it('a float-feature model points to --csv', async () => {
+  it('a float-feature model is stored with its feature input, to record over a CSV corpus', async () => {
     db = new CellscopeDB(`test-${n++}`);
-    await expect(addModel(db, fixture('rnn_tanh'), 'rnn.onnx')).rejects.toThrow(/--csv/);
-    expect(await db.models.count()).toBe(0);
+    const row = await addModel(db, fixture('rnn_tanh'), 'rnn.onnx');
+    expect(row.info.featureInput).toMatchObject({
+      name: 'x',
+      seqAxis: 0,
+      featureAxis: 2,
+      width: 3
+    });
+    expect(row.tokenizer).toBeNull();
   });
   it('a model without tokenizer metadata is stored and takes a vocabulary file that fits its embedding', async () => {
     db = new CellscopeDB(`test-${n++}`);

@@ -12,12 +12,20 @@
 import type { Normalization } from '../analysis/threshold';
 
 /** Built-in annotation tracks, computed from the corpus (see views/explorer/tracks.svelte.ts). */
-export const BUILTIN_TRACKS = ['loss', 'class', 'column', 'depth', 'regex', 'builtin'] as const;
+export const BUILTIN_TRACKS = [
+  'loss',
+  'class',
+  'column',
+  'depth',
+  'regex',
+  'builtin',
+  'csv'
+] as const;
 export type BuiltinTrack = (typeof BUILTIN_TRACKS)[number];
 
 /**
  * A shown built-in track: its kind and, for bracket depth, regex and the lexer tracks, the pairs,
- * pattern or track id (`builtin:c.string`).
+ * pattern or track id (`builtin:c.string`); a time series's column: `csv:regime`.
  */
 export interface TrackSpec {
   kind: BuiltinTrack;
@@ -130,7 +138,8 @@ function parseTrack(s: string): TrackSpec | null {
   const colon = s.indexOf(':');
   const kind = (colon < 0 ? s : s.slice(0, colon)) as BuiltinTrack;
   if (!BUILTIN_TRACKS.includes(kind)) return null;
-  if (kind === 'builtin') return colon < 0 ? null : { kind, param: s.slice(colon + 1) };
+  if (kind === 'builtin' || kind === 'csv')
+    return colon < 0 ? null : { kind, param: s.slice(colon + 1) };
   if (kind === 'depth' || kind === 'regex')
     return colon < 0 ? { kind } : { kind, param: s.slice(colon + 1) };
   return { kind };

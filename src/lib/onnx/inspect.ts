@@ -12,6 +12,7 @@ import {
   type NodeProto,
   type ValueInfoProto
 } from './proto';
+import { featureInputOf, type FeatureInput } from './featureInput';
 
 export type RecurrentOp = 'LSTM' | 'GRU' | 'RNN';
 export type Dim = number | string | null;
@@ -68,6 +69,8 @@ export interface ModelInfo {
   tokenInput: TokenInput | null;
   /** The graph input that reaches the first recurrent layer's X, with its time and batch axes. */
   sequenceInput: { name: string; seqAxis: number; batchAxis: number | null } | null;
+  /** A float-feature (time-series) model's sequence input; null for a token model. */
+  featureInput: FeatureInput | null;
   logits: string | null;
   /**
    * A classifier head: its class names (`cellscope.classes`, a JSON array, or "class 0"… when the
@@ -255,6 +258,10 @@ export function inspectModel(model: ModelProto): ModelInfo {
       break;
     }
   }
+  // Float features reach the recurrence: an integer input beside them (sequence lengths) is not
+  // the token input, unless the metadata names it.
+  const seqType = inputs.find((i) => i.name === sequenceInput?.name)?.elemType;
+  if (seqType === 'float' && tokenInput && tokenInput.name !== named) tokenInput = null;
   const head = headOf(metadata, outputs, candidate, tokenInput);
   return {
     irVersion: toNumber(model.irVersion),
@@ -268,6 +275,7 @@ export function inspectModel(model: ModelProto): ModelInfo {
     opCounts,
     tokenInput,
     sequenceInput,
+    featureInput: tokenInput ? null : featureInputOf(inputs, outputs, sequenceInput, metadata),
     logits: head.logits,
     classes: head.classes
   };

@@ -8,7 +8,9 @@
 import * as Comlink from 'comlink';
 import { database } from '../store/db';
 import { openZarrRecording } from '../store/zarrSource';
+import { localZarrStore, type LocalStore } from '../store/localZarrStore';
 import { RecordingReader } from '../store/reader';
+import { seriesAtlasTracks } from './seriesTracks';
 import { runAtlas, type AtlasRequest } from './runAtlas';
 import {
   ColumnCache,
@@ -19,7 +21,8 @@ import {
 } from './runMatch';
 import { rankAllUnits, type RankAllOptions } from './rankAll';
 import { recomputeGates, type GateSpans } from './recomputeGates';
-import { InterventionRunner, type InterventionSpec } from './runIntervention';
+import { InterventionRunner } from './runIntervention';
+import type { InterventionSpec } from './interventionRun';
 import type { Progress } from '../record/core';
 import type { OrtModule } from '../record/options';
 import { runUnitProfile, UnitCache, type UnitProgress, type UnitRequest } from './runUnitProfile';
@@ -36,12 +39,16 @@ import { runSaturation, storedGateLayers, type SaturationProgress } from './runS
 import { runProjection, type ProjectionProgress, type ProjectionRequest } from './runProjection';
 import type { UmapRun } from '../analysis/umapProjection';
 
-export type RecordingSource = { kind: 'idb'; id: number } | { kind: 'zarr'; url: string };
+/** A recording in the library, or a Zarr store by URL or (`local`) in a folder of this computer. */
+export type RecordingSource =
+  { kind: 'idb'; id: number } | { kind: 'zarr'; url: string; local?: LocalStore };
 
 interface Opened {
   reader: RecordingReader;
   /** the corpus text (built-in tracks need it) */
   text: () => Promise<string>;
+  /** a time-series corpus's name (its columns are the atlas's candidates), else null */
+  series: () => Promise<string | null>;
 }
 
 let openedKey = '';
@@ -76,14 +83,24 @@ async function open(source: RecordingSource): Promise<Opened> {
       if (!corpus) throw new Error('The corpus of this recording was deleted.');
       return corpus.text;
     };
-    opened = { reader, text };
+    const series = async () => {
+      const row = await database().corpora.get(rec.corpusSha);
+      return row?.series ? row.name : null;
+    };
+    opened = { reader, text, series };
     openedKey = key;
   } else {
     const key = `zarr/${source.url}`;
     if (opened && openedKey === key) return opened;
-    const { recording, source: chunks, corpus } = await openZarrRecording(source.url);
+    const {
+      recording,
+      source: chunks,
+      corpus
+    } = source.local
+      ? await openZarrRecording(source.local.name, localZarrStore(source.local))
+      : await openZarrRecording(source.url);
     const reader = new RecordingReader(chunks, recording, matchTileBudget(recording, 4));
-    opened = { reader, text: async () => corpus.text };
+    opened = { reader, text: async () => corpus.text, series: async () => null };
     openedKey = key;
   }
   return opened;
@@ -138,8 +155,17 @@ const api = {
     onProgress: (done: number, total: number) => void
   ) {
     return exclusive(async (signal) => {
-      const { reader, text } = await open(source);
-      return runAtlas(reader, await text(), request, { onProgress, signal });
+      const { reader, text, series } = await open(source);
+      const name = await series();
+      // A time series: its columns, not the text built-ins, are what units may track.
+      const req: AtlasRequest = name
+        ? {
+            ...request,
+            builtins: 'none',
+            tracks: [...seriesAtlasTracks(await text(), name), ...(request.tracks ?? [])]
+          }
+        : request;
+      return runAtlas(reader, await text(), req, { onProgress, signal });
     });
   },
   /** A unit's page over the whole recording (profile, contexts, token response, gates, head). */
@@ -266,11 +292,15 @@ async function interventionRunner(source: RecordingSource): Promise<Intervention
       const ort = await import('onnxruntime-web/wasm');
       ort.env.wasm.numThreads = self.crossOriginIsolated ? navigator.hardwareConcurrency || 1 : 1;
       const sessionOptions = { graphOptimizationLevel: 'all', executionProviders: ['wasm'] };
+      // A time series is fed from its CSV rows (the stored "tokens" are only their places).
+      const corpus =
+        source.kind === 'idb' ? await database().loadCorpus(reader.recording.corpusSha) : null;
       return new InterventionRunner(
         reader,
         ort as unknown as OrtModule,
         model.bytes,
-        sessionOptions
+        sessionOptions,
+        corpus?.series ? { text: corpus.text, name: corpus.name } : null
       );
     };
     intervening = { key, runner: make() };

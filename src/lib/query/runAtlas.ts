@@ -55,11 +55,16 @@ export async function atlasCandidates(
         options: { name: b.name, depthLike: b.depthLike, shifts: ATLAS_SHIFTS }
       });
   }
-  for (const t of request.tracks ?? [])
+  // A track named twice (a shown track that is also a candidate) is scored once.
+  const names = new Set<string>();
+  for (const t of request.tracks ?? []) {
+    if (names.has(t.name)) continue;
+    names.add(t.name);
     out.push({
       values: t.values,
       options: { name: t.name, depthLike: t.depthLike, shifts: ATLAS_SHIFTS }
     });
+  }
   return out;
 }
 

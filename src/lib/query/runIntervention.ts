@@ -6,10 +6,13 @@
  * on one window re-runs only the window. The original run over the window is kept too: each
  * intervention then costs one graph run per intervened layer, plus that layer's recurrence in JS.
  */
-import type { InterventionEffect } from '../analysis/interventionEffect';
+import type { InterventionRun, InterventionSpec, UnitTrace } from './interventionRun';
 import { decodeModel } from '../onnx/proto';
 import { prepareForRecording, type RecordingGraph } from '../onnx/surgery';
-import { planChunks, tokenTensor } from '../record/core';
+import { planChunks } from '../record/core';
+import { stepFeeds, type FeatureSteps } from '../record/featureFeed';
+import type { TokenInput } from '../onnx/inspect';
+import { forecastEffect, seriesHead, type ForecastHead } from './forecastEffect';
 import { ScanCellEngine, type CellEngine } from '../record/cellEngine';
 import { clampedLayer, runIntervenedStep } from '../record/interveneStep';
 import { checkInterventions, type Intervention } from '../record/intervention';
@@ -18,44 +21,6 @@ import { runStep, type CarriedState, type SessionLike, type StepResult } from '.
 import type { StreamKind } from '../record/streams';
 import type { RecordingReader } from '../store/reader';
 import { gatherRows, windowEffect, type Segment } from './windowRows';
-
-/** What the user asks for: `mean` is resolved here to each unit's mean over the recording. */
-export interface InterventionSpec {
-  stream: string;
-  units: number[];
-  kind: 'set' | 'zero' | 'mean' | 'scale';
-  /** the value to set, or the factor to scale by */
-  value: number;
-  /** first step it applies at (default: the window's start) */
-  from?: number;
-}
-
-export interface UnitTrace {
-  stream: string;
-  unit: number;
-  original: Float32Array;
-  intervened: Float32Array;
-  /** the value applied when it was set (mean-ablation: the mean) */
-  value: number | null;
-  /** the unit's range over the recording (as stored), when a value was set */
-  range: [number, number] | null;
-  /** a set value outside that range (allowed, and marked) */
-  outside: boolean;
-}
-
-export interface InterventionRun {
-  window: [number, number];
-  /** the step the model ran from (the start of the window's first document) */
-  ranFrom: number;
-  /** the window starts after its document's start, so the run began earlier */
-  midDocument: boolean;
-  interventions: Intervention[];
-  effect: InterventionEffect | null;
-  traces: UnitTrace[];
-  ms: number;
-  /** the original run and the part before the window were reused from the last request */
-  reused: boolean;
-}
 
 const MAX_WINDOW = 20000;
 const PREFIX_CHUNK = 4096;
@@ -83,17 +48,29 @@ export class InterventionRunner {
   private readonly kinds = new Set<StreamKind>(['h']);
   private readonly clampedKinds: Set<StreamKind>;
 
+  /** a time series's features (fed instead of token ids) and the forecaster's head */
+  private features: FeatureSteps | null = null;
+  private forecastHead: ForecastHead | null = null;
+
   constructor(
     private reader: RecordingReader,
     private ort: OrtModule,
     model: Uint8Array,
-    sessionOptions?: object
+    sessionOptions?: object,
+    /** a time-series corpus (its CSV text and name), for a float-feature model */
+    series: { text: string; name: string } | null = null
   ) {
     // X·Wᵀ taps only: c and gates of layers not intervened on are not shown here.
     this.graph = prepareForRecording(decodeModel(model), { overrides: true });
     this.clampedKinds = new Set(this.graph.taps.some((t) => t.op === 'LSTM') ? ['h', 'c'] : ['h']);
-    if (!this.graph.info.tokenInput)
-      throw new Error('Interventions need a model with a token input.');
+    if (series)
+      ({ features: this.features, head: this.forecastHead } = seriesHead(this.graph.info, series));
+    if (!this.graph.info.tokenInput && !this.features)
+      throw new Error('Interventions need a model with a token input, or a time series to feed.');
+    if (this.graph.window)
+      throw new Error(
+        `Interventions need a model that takes any number of tokens; this model's graph takes exactly ${this.graph.window.steps}.`
+      );
     this.session = ort.InferenceSession.create(this.graph.bytes, sessionOptions);
     this.engine = new ScanCellEngine(
       (bytes) => ort.InferenceSession.create(bytes, sessionOptions),
@@ -180,18 +157,11 @@ export class InterventionRunner {
   ): Promise<{ steps: StepResult[]; state: CarriedState }> {
     const session = await this.session;
     const { taps, info } = this.graph;
-    const ids = (await this.reader.tokens(seg.start, seg.start + seg.length)).ids;
     const steps: StepResult[] = [];
     let carried = state;
     for (const [i, c] of planChunks(seg.length, 4096).entries()) {
       if (signal?.aborted) throw cancelled();
-      const feeds = {
-        [info.tokenInput!.name]: tokenTensor(
-          this.ort.Tensor,
-          info.tokenInput!,
-          ids.subarray(c.start, c.start + c.length)
-        )
-      };
+      const feeds = await this.feeds(info.tokenInput, seg.start + c.start, c.length);
       const input = { feeds, batch: 1, lengths: [c.length] };
       // The original run can stand in for the first run of the intervened one only where both
       // start from the same state: the segment's first chunk.
@@ -216,6 +186,20 @@ export class InterventionRunner {
     return { steps, state: carried! };
   }
 
+  /** The feeds of steps [start, start + length): stored token ids, or the series's rows. */
+  private async feeds(input: TokenInput | null, start: number, length: number) {
+    if (this.features)
+      return stepFeeds(
+        this.ort.Tensor,
+        { input, ids: new Int32Array(0) },
+        this.features,
+        start,
+        length
+      );
+    const { ids } = await this.reader.tokens(start, start + length);
+    return stepFeeds(this.ort.Tensor, { input, ids }, null, 0, length);
+  }
+
   /**
    * The state at step `a` of the document starting at `docStart`: run from the nearest checkpoint
    * before it with the plain model, keeping a checkpoint at every PREFIX_CHUNK steps, so that a
@@ -235,9 +219,7 @@ export class InterventionRunner {
       if (signal?.aborted) throw cancelled();
       const boundary = docStart + (Math.floor((at - docStart) / PREFIX_CHUNK) + 1) * PREFIX_CHUNK;
       const end = Math.min(boundary, a);
-      const ids = (await this.reader.tokens(at, end)).ids;
-      const input = graph.info.tokenInput!;
-      const feeds = { [input.name]: tokenTensor(this.ort.Tensor, input, ids) };
+      const feeds = await this.feeds(graph.info.tokenInput, at, end - at);
       const step = await runStep(
         session,
         this.ort.Tensor,
@@ -296,12 +278,16 @@ export class InterventionRunner {
       intervened,
       [a, b]
     );
+    const forecast = this.forecastHead
+      ? forecastEffect(this.reader, this.forecastHead, cached.segments, intervened, [a, b])
+      : null;
     return {
       window: [a, b],
       ranFrom: cached.ranFrom,
       midDocument: cached.ranFrom < a,
       interventions: list,
       effect,
+      forecast,
       traces: await this.traces(cached.segments, intervened, list, a, b),
       ms: performance.now() - started,
       reused

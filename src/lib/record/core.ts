@@ -6,8 +6,10 @@
 import type { CellTap, LayerTap } from '../onnx/surgery';
 import type { TokenInput } from '../onnx/inspect';
 import type { CellEngine } from './cellEngine';
+import { stepFeeds, type FeatureSteps } from './featureFeed';
 import { runIntervenedStep } from './interveneStep';
 import type { Intervention } from './intervention';
+import type { WindowRunner } from './windows';
 import {
   runStep,
   type CarriedState,
@@ -52,8 +54,12 @@ export interface RecordJob {
   session: SessionLike;
   Tensor: TensorCtor;
   taps: LayerTap[];
-  tokenInput: TokenInput;
+  /** the token input (null for a time-series model, fed `features`) */
+  tokenInput: TokenInput | null;
+  /** token ids, or for a time-series corpus its row numbers (one per step) */
   ids: Int32Array;
+  /** a time-series corpus's float features, fed instead of token ids */
+  features?: FeatureSteps;
   chunkSize: number;
   /** Token index where each document starts (state resets there); default: one document. */
   documents?: number[];
@@ -63,8 +69,12 @@ export interface RecordJob {
   tensors?: TensorPick[];
   /** Cells without a recurrent op (a Loop, unrolled steps): run each document whole. */
   cells?: CellTap[];
+  /** A fixed-length graph: each chunk runs in windows of its length (record/windows.ts). */
+  windows?: WindowRunner;
   /** Resume: the first chunk to run and the state committed with the chunk before it. */
   startChunk?: number;
+  /** Stop before this chunk (a shard of the corpus: its documents' chunks); default: run to the end. */
+  endChunk?: number;
   state?: CarriedState | null;
   /** Units clamped or scaled (the session must come from surgery with `overrides`). */
   interventions?: Intervention[];
@@ -127,20 +137,22 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
   const now = job.now ?? (() => performance.now());
   const total = ids.length;
   const plan = planChunks(total, chunkSize, job.documents);
-  const chunks = plan.length;
+  const chunks = Math.min(plan.length, job.endChunk ?? plan.length);
   let state = job.state ?? null;
   let chunk = job.startChunk ?? 0;
   const t0 = now();
   const doneAtStart = chunk < chunks ? plan[chunk].start : total;
   // The previous chunk's commit runs while the next chunk is inferred.
   let pending: Promise<void> | null = null;
+  if (job.windows && job.interventions)
+    throw new Error(
+      'Units cannot be clamped in a model whose graph takes a fixed number of tokens.'
+    );
 
   while (chunk < chunks) {
     const { start, length, reset } = plan[chunk];
     if (reset) state = null;
-    const feeds = {
-      [tokenInput.name]: tokenTensor(Tensor, tokenInput, ids.subarray(start, start + length))
-    };
+    const feeds = stepFeeds(Tensor, { input: tokenInput, ids }, job.features, start, length);
     const input = { feeds, batch: 1, lengths: [length] };
     const step = job.interventions
       ? await runIntervenedStep(
@@ -153,7 +165,9 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
           job.interventions,
           start
         )
-      : await runStep(session, Tensor, taps, input, state, kinds, job.cells);
+      : job.windows
+        ? await job.windows.run(ids.subarray(start, start + length), state)
+        : await runStep(session, Tensor, taps, input, state, kinds, job.cells);
     if (pending) await pending;
     for (const pick of job.tensors ?? []) {
       step.streams[0][tensorStreamId(pick.name)] = tensorRows(

@@ -7,7 +7,7 @@
  */
 import type { BackendInfo, BackendPreference, OrtModule } from '../record/options';
 import type { RecordingGraph } from '../onnx/surgery';
-import { tokenTensor } from '../record/core';
+import type { FirstSteps } from '../record/featureFeed';
 import { runStep, type SessionLike } from '../record/step';
 import type { StreamKind } from '../record/streams';
 
@@ -42,23 +42,22 @@ export async function timeChunk(
   session: SessionLike,
   ort: OrtModule,
   graph: RecordingGraph,
-  ids: Int32Array,
+  steps: FirstSteps,
   kinds: Set<StreamKind>
 ): Promise<number> {
-  const input = graph.info.tokenInput!;
-  const run = (x: Int32Array) =>
+  const run = (n: number) =>
     runStep(
       session,
       ort.Tensor,
       graph.taps,
-      { feeds: { [input.name]: tokenTensor(ort.Tensor, input, x) }, batch: 1, lengths: [x.length] },
+      { feeds: steps.feeds(ort.Tensor, n), batch: 1, lengths: [n] },
       null,
       kinds
     );
-  await run(ids.subarray(0, Math.min(16, ids.length)));
+  await run(Math.min(16, steps.length));
   const t0 = performance.now();
-  await run(ids);
-  return ids.length / Math.max(1e-3, (performance.now() - t0) / 1000);
+  await run(steps.length);
+  return steps.length / Math.max(1e-3, (performance.now() - t0) / 1000);
 }
 
 export interface ChooseOptions {
@@ -68,8 +67,8 @@ export interface ChooseOptions {
   loadWebgpu: () => Promise<OrtModule>;
   sessionOptions: object;
   graph: RecordingGraph;
-  /** Tokens of the first chunk: both providers are timed on them. */
-  firstChunk: Int32Array;
+  /** The first chunk's steps: both providers are timed on them. */
+  firstChunk: FirstSteps;
   kinds: Set<StreamKind>;
 }
 

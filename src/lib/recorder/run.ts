@@ -5,10 +5,10 @@
 import { DEFAULT_CHUNK, DEFAULT_KINDS, type OrtModule } from '../record/options';
 import { decodeModel } from '../onnx/proto';
 import { prepareForRecording } from '../onnx/surgery';
-import { encodeDocuments } from '../tokenize/documents';
 import { createRecording, dexieSink, setRecordingStatus } from '../store/recordings';
-import { modelTokenizer } from '../store/library';
-import { type CellscopeDB, type CorpusRow, type LoadedCorpus, type ModelRow } from '../store/db';
+import { corpusSteps } from '../store/corpusSteps';
+import { type CellscopeDB, type CorpusRow, type ModelRow } from '../store/db';
+import { stepFeeds, type FirstSteps } from '../record/featureFeed';
 import type { RecordingGraph } from '../onnx/surgery';
 import type { ChosenBackend } from './backend';
 import { ScanCellEngine } from '../record/cellEngine';
@@ -16,10 +16,7 @@ import { planChunks, recordChunks, type Progress } from '../record/core';
 import { planLayout } from '../record/plan';
 import { needsInternals, parseKinds, streamId } from '../record/streams';
 import { cellStreamSpecs, probeCellUnits, wantedCells } from '../record/cellStreams';
-
-function tokenize(model: ModelRow, corpus: LoadedCorpus) {
-  return encodeDocuments(modelTokenizer(model), corpus.text, corpus.documents ?? []);
-}
+import { windowFeeds, windowRunner } from '../record/windows';
 
 /** Create a recording row (status "recording", nothing committed yet). */
 export async function planRecording(
@@ -31,13 +28,14 @@ export async function planRecording(
   const kinds = options.kinds ?? DEFAULT_KINDS;
   const corpus = await db.loadCorpus(corpusRow.sha256);
   if (!corpus) throw new Error(`The text of corpus "${corpusRow.name}" is missing from the store.`);
-  const encoded = tokenize(model, corpus);
+  const encoded = corpusSteps(model, corpus);
   const layout = planLayout({
     model: model.bytes,
     kinds,
     picks: model.tensorPicks,
     tokens: encoded.ids.length,
     documentStarts: encoded.documentStarts,
+    documentNames: corpus.documents?.map((d) => d.name),
     chunkSize: options.chunkSize ?? DEFAULT_CHUNK
   });
   return createRecording(db, {
@@ -61,7 +59,7 @@ export async function planRecording(
 export interface RunOptions {
   sessionOptions?: object;
   /** Picks the execution provider (browser: WASM or WebGPU); default: a plain session. */
-  chooseBackend?: (graph: RecordingGraph, firstChunk: Int32Array) => Promise<ChosenBackend>;
+  chooseBackend?: (graph: RecordingGraph, firstChunk: FirstSteps) => Promise<ChosenBackend>;
   shouldStop?: () => boolean;
   onProgress?: (p: Progress) => void;
 }
@@ -91,14 +89,27 @@ export async function runRecording(
     tensors: picks.map((p) => p.name),
     overrides: !!rec.interventions?.length
   });
-  const { ids, offsets } = tokenize(model, corpus);
+  const { ids, offsets, features } = corpusSteps(model, corpus);
   const first = planChunks(
     ids.length,
     rec.chunkSize,
     rec.documents.map((d) => d.start)
   )[0];
+  // A fixed-length graph is timed on its first window (padded, from a zero state).
+  const window = graph.window;
   const chosen: ChosenBackend = opts.chooseBackend
-    ? await opts.chooseBackend(graph, ids.subarray(first.start, first.start + first.length))
+    ? await opts.chooseBackend(graph, {
+        length: window ? Math.min(first.length, window.steps) : first.length,
+        feeds: (Tensor, n) =>
+          window
+            ? windowFeeds(
+                Tensor,
+                graph.info.tokenInput!,
+                window,
+                ids.subarray(first.start, first.start + n)
+              )
+            : stepFeeds(Tensor, { input: graph.info.tokenInput, ids }, features, first.start, n)
+      })
     : {
         ort,
         session: await ort.InferenceSession.create(graph.bytes, opts.sessionOptions),
@@ -107,6 +118,18 @@ export async function runRecording(
   const session = chosen.session;
   // A Loop or unrolled cell: its streams' widths come from a probe run, before the first chunk.
   const cells = wantedCells(graph.cells, kinds);
+  const windows = window
+    ? windowRunner({
+        session,
+        Tensor: chosen.ort.Tensor,
+        taps: graph.taps,
+        cells: graph.cells,
+        wanted: cells,
+        tokenInput: graph.info.tokenInput!,
+        window,
+        kinds
+      })
+    : undefined;
   let streams = rec.streams;
   const missing = cells.filter(
     (c) => !streams.some((s) => s.id === streamId(c.layer, 'fwd', c.kind))
@@ -119,7 +142,8 @@ export async function runRecording(
       graph.taps,
       missing,
       graph.info.tokenInput!,
-      probe
+      probe,
+      windows
     );
     streams = [...streams, ...cellStreamSpecs(missing, units)];
     await db.recordings.update(id, { streams });
@@ -131,13 +155,15 @@ export async function runRecording(
     session,
     Tensor: chosen.ort.Tensor,
     taps: graph.taps,
-    tokenInput: graph.info.tokenInput!,
+    tokenInput: graph.info.tokenInput,
     ids,
+    features: features ?? undefined,
     chunkSize: rec.chunkSize,
     documents: rec.documents.map((d) => d.start),
     kinds,
     tensors: picks,
     cells,
+    windows,
     interventions: rec.interventions?.length ? rec.interventions : undefined,
     cellEngine: rec.interventions?.length
       ? new ScanCellEngine(

@@ -36,8 +36,17 @@ export interface CorpusRow {
   lines: number;
   /** Character ranges of the corpus's documents (one when it was not split). */
   documents: DocumentSpan[];
+  /** A time-series corpus (a CSV, one row per step): its columns and rows. Absent for text. */
+  series?: SeriesShape;
   bundled: boolean;
   addedAt: number;
+}
+
+export interface SeriesShape {
+  columns: string[];
+  rows: number;
+  /** the column that marks documents, if any */
+  docColumn: string | null;
 }
 
 export interface CorpusTextRow {

@@ -5,7 +5,7 @@ import { prepareForRecording } from '../onnx/surgery';
 import { type ModelInfo } from '../onnx/inspect';
 import { tokenInputProblem } from '../onnx/tokenInput';
 import { lineStarts } from '../tokenize/lines';
-import { documentsOf, joinDocuments, type DocumentMode } from '../tokenize/documents';
+import { documentsOf, joinDocuments, type DocumentSplit } from '../tokenize/documents';
 import {
   createTokenizer,
   parseTokenizerSpec,
@@ -14,6 +14,7 @@ import {
 } from '../tokenize/tokenizer';
 import { parseVocabFile, readVocabFile } from '../tokenize/vocab';
 import { validateCorpusText } from '../tokenize/corpus';
+import { CsvError, parseSeriesCsv, seriesDocuments } from '../tokenize/series';
 import { corpusPreview, type CellscopeDB, type CorpusRow, type ModelRow } from './db';
 import { sha256 } from './hash';
 
@@ -29,7 +30,7 @@ export function checkModel(
 ): { info: ModelInfo; tokenizer: TokenizerSpec | null } {
   const model = decodeModel(bytes);
   checkNoExternalData(model);
-  const { info, cells } = prepareForRecording(model, { internals: true });
+  const { info, cells, window } = prepareForRecording(model, { internals: true });
   if (!info.layers.length && cells.length && !info.tokenInput) {
     throw new ModelFormatError(
       `"${name}" has no LSTM, GRU or RNN op and no token input: its cell is a Loop or unrolled steps ` +
@@ -37,7 +38,20 @@ export function checkModel(
         'npm run record -- --model M.onnx --csv features.csv (or --feed NAME=x.npy).'
     );
   }
-  const inputProblem = tokenInputProblem(info, name);
+  // A float-feature model records over a CSV corpus (its feature columns, one row per step).
+  if (info.featureInput && info.layers.length) {
+    const others = info.inputs.filter((i) => i.name !== info.featureInput!.name);
+    if (others.length)
+      throw new ModelFormatError(
+        `"${name}" feeds its recurrent layers from ${info.featureInput.name} (float features) but also takes ${others.map((o) => `${o.name} (${o.elemType})`).join(', ')}: the browser feeds only the features and the state it carries. Give ${others.length > 1 ? 'those inputs' : 'that input'} a default value (an initializer), or record with the command line, which feeds every input: npm run record -- --model M.onnx --out DIR --csv features.csv --feed NAME=values.npy.`
+      );
+    return { info, tokenizer: null };
+  }
+  const inputProblem = tokenInputProblem(
+    info,
+    name,
+    window?.stateInputs.map((s) => s.input)
+  );
   if (inputProblem) throw new ModelFormatError(inputProblem);
   if (!info.tokenInput) {
     throw new ModelFormatError(
@@ -105,7 +119,11 @@ export function modelTokenizer(model: ModelRow): Tokenizer {
   return createTokenizer(model.tokenizer);
 }
 
-export type { DocumentMode };
+/** How a file becomes documents: as a text splits (documentsOf), or a CSV time series. */
+export type DocumentMode =
+  | DocumentSplit
+  /** a CSV time series: one row per step, documents by its doc column */
+  | { kind: 'csv' };
 
 /**
  * Add one or more files as a corpus. Several files: one document each. One file: as `mode` says.
@@ -129,8 +147,16 @@ export async function addCorpusFiles(
   mode: DocumentMode = { kind: 'whole' }
 ): Promise<CorpusRow> {
   const texts = files.map((f) => ({ name: f.name, text: validateCorpusText(f.bytes, f.name) }));
-  const split =
-    texts.length > 1 ? joinDocuments(texts) : documentsOf(texts[0].text, mode, texts[0].name);
+  if (mode.kind === 'csv' && texts.length > 1)
+    throw new CsvError(
+      'Add one CSV time series at a time; to give it several documents, mark them in a "doc" column.'
+    );
+  const table = mode.kind === 'csv' ? parseSeriesCsv(texts[0].text, texts[0].name) : null;
+  const split = table
+    ? { text: texts[0].text, documents: seriesDocuments(table, texts[0].text) }
+    : texts.length > 1
+      ? joinDocuments(texts)
+      : documentsOf(texts[0].text, texts[0].name, mode as DocumentSplit);
   const key = files.map((f) => f.bytes);
   key.push(new TextEncoder().encode(JSON.stringify(mode)));
   const joined = new Uint8Array(key.reduce((n, k) => n + k.length + 1, 0));
@@ -146,6 +172,15 @@ export async function addCorpusFiles(
     chars: split.text.length,
     lines: lineStarts(split.text).length,
     documents: split.documents,
+    ...(table
+      ? {
+          series: {
+            columns: table.columns,
+            rows: table.rows,
+            docColumn: table.docColumn === null ? null : table.columns[table.docColumn]
+          }
+        }
+      : {}),
     bundled,
     addedAt: Date.now()
   };

@@ -5,10 +5,10 @@
  * row says whose twin it is (`twinOf`) and with which seed it was drawn (`twinSeed`).
  */
 import { untrainedTwin } from '../onnx/reinit';
-import { encodeDocuments } from '../tokenize/documents';
 import type { CellscopeDB, LoadedCorpus, ModelRow, RecordingRow } from './db';
 import { sha256 } from './hash';
-import { checkModel, modelTokenizer } from './library';
+import { corpusSteps } from './corpusSteps';
+import { checkModel } from './library';
 import { createRecording } from './recordings';
 
 /** The twins of a recording, newest first. */
@@ -33,7 +33,7 @@ async function sameTokens(
   model: ModelRow,
   corpus: LoadedCorpus
 ): Promise<boolean> {
-  const { ids } = encodeDocuments(modelTokenizer(model), corpus.text, corpus.documents ?? []);
+  const { ids } = corpusSteps(model, corpus);
   if (ids.length !== rec.tokens) return false;
   const rows = await db.tokens.where('recordingId').equals(rec.id!).sortBy('chunk');
   let at = 0;

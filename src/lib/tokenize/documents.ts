@@ -16,24 +16,6 @@ export class DocumentError extends Error {
   override name = 'DocumentError';
 }
 
-/** How one file becomes documents: whole, split on blank lines, or one per JSON line (a field). */
-export type DocumentMode =
-  { kind: 'whole' } | { kind: 'blank-lines' } | { kind: 'jsonl'; field: string };
-
-/** Lines that are empty or hold only spaces and tabs separate documents ("blank-lines"). */
-export const BLANK_LINES = /\n[ \t]*\n\s*/;
-
-/** One file's text and its documents, as `mode` says (the library and `npm run record`). */
-export function documentsOf(
-  text: string,
-  mode: DocumentMode,
-  name: string
-): { text: string; documents: DocumentSpan[] } {
-  if (mode.kind === 'blank-lines') return splitText(text, BLANK_LINES, name);
-  if (mode.kind === 'jsonl') return jsonlDocuments(text, mode.field, name);
-  return { text, documents: [{ name, start: 0, end: text.length }] };
-}
-
 /** Split one file's text on a separator (e.g. blank lines); empty pieces are dropped. */
 export function splitText(
   text: string,
@@ -102,6 +84,24 @@ export function joinDocuments(files: { name: string; text: string }[]): {
     return d;
   });
   return { text: files.map((f) => f.text).join('\n'), documents };
+}
+
+/** How one text file becomes documents: whole, split on blank lines, or one per JSON line (a field). */
+export type DocumentSplit =
+  { kind: 'whole' } | { kind: 'blank-lines' } | { kind: 'jsonl'; field: string };
+
+/** Blank lines (only spaces or tabs on them) between documents. */
+export const BLANK_LINES = /\n[ \t]*\n\s*/;
+
+/** One file's text as documents, as `mode` says (the browser's corpus import and `record --text`). */
+export function documentsOf(
+  text: string,
+  name: string,
+  mode: DocumentSplit
+): { text: string; documents: DocumentSpan[] } {
+  if (mode.kind === 'blank-lines') return splitText(text, BLANK_LINES, name);
+  if (mode.kind === 'jsonl') return jsonlDocuments(text, mode.field, name);
+  return { text, documents: [{ name, start: 0, end: text.length }] };
 }
 
 export interface EncodedCorpus extends Encoded {

@@ -9,6 +9,8 @@ import type { PredictionWindow, RecordingReader, WindowSteps } from '../../store
 import { lineCol, lineStarts } from '../../tokenize/lines';
 import { tokenTexts } from '../../tokenize/tokenText';
 import { lastAtOrBefore } from '../../bisect';
+import type { FeatureInput } from '../../onnx/featureInput';
+import { seriesColumns, type SeriesColumns } from './seriesColumns';
 
 export const ZOOM_LEVELS = [1, 2, 4, 6, 8, 10, 12, 16, 20] as const;
 
@@ -38,6 +40,8 @@ export class ExplorerState {
   error = $state<string | null>(null);
   /** Colour-scale extent per stream, fixed when the stream is first shown so panning keeps it. */
   extents = $state<Record<string, number>>({});
+  /** A time-series corpus's columns (rows are the steps); null for text. */
+  readonly series: SeriesColumns | null;
   private seq = 0;
   /** t0 of the last window loaded (which way the user is paging) */
   private loadedT0 = 0;
@@ -48,8 +52,11 @@ export class ExplorerState {
     /** The model's vocabulary (id → token), to show predicted tokens; null when unknown. */
     readonly vocab: string[] | null = null,
     /** A classifier head's class names: its predictions are classes, not next tokens. */
-    readonly classes: string[] | null = null
+    readonly classes: string[] | null = null,
+    /** A time-series model's input (which CSV columns it takes) */
+    featureInput: FeatureInput | null = null
   ) {
+    this.series = seriesColumns(corpus, featureInput);
     const streams = reader.recording.streams;
     // Start on the top layer's hidden state.
     this.stream = streams.filter((s) => s.kind === 'h').at(-1)?.id ?? streams[0]?.id ?? '';
@@ -120,6 +127,16 @@ export class ExplorerState {
   tokenText(t: number): string {
     const d = this.data;
     return d && t >= d.t0 && t < d.t0 + d.steps ? d.tokens[t - d.t0] : '';
+  }
+  /** A time series's row at step t: every column but the document's, as written. */
+  stepColumns(t: number): { name: string; value: string; input: boolean }[] | null {
+    const s = this.series;
+    if (!s || t < 0 || t >= s.table.rows) return null;
+    return s.trackable.map((name) => ({
+      name,
+      value: s.table.cells[s.table.columns.indexOf(name)][t],
+      input: s.features.includes(name)
+    }));
   }
   /** Whether a document starts at a token index (the recurrent state resets there). */
   isDocumentStart(t: number): boolean {

@@ -6,7 +6,7 @@
  */
 import { queryWorker } from '../../query/queryClient';
 import type { RecordingSource } from '../../query/queryWorker';
-import type { InterventionRun, InterventionSpec } from '../../query/runIntervention';
+import type { InterventionRun, InterventionSpec } from '../../query/interventionRun';
 import { database } from '../../store/db';
 import { planIntervened } from '../../store/intervened';
 import { recorderState } from '../recorder.svelte';

@@ -17,6 +17,7 @@ import { database } from '../../store/db';
 import { CATEGORICAL } from '../palette';
 import type { TrackSpec } from '../../findings/viewState';
 import type { ExplorerState } from './explorer.svelte';
+import { columnTrack } from './seriesColumns';
 
 export interface ShownTrack extends Track {
   key: string;
@@ -102,6 +103,10 @@ export class TracksState {
       const docStarts = this.ex.reader.recording.documents.map((d) => d.start);
       return { ...nestingDepthTrack(text, offsets, pairs, docStarts), depthLike: true } as Track;
     }
+    if (key.startsWith('csv:')) {
+      if (!this.ex.series) throw new Error('This corpus is not a time series: it has no columns.');
+      return columnTrack(this.ex.series, key.slice('csv:'.length));
+    }
     if (key.startsWith('builtin:')) {
       const id = key.slice('builtin:'.length);
       const docStarts = this.ex.reader.recording.documents.map((d) => d.start);
@@ -122,7 +127,7 @@ export class TracksState {
       const param =
         key === 'depth' ? this.pairs : this.regexes.find((r) => `regex:${r.id}` === key)?.pattern;
       const track = { ...this.show(await this.compute(key), key), param };
-      if (key.startsWith('builtin:')) delete track.param; // the key carries the id
+      if (key.startsWith('builtin:') || key.startsWith('csv:')) delete track.param; // the key carries it
       const i = this.shown.findIndex((t) => t.key === key);
       this.shown = i < 0 ? [...this.shown, track] : this.shown.with(i, track);
     } catch (e) {
@@ -140,6 +145,13 @@ export class TracksState {
   /** Show or hide a lexer track (builtinTracks.ts), by id: `c.string`, `prose.quotes`… */
   async toggleLexer(id: string): Promise<void> {
     const key = `builtin:${id}`;
+    if (this.has(key)) return this.hide(key);
+    await this.put(key);
+  }
+
+  /** Show or hide a column of a time-series corpus as a track. */
+  async toggleColumn(name: string): Promise<void> {
+    const key = `csv:${name}`;
     if (this.has(key)) return this.hide(key);
     await this.put(key);
   }
@@ -189,8 +201,9 @@ export class TracksState {
         } else await this.addRegex(pattern);
         continue;
       }
-      if (s.kind === 'builtin') {
-        if (s.param && !this.has(`builtin:${s.param}`)) await this.put(`builtin:${s.param}`);
+      if (s.kind === 'builtin' || s.kind === 'csv') {
+        const key = `${s.kind}:${s.param}`;
+        if (s.param && !this.has(key)) await this.put(key);
         continue;
       }
       if (this.has(s.kind)) continue;

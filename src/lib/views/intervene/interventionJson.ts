@@ -1,9 +1,9 @@
 /**
  * An intervention's result as a JSON finding: what was clamped, where the run started, and per
  * step of the window the token, the loss of the actual next token before and after, the KL
- * divergence and both top-k lists. Pure code; tokens are given as strings by the caller.
+ * divergence and both top-k lists (a forecaster: its forecast before and after). Pure code; tokens are given as strings by the caller.
  */
-import type { InterventionRun } from '../../query/runIntervention';
+import type { InterventionRun } from '../../query/interventionRun';
 
 export function interventionJson(
   run: InterventionRun,
@@ -11,6 +11,8 @@ export function interventionJson(
   vocab: string[] | null
 ) {
   const e = run.effect;
+  const f = run.forecast;
+  const k = f?.columns.length ?? 0;
   const name = (id: number) => (id < 0 ? null : (vocab?.[id] ?? `#${id}`));
   const num = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(6)) : null);
   const top = (ids: Int32Array, probs: Float32Array, k: number, i: number) =>
@@ -44,6 +46,21 @@ export function interventionJson(
           top_before: top(e.original.topIds, e.original.topProbs, e.original.k, i),
           top_after: top(e.intervened.topIds, e.intervened.topProbs, e.intervened.k, i)
         }))
+      : null,
+    forecast: f
+      ? {
+          columns: f.columns,
+          mse_before: num(f.mse[0]),
+          mse_after: num(f.mse[1]),
+          // per step: the forecast of the next row before and after, what came, Δ squared error
+          steps: Array.from({ length: f.steps }, (_, i) => ({
+            t: run.window[0] + i,
+            before: Array.from(f.original.subarray(i * k, (i + 1) * k), num),
+            after: Array.from(f.intervened.subarray(i * k, (i + 1) * k), num),
+            actual_next: Array.from(f.actual.subarray(i * k, (i + 1) * k), num),
+            d_squared_error: num(f.dErr[i])
+          }))
+        }
       : null
   };
 }

@@ -36,9 +36,11 @@ export async function addModelFile(db: CellscopeDB, file: File): Promise<Notice>
     const row = await addModel(db, bytes, file.name);
     return {
       kind: 'info',
-      text: tokenizer
-        ? `Added model "${row.name}".`
-        : `Added model "${row.name}". It has no vocabulary: add one on its card to record text.`
+      text: info.featureInput
+        ? `Added model "${row.name}". It takes float features per step: record it over a CSV time series.`
+        : tokenizer
+          ? `Added model "${row.name}".`
+          : `Added model "${row.name}". It has no vocabulary: add one on its card to record text.`
     };
   } catch (e) {
     return fail(e);
@@ -60,7 +62,9 @@ export async function addCorpusFiles(
     const docs = row.documents.length;
     return {
       kind: 'info',
-      text: `Added corpus "${row.name}"${docs > 1 ? ` (${docs} documents)` : ''}.`
+      text: row.series
+        ? `Added time series "${row.name}": ${row.series.rows.toLocaleString('en')} steps, ${row.series.columns.length} columns${docs > 1 ? `, ${docs} documents` : ''}.`
+        : `Added corpus "${row.name}"${docs > 1 ? ` (${docs} documents)` : ''}.`
     };
   } catch (e) {
     return fail(e);
