@@ -98,21 +98,17 @@ describe('record --documents', () => {
     expect(softmax(rows.subarray(6, 9))[2]).toBeCloseTo(ref.probs[2][2], 5);
   });
 
-  it('refuses an unknown mode, a mode without --text, bad JSON lines, and --zarr', async () => {
+  it('refuses an unknown mode, a mode without --text, and bad JSON lines', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'docs.txt'), ref.documents.join('\n\n'));
     const text = ['--model', model, '--text', join(dir, 'docs.txt'), '--out', join(dir, 'o')];
     expectOneLineFailure(
       await recordHere([...text, '--documents', 'lines']),
-      /--documents must be whole, blank-lines or jsonl:FIELD, got "lines"/
+      /--documents must be whole, blank-lines or jsonl:FIELD .*got "lines"/
     );
     expectOneLineFailure(
       await recordHere([...text, '--documents', 'jsonl:body']),
-      /--documents: docs\.txt, line 1: not valid JSON/
-    );
-    expectOneLineFailure(
-      await recordHere([...text, '--documents', 'blank-lines', '--zarr', join(dir, 'z')]),
-      /--zarr writes a corpus of one document, and --documents split this one into 3/
+      /docs\.txt, line 1.*JSON/
     );
     const feed = ['--model', model, '--feed', 'tokens=x.npy', '--out', join(dir, 'o2')];
     expectOneLineFailure(
