@@ -183,6 +183,8 @@ export async function recordText(
   );
   const outputWriters = new Map<string, NpyFileWriter>();
   const lastOutputs = new Map<string, TensorLike>();
+  const classifier = graph.info.classes ? graph.info.logits : null;
+  const perDocument: Float32Array[] = [];
   const zarr = opts.zarr
     ? new ZarrStoreWriter(opts.zarr, streams, T, chunkRowsOf(opts), opts.zarrVersion ?? 3)
     : null;
@@ -221,6 +223,10 @@ export async function recordText(
               outputWriters.set(o.name, new NpyFileWriter(join(opts.out, fileName(o.file)), shape));
             }
             outputWriters.get(o.name)!.append(t.data);
+          } else if (classifier === o.name && t.data instanceof Float32Array) {
+            // A classifier's logits, one row per document: kept from the run that ends it.
+            const end = r.start + r.length;
+            if (end === T || docStarts.has(end)) perDocument.push(t.data.slice());
           } else lastOutputs.set(o.name, t);
         }
       }
@@ -241,11 +247,19 @@ export async function recordText(
     outputs.push({ name, file: fileName(stem.get(name)!), shape: w.shape, dtype: 'float32' });
   }
   for (const [name, t] of lastOutputs) outputs.push(writeTensor(opts.out, name, t, stem.get(name)));
+  if (classifier && perDocument.length) {
+    const C = perDocument[0].length;
+    const rows = new Float32Array(perDocument.length * C);
+    perDocument.forEach((row, d) => rows.set(row, d * C));
+    const data = { data: rows, dims: [perDocument.length, C] } as unknown as TensorLike;
+    outputs.push(writeTensor(opts.out, classifier, data, stem.get(classifier)));
+  }
   return {
     zarr,
     lm: zarr?.lmK ? ({ logits: lm!, k: zarr.lmK, vocab: spec.vocab } as ZarrLm) : null,
     ...textSummary(spec, encoded, chunkSize, graph.window),
     corpus,
+    ...(graph.info.classes ? { classes: graph.info.classes } : {}),
     streams: files,
     outputs
   };

@@ -36,6 +36,8 @@ interface Card {
   csv?: string;
   /** streams to record (default h,c) */
   streams?: string;
+  /** how the corpus splits into documents (record's --documents; default: whole) */
+  documents?: string;
   claims: Claim[];
 }
 const TOLERANCE = 0.01;
@@ -59,6 +61,7 @@ for (const { name, card } of cards) {
         ...['--model', join(root, card.model ?? `models/${name}.onnx`)],
         ...(card.csv ? ['--csv', join(root, card.csv)] : ['--text', join(root, card.corpus!)]),
         ...['--streams', card.streams ?? 'h,c'],
+        ...(card.documents ? ['--documents', card.documents] : []),
         ...['--out', out, '--force']
       ]);
       expect(r.stderr).toBe('');
