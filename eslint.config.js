@@ -13,8 +13,9 @@ const LAYERS = {
   onnx: [],
   tokenize: [],
   export: ['analysis'],
+  lstmvis: ['analysis', 'tokenize', 'export', 'record'],
   record: ['onnx', 'tokenize', 'analysis'],
-  store: ['onnx', 'tokenize', 'record', 'analysis', 'export'],
+  store: ['onnx', 'tokenize', 'record', 'analysis', 'export', 'lstmvis'],
   query: ['store', 'record', 'analysis', 'tokenize', 'onnx', 'export'],
   recorder: ['record', 'store', 'onnx', 'tokenize', 'analysis'],
   findings: ['store', 'record', 'analysis', 'export', 'tokenize', 'onnx'],
@@ -27,11 +28,12 @@ const LAYERS = {
     'store',
     'query',
     'recorder',
-    'findings'
+    'findings',
+    'lstmvis'
   ]
 };
 /** Folders whose code is pure computation: no Svelte, no DOM framework, no storage. */
-const PURE = ['analysis', 'onnx', 'tokenize', 'export', 'record'];
+const PURE = ['analysis', 'onnx', 'tokenize', 'export', 'record', 'lstmvis'];
 const ALL = [...Object.keys(LAYERS), 'routes', 'cli'];
 
 const boundary = (folder) => {

@@ -18,7 +18,7 @@ import { InputError } from './inputFiles';
 export type OutputKind = 'recording' | 'zarr';
 
 /** What is at a path, or null when nothing is (also when a part of the path is a file). */
-function statOrNull(path: string) {
+export function statOrNull(path: string) {
   try {
     return statSync(path);
   } catch (e) {
@@ -127,6 +127,8 @@ export class OutputDir {
           mkdirSync(dir);
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
+          // A parent the other output directory made (--out new/npy --zarr new/rec.zarr).
+          if (code === 'EEXIST' && statOrNull(dir)?.isDirectory()) continue;
           throw new InputError(
             `Cannot make ${this.flag} ${this.given}: mkdir ${dir} failed (${code ?? e}).`
           );

@@ -6,19 +6,26 @@ import { parseArgs } from 'node:util';
 import { MAX_SEED } from '../lib/onnx/reinit';
 import { parseClamp, type Intervention } from '../lib/record/intervention';
 import { parseKinds } from '../lib/record/streams';
+import type { DocumentSplit } from '../lib/tokenize/documents';
 import { InputError } from './inputFiles';
 import type { RecordCommandOptions } from './recordCommand';
 
 export const MAX_CHUNK = 65536;
+export const MAX_SHARDS = 100000;
 
 export const USAGE =
   'usage: npm run record -- --model M.onnx --out DIR [--force] [--text corpus.txt] [--vocab FILE] ' +
   '[--tokenizer char|word] [--csv features.csv] [--feed NAME=file.npy]... [--streams all|h|h,c] ' +
   '[--chunk N] [--tap TENSOR]... [--list-tensors] [--zarr DIR [--zarr-version 2|3]] ' +
-  '[--untrained-twin SEED] [--clamp STREAM:UNIT=VALUE]...\n' +
+  '[--untrained-twin SEED] [--clamp STREAM:UNIT=VALUE]... [--documents whole|blank-lines|jsonl:FIELD]\n' +
+  '       npm run record -- <the same options, without --out> --zarr STORE (--shard K/N | --finalize)\n' +
   '  --out DIR     a new or empty directory; --force writes into a non-empty one, replacing the\n' +
   '                recording there (and replaces the Zarr store at --zarr DIR)\n' +
   `  --chunk N     tokens per run, 1 to ${MAX_CHUNK} (default 4096; text only)\n` +
+  '  --documents   how the text splits into documents (the state resets at each): whole (default),\n' +
+  '                blank-lines, or jsonl:FIELD (one document per JSON line, its text in FIELD)\n' +
+  '  --shard K/N   record the K-th (0 to N-1) of N slices of the documents into the shared store;\n' +
+  '                --finalize completes the store once all N are done\n' +
   '  --streams     all, or a comma-separated list of h, c, i, f, o, g, z, r, n\n' +
   `  --untrained-twin SEED  record the model with every float weight re-drawn from its own mean\n` +
   `                and std (seed 0 to ${MAX_SEED}): the same architecture, untrained\n` +
@@ -42,6 +49,9 @@ const OPTIONS = {
   'zarr-version': { type: 'string' },
   'untrained-twin': { type: 'string' },
   clamp: { type: 'string', multiple: true },
+  documents: { type: 'string' },
+  shard: { type: 'string' },
+  finalize: { type: 'boolean' },
   help: { type: 'boolean' }
 } as const;
 
@@ -94,6 +104,56 @@ function twinSeed(value: string): number {
   return n;
 }
 
+/** --documents: whole, blank-lines or jsonl:FIELD. */
+function documentMode(value: string): DocumentSplit {
+  if (value === 'whole' || value === 'blank-lines') return { kind: value };
+  const field = value.match(/^jsonl:(.+)$/)?.[1];
+  if (field) return { kind: 'jsonl', field };
+  throw new InputError(
+    `--documents must be whole, blank-lines or jsonl:FIELD (one document per JSON line, its text in FIELD), got ${JSON.stringify(value)}.`
+  );
+}
+
+/** --shard K/N: shard K (counting from 0) of N. */
+export function shardArg(value: string): { k: number; n: number } {
+  const m = value.match(/^(\d+)\/(\d+)$/);
+  if (!m)
+    throw new InputError(
+      `--shard must be K/N, shard K of N counting from 0 (0/4, 1/4, 2/4, 3/4), got ${JSON.stringify(value)}.`
+    );
+  const [k, n] = [Number(m[1]), Number(m[2])];
+  if (n < 1 || n > MAX_SHARDS)
+    throw new InputError(
+      `--shard ${value}: N must be from 1 to ${MAX_SHARDS.toLocaleString('en')} shards.`
+    );
+  if (k >= n)
+    throw new InputError(
+      `--shard ${value}: K must be below N; shards count from 0, so the ${n} shard(s) are 0/${n} to ${n - 1}/${n}.`
+    );
+  return { k, n };
+}
+
+/** What --shard and --finalize need and refuse. */
+function checkShardOptions(values: Record<string, unknown>): void {
+  const flag = values.shard !== undefined ? '--shard' : '--finalize';
+  if (values.shard !== undefined && values.finalize)
+    throw new InputError(
+      'Give --shard K/N or --finalize, not both: the shards record, then one --finalize completes the store.'
+    );
+  if (!values.zarr)
+    throw new InputError(
+      `${flag} needs --zarr STORE: the shards write into one shared Zarr store.`
+    );
+  if (values.out !== undefined)
+    throw new InputError(
+      `--out does not apply to ${flag}: the shards write only the --zarr store. Drop --out.`
+    );
+  if (values.force)
+    throw new InputError(
+      `--force does not apply to ${flag}: shards never replace the store. To start again, remove the --zarr directory.`
+    );
+}
+
 /** One --clamp, parsed (its stream and unit are checked against the model later). */
 function clampArg(value: string): Intervention {
   try {
@@ -125,7 +185,9 @@ export function parseRecordArgs(argv: string[]): RecordArgs {
 
   const listTensors = values['list-tensors'] ?? false;
   if (!values.model) throw new InputError(`--model M.onnx is required. ${SEE_HELP}`);
-  if (!values.out && !listTensors)
+  const sharded = values.shard !== undefined || !!values.finalize;
+  if (sharded) checkShardOptions(values);
+  if (!values.out && !listTensors && !sharded)
     throw new InputError(`--out DIR is required (a new or empty directory). ${SEE_HELP}`);
   const text = values.text !== undefined;
   const feeds = values.csv !== undefined || !!values.feed?.length;
@@ -133,7 +195,7 @@ export function parseRecordArgs(argv: string[]): RecordArgs {
     throw new InputError('Give --text corpus.txt, --csv features.csv or --feed NAME=file.npy.');
   if (text && feeds) throw new InputError('Give either --text or --feed/--csv, not both.');
   if (!text) {
-    for (const flag of ['vocab', 'tokenizer', 'chunk', 'zarr'] as const) {
+    for (const flag of ['vocab', 'tokenizer', 'chunk', 'zarr', 'documents'] as const) {
       if (values[flag] !== undefined)
         throw new InputError(`--${flag} applies to --text only; feeds run in one go.`);
     }
@@ -182,7 +244,10 @@ export function parseRecordArgs(argv: string[]): RecordArgs {
       zarrVersion: zarrVersion === '2' ? 2 : 3,
       untrainedTwin:
         values['untrained-twin'] !== undefined ? twinSeed(values['untrained-twin']) : undefined,
-      clamps: values.clamp?.length ? values.clamp.map(clampArg) : undefined
+      clamps: values.clamp?.length ? values.clamp.map(clampArg) : undefined,
+      documents: values.documents !== undefined ? documentMode(values.documents) : undefined,
+      shard: values.shard !== undefined ? shardArg(values.shard) : undefined,
+      finalize: values.finalize || undefined
     }
   };
 }

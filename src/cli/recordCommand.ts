@@ -13,6 +13,7 @@ import { prepareForRecording, type RecordingGraph } from '../lib/onnx/surgery';
 import { checkFeeds, planFeedRun } from '../lib/record/feeds';
 import { KINDS, needsInternals, parseKinds, type StreamKind } from '../lib/record/streams';
 import { tokenTensor } from '../lib/record/core';
+import { windowFeeds } from '../lib/record/windows';
 import { probeTensors } from '../lib/recorder/probe';
 import { ScanCellEngine } from '../lib/record/cellEngine';
 import { runIntervenedStep } from '../lib/record/interveneStep';
@@ -23,6 +24,7 @@ import {
 } from '../lib/record/intervention';
 import { runStep, type SessionLike, type TensorCtor } from '../lib/record/step';
 import { sha256 } from '../lib/store/hash';
+import type { DocumentSplit } from '../lib/tokenize/documents';
 import { createTokenizer } from '../lib/tokenize/tokenizer';
 import { csvFeed, readFeeds } from './feedInputs';
 import { InputError, readFile } from './inputFiles';
@@ -36,7 +38,8 @@ import {
   type TextInput,
   type ZarrLm
 } from './recordText';
-import { ZarrStoreWriter, type ZarrVersion } from './zarrStore';
+import { storeAttributes } from './storeAttributes';
+import type { ZarrStoreWriter, ZarrVersion } from './zarrStore';
 
 export { InputError } from './inputFiles';
 
@@ -63,10 +66,16 @@ export interface RecordCommandOptions {
   clamps?: Intervention[];
   /** Record the model's untrained twin (every float weight re-drawn) drawn with this seed. */
   untrainedTwin?: number;
+  /** How the text splits into documents (default: the whole text is one). */
+  documents?: DocumentSplit;
+  /** Record only shard k of n of the documents into the --zarr store (recordShard.ts). */
+  shard?: { k: number; n: number };
+  /** Complete a --zarr store whose shards are all recorded (finalizeShards.ts). */
+  finalize?: boolean;
 }
 
 /** What the manifest says of an untrained twin: its seed and the trained model it was drawn from. */
-interface TwinEntry {
+export interface TwinEntry {
   seed: number;
   of: string;
   redrawnTensors: number;
@@ -91,7 +100,7 @@ export interface OrtNode {
 export const scanEngine = (ort: OrtNode) =>
   new ScanCellEngine((bytes) => ort.InferenceSession.create(bytes), ort.Tensor);
 
-async function openSession(ort: OrtNode, graph: RecordingGraph): Promise<SessionLike> {
+export async function openSession(ort: OrtNode, graph: RecordingGraph): Promise<SessionLike> {
   try {
     return await ort.InferenceSession.create(graph.bytes);
   } catch (e) {
@@ -165,21 +174,8 @@ function writeFeeds(
   return { mode: 'feed', batch: input.batch, lengths: step.lengths, streams, outputs };
 }
 
-/**
- * Record, after checking every input and both output directories; the directories are made only
- * once the inputs are known to be good, and a run that fails after that removes what it wrote.
- */
-export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
-  if (!opts.model || !opts.out) throw new InputError('--model and --out are required.');
-  if (!opts.text && !opts.csv && !opts.feeds?.length) {
-    throw new InputError('Give --text corpus.txt, --csv features.csv or --feed NAME=file.npy.');
-  }
-  if (opts.text && (opts.feeds?.length || opts.csv)) {
-    throw new InputError('Give either --text or --feed/--csv, not both.');
-  }
-  const out = new OutputDir(opts.out, '--out', 'recording', !!opts.force);
-  const zarrDir = opts.zarr ? new OutputDir(opts.zarr, '--zarr', 'zarr', !!opts.force) : null;
-  if (zarrDir) OutputDir.checkApart(out, zarrDir);
+/** The model (or its untrained twin) read, checked and prepared for recording the asked streams. */
+export async function prepareModel(opts: RecordCommandOptions) {
   const { bytes, twin } = await modelBytes(opts);
   const model = decodeModel(bytes);
   checkNoExternalData(model);
@@ -199,6 +195,29 @@ export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
     throw e;
   }
   checkKindsFit(opts.streams, kinds, graph);
+  if (opts.clamps && graph.window)
+    throw new InputError(
+      `--clamp needs a model that takes any number of tokens; this model's graph takes exactly ${graph.window.steps}.`
+    );
+  return { bytes, twin, graph, kinds };
+}
+
+/**
+ * Record, after checking every input and both output directories; the directories are made only
+ * once the inputs are known to be good, and a run that fails after that removes what it wrote.
+ */
+export async function recordCommand(opts: RecordCommandOptions, ort: OrtNode) {
+  if (!opts.model || !opts.out) throw new InputError('--model and --out are required.');
+  if (!opts.text && !opts.csv && !opts.feeds?.length) {
+    throw new InputError('Give --text corpus.txt, --csv features.csv or --feed NAME=file.npy.');
+  }
+  if (opts.text && (opts.feeds?.length || opts.csv)) {
+    throw new InputError('Give either --text or --feed/--csv, not both.');
+  }
+  const out = new OutputDir(opts.out, '--out', 'recording', !!opts.force);
+  const zarrDir = opts.zarr ? new OutputDir(opts.zarr, '--zarr', 'zarr', !!opts.force) : null;
+  if (zarrDir) OutputDir.checkApart(out, zarrDir);
+  const { bytes, twin, graph, kinds } = await prepareModel(opts);
   const textInput = opts.text ? prepareText(opts, graph, bytes) : null;
   const session = await openSession(ort, graph);
   const fed = textInput ? null : await runFeeds(opts, ort, graph, session);
@@ -230,10 +249,31 @@ async function writeRecording(
   const result = textInput
     ? await recordText(opts, ort, graph, session, textInput)
     : writeFeeds(opts, graph, fed!);
-  const info = graph.info;
   const manifest = {
     format: 'cellscope-record/1',
     createdAt: new Date().toISOString(),
+    ...(await modelManifest(opts, graph, bytes, twin)),
+    streamKinds: [...kinds],
+    ...result
+  };
+  const { zarr, lm, ...written } = manifest as typeof manifest & {
+    zarr?: ZarrStoreWriter | null;
+    lm?: ZarrLm | null;
+  };
+  writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify(written, null, 2));
+  if (zarr && textInput) zarr.finish(storeAttributes(written, lm ?? null, opts, textInput));
+  return manifest;
+}
+
+/** What a recording's manifest says of its model, its twin and the interventions it ran with. */
+export async function modelManifest(
+  opts: RecordCommandOptions,
+  graph: RecordingGraph,
+  bytes: Uint8Array,
+  twin: TwinEntry | null
+) {
+  const info = graph.info;
+  return {
     model: {
       file: basename(opts.model),
       sha256: await sha256(bytes),
@@ -256,23 +296,8 @@ async function writeRecording(
       }))
     },
     ...(twin ? { untrained_twin: twin } : {}),
-    ...(opts.clamps ? { interventions: opts.clamps } : {}),
-    streamKinds: [...kinds],
-    ...result
+    ...(opts.clamps ? { interventions: opts.clamps } : {})
   };
-  const { zarr, lm, ...written } = manifest as typeof manifest & {
-    zarr?: ZarrStoreWriter | null;
-    lm?: ZarrLm | null;
-  };
-  writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify(written, null, 2));
-  zarr?.finish({
-    ...written,
-    corpus: undefined, // files of the .npy directory; the store has its own text and tokens
-    ...(lm ? { lm } : {}),
-    chunkRows: opts.chunk ?? 4096,
-    streamSpecs: (written.streams as FileEntry[]).map((f) => ({ id: f.name, units: f.shape[1] }))
-  });
-  return manifest;
 }
 
 /**
@@ -289,6 +314,7 @@ export async function listTensorsCommand(opts: RecordCommandOptions, ort: OrtNod
         if (!tokenInput) throw new InputError('The model has no integer token input; use --feed.');
         const text = readCorpus(opts.text);
         const ids = createTokenizer(tokenizerSpec(opts, graph)).encode(text).ids;
+        if (graph.window) return windowFeeds(ort.Tensor, tokenInput, graph.window, ids);
         return { [tokenInput.name]: tokenTensor(ort.Tensor, tokenInput, ids.subarray(0, 64)) };
       }
       return {

@@ -6,6 +6,8 @@
 import { InputError } from './inputFiles';
 import { parseRecordArgs, USAGE } from './recordArgs';
 import { listTensorsCommand, recordCommand, RunStopped, type OrtNode } from './recordCommand';
+import { finalizeStore } from './finalizeShards';
+import { recordShard } from './recordShard';
 
 export interface Io {
   log(line: string): void;
@@ -42,6 +44,27 @@ export async function runRecord(argv: string[], ort: OrtNode, io: Io = console):
         );
       return 0;
     }
+    const int = (x: number) => x.toLocaleString('en');
+    const took = () => `${((performance.now() - started) / 1000).toFixed(2)} s`;
+    if (options.shard) {
+      const r = await recordShard(options, ort);
+      const docs = r.slice.endDocument - r.slice.firstDocument;
+      io.log(
+        `cellscope record: shard ${r.k}/${r.n}: ` +
+          (docs
+            ? `documents ${int(r.slice.firstDocument)}–${int(r.slice.endDocument - 1)} of ${int(r.documents)}, steps ${int(r.slice.from)}–${int(r.slice.to - 1)} of ${int(r.steps)}`
+            : `no documents (the corpus has ${int(r.documents)} for ${int(r.n)} shards): nothing to record`) +
+          `, ${r.streams} streams in ${took()} → ${r.store}`
+      );
+      return 0;
+    }
+    if (options.finalize) {
+      const r = await finalizeStore(options);
+      io.log(
+        `cellscope record: finalized ${r.store}: ${int(r.shards)} shards, ${r.streams} streams, ${int(r.steps)} steps (${int(r.merged)} shared chunks merged) in ${took()}`
+      );
+      return 0;
+    }
     const manifest = await recordCommand(options, ort);
     const steps = manifest.lengths.length
       ? manifest.lengths.reduce((a: number, b: number) => a + b, 0)
@@ -50,6 +73,9 @@ export async function runRecord(argv: string[], ort: OrtNode, io: Io = console):
     io.log(
       `cellscope record: ${manifest.streams.length} streams, ${steps} steps in ${seconds.toFixed(2)} s → ${options.out}`
     );
+    // A fixed-length graph: what the recording did with its length (record/windowPlan.ts).
+    const note = (manifest as { window?: { note: string } }).window?.note;
+    if (note) io.log(`cellscope record: ${note}`);
     // For npm run bench: the peak resident memory of this process.
     if (process.env.CELLSCOPE_REPORT_RSS) io.log(`max_rss_kb ${process.resourceUsage().maxRSS}`);
     return 0;

@@ -19,19 +19,23 @@ import {
   wantedCells
 } from '../lib/record/cellStreams';
 import { parseKinds, planStreams } from '../lib/record/streams';
+import { checkWindowDocuments, windowChunkSize, windowNote } from '../lib/record/windowPlan';
+import { windowRunner } from '../lib/record/windows';
 import { chunkPredictions } from '../lib/store/recordings';
 import { validateCorpusText } from '../lib/tokenize/corpus';
 import {
-  createTokenizer,
-  parseTokenizerSpec,
-  type Encoded,
-  type TokenizerSpec
-} from '../lib/tokenize/tokenizer';
+  documentsOf,
+  encodeDocuments,
+  type DocumentSpan,
+  type EncodedCorpus
+} from '../lib/tokenize/documents';
+import { createTokenizer, parseTokenizerSpec, type TokenizerSpec } from '../lib/tokenize/tokenizer';
 import { readVocabFile } from '../lib/tokenize/vocab';
 import { InputError, readFile } from './inputFiles';
 import { NpyFileWriter } from './npyFile';
 import { scanEngine, type OrtNode, type RecordCommandOptions } from './recordCommand';
 import { fileName, savedTensors, writeTensor, type FileEntry } from './recordOutputs';
+import { chunkRowsOf } from './storeAttributes';
 import { ZarrStoreWriter } from './zarrStore';
 
 export function tokenizerSpec(opts: RecordCommandOptions, graph: RecordingGraph): TokenizerSpec {
@@ -54,8 +58,11 @@ export const readCorpus = (path: string) => validateCorpusText(readFile(path, 't
 export interface TextInput {
   tokenInput: NonNullable<RecordingGraph['info']['tokenInput']>;
   spec: TokenizerSpec;
+  /** the text as recorded (jsonl documents: their texts joined by newlines) */
   text: string;
-  encoded: Encoded;
+  /** its documents (character ranges; one, the whole text, unless --documents splits it) */
+  documents: DocumentSpan[];
+  encoded: EncodedCorpus;
 }
 
 export function prepareText(
@@ -68,10 +75,84 @@ export function prepareText(
     throw new InputError('The model has no integer token input; use --feed to give its inputs.');
   const spec = tokenizerSpec(opts, graph);
   checkVocabularyFits(decodeModel(modelBytes), tokenInput.name, spec.vocab.length);
-  const text = readCorpus(opts.text!);
-  const encoded = createTokenizer(spec).encode(text);
+  const { text, documents } = documentsOf(
+    readCorpus(opts.text!),
+    basename(opts.text!),
+    opts.documents ?? { kind: 'whole' }
+  );
+  // Each document tokenized on its own, as the browser does (no token spans two documents).
+  const encoded = encodeDocuments(createTokenizer(spec), text, documents);
   if (encoded.ids.length === 0) throw new InputError(`${opts.text} holds no tokens.`);
-  return { tokenInput, spec, text, encoded };
+  // A fixed-length graph whose state cannot be carried takes each document in one window.
+  if (graph.window) {
+    try {
+      checkWindowDocuments(graph.window, encoded.documentStarts, encoded.ids.length, {
+        bidirectional: graph.taps.some((t) => t.direction !== 'forward'),
+        names: documents.map((d) => d.name)
+      });
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+  }
+  return { tokenInput, spec, text, documents, encoded };
+}
+
+/**
+ * The streams a text run writes: the taps' (widened where clamped) and, for a Loop or unrolled
+ * cell, its streams with their widths from a probe run. Such cells run each document whole.
+ */
+export async function planTextStreams(
+  opts: RecordCommandOptions,
+  ort: OrtNode,
+  graph: RecordingGraph,
+  session: SessionLike,
+  { tokenInput, encoded }: TextInput
+) {
+  const kinds = parseKinds(opts.streams ?? 'all');
+  const T = encoded.ids.length;
+  // A Loop or unrolled cell: each document in one run, its streams' widths from a probe; a
+  // fixed-length graph: windows of its length (record/windows.ts).
+  const cells = wantedCells(graph.cells, kinds);
+  const window = graph.window;
+  if (cells.length && !window) checkWholeDocuments(encoded.documentStarts, T);
+  const windows = window
+    ? windowRunner({
+        session,
+        Tensor: ort.Tensor,
+        taps: graph.taps,
+        cells: graph.cells,
+        wanted: cells,
+        tokenInput,
+        window,
+        kinds
+      })
+    : undefined;
+  const cellSpecs = cells.length
+    ? cellStreamSpecs(
+        cells,
+        await probeCellUnits(
+          session,
+          ort.Tensor,
+          graph.taps,
+          cells,
+          tokenInput,
+          encoded.ids.subarray(0, 8),
+          windows
+        )
+      )
+    : [];
+  const streams = [
+    ...widenIntervenedRanges(planStreams(graph.taps, kinds), opts.clamps ?? []),
+    ...cellSpecs
+  ];
+  // The recorder's runs: windows of the graph's length, a whole document for such cells, else
+  // --chunk tokens (the Zarr store's chunks are --chunk steps whatever the runs: zarrGrid.ts).
+  const chunkSize = window
+    ? windowChunkSize(window, opts.chunk ?? 4096)
+    : cells.length
+      ? T
+      : (opts.chunk ?? 4096);
+  return { kinds, cells, windows, streams, chunkSize };
 }
 
 /** What the Zarr store says of the LM head: its output, k, and the vocabulary to show tokens. */
@@ -86,41 +167,30 @@ export async function recordText(
   ort: OrtNode,
   graph: RecordingGraph,
   session: SessionLike,
-  { tokenInput, spec, text, encoded }: TextInput
+  input: TextInput
 ) {
+  const { tokenInput, spec, text, encoded } = input;
   const T = encoded.ids.length;
-  const kinds = parseKinds(opts.streams ?? 'all');
-  // A Loop or unrolled cell: one run over the whole text, its streams' widths from a probe.
-  const cells = wantedCells(graph.cells, kinds);
-  if (cells.length) checkWholeDocuments([0], T);
-  const cellSpecs = cells.length
-    ? cellStreamSpecs(
-        cells,
-        await probeCellUnits(
-          session,
-          ort.Tensor,
-          graph.taps,
-          cells,
-          tokenInput,
-          encoded.ids.subarray(0, 8)
-        )
-      )
-    : [];
-  const streams = [
-    ...widenIntervenedRanges(planStreams(graph.taps, kinds), opts.clamps ?? []),
-    ...cellSpecs
-  ];
+  const { kinds, cells, windows, streams, chunkSize } = await planTextStreams(
+    opts,
+    ort,
+    graph,
+    session,
+    input
+  );
   const writers = new Map(
     streams.map((s) => [s.id, new NpyFileWriter(join(opts.out, fileName(s.id)), [T, s.units])])
   );
   const outputWriters = new Map<string, NpyFileWriter>();
   const lastOutputs = new Map<string, TensorLike>();
-  const chunkSize = cells.length ? T : (opts.chunk ?? 4096);
+  const classifier = graph.info.classes ? graph.info.logits : null;
+  const perDocument: Float32Array[] = [];
   const zarr = opts.zarr
-    ? new ZarrStoreWriter(opts.zarr, streams, T, chunkSize, opts.zarrVersion ?? 3)
+    ? new ZarrStoreWriter(opts.zarr, streams, T, chunkRowsOf(opts), opts.zarrVersion ?? 3)
     : null;
   // The LM head's predictions go into the Zarr store (the explorer's inspector and loss track).
   const lm = graph.info.logits;
+  const docStarts = new Set(encoded.documentStarts);
   await recordChunks({
     session,
     Tensor: ort.Tensor,
@@ -128,16 +198,18 @@ export async function recordText(
     tokenInput,
     ids: encoded.ids,
     chunkSize,
+    documents: encoded.documentStarts,
     kinds,
     cells,
+    windows,
     interventions: opts.clamps,
     cellEngine: opts.clamps ? scanEngine(ort) : undefined,
     sink: {
       commit: async (r) => {
         for (const [id, data] of Object.entries(r.streams)) writers.get(id)!.append(data);
-        zarr?.writeChunk(r.chunk, r.length, r.streams);
+        zarr?.writeRows(r.start, r.length, r.streams);
         if (zarr && lm)
-          zarr.writePredictions(r.chunk, r.length, chunkPredictions(r, lm, encoded.ids, new Set()));
+          zarr.writePredictions(r.start, r.length, chunkPredictions(r, lm, encoded.ids, docStarts));
         for (const o of savedTensors(graph, opts)) {
           const t = r.outputs![o.name];
           if (!t) continue;
@@ -151,13 +223,18 @@ export async function recordText(
               outputWriters.set(o.name, new NpyFileWriter(join(opts.out, fileName(o.file)), shape));
             }
             outputWriters.get(o.name)!.append(t.data);
+          } else if (classifier === o.name && t.data instanceof Float32Array) {
+            // A classifier's logits, one row per document: kept from the run that ends it.
+            const end = r.start + r.length;
+            if (end === T || docStarts.has(end)) perDocument.push(t.data.slice());
           } else lastOutputs.set(o.name, t);
         }
       }
     }
   });
+  zarr?.close();
   zarr?.writeTokens(encoded.ids, encoded.offsets, text);
-  const corpus = writeCorpus(opts, text, encoded);
+  const corpus = writeCorpus(opts, input);
   const files: FileEntry[] = [];
   for (const s of streams) {
     writers.get(s.id)!.close();
@@ -170,9 +247,33 @@ export async function recordText(
     outputs.push({ name, file: fileName(stem.get(name)!), shape: w.shape, dtype: 'float32' });
   }
   for (const [name, t] of lastOutputs) outputs.push(writeTensor(opts.out, name, t, stem.get(name)));
+  if (classifier && perDocument.length) {
+    const C = perDocument[0].length;
+    const rows = new Float32Array(perDocument.length * C);
+    perDocument.forEach((row, d) => rows.set(row, d * C));
+    const data = { data: rows, dims: [perDocument.length, C] } as unknown as TensorLike;
+    outputs.push(writeTensor(opts.out, classifier, data, stem.get(classifier)));
+  }
   return {
     zarr,
     lm: zarr?.lmK ? ({ logits: lm!, k: zarr.lmK, vocab: spec.vocab } as ZarrLm) : null,
+    ...textSummary(spec, encoded, chunkSize, graph.window),
+    corpus,
+    ...(graph.info.classes ? { classes: graph.info.classes } : {}),
+    streams: files,
+    outputs
+  };
+}
+
+/** What the manifest says of a text run (also the Zarr attributes of its shards' store). */
+export function textSummary(
+  spec: TokenizerSpec,
+  encoded: EncodedCorpus,
+  chunkSize: number,
+  window: RecordingGraph['window']
+) {
+  const T = encoded.ids.length;
+  return {
     mode: 'text',
     tokens: T,
     batch: 1,
@@ -181,9 +282,16 @@ export async function recordText(
     unknownTokens: encoded.unknown,
     unknownExamples: encoded.unknownExamples,
     chunkSize,
-    corpus,
-    streams: files,
-    outputs
+    ...(window
+      ? {
+          window: {
+            steps: window.steps,
+            stateInputs: window.stateInputs.map((s) => s.input),
+            carried: window.carried,
+            note: windowNote(window)
+          }
+        }
+      : {})
   };
 }
 
@@ -196,9 +304,9 @@ export const CORPUS_FILES = {
 
 /**
  * The text as recorded (UTF-8), the token ids (int32) and each token's UTF-16 start offset in
- * the text (uint32); one document, the whole text.
+ * the text (uint32); the documents by name and first token.
  */
-function writeCorpus(opts: RecordCommandOptions, text: string, encoded: Encoded) {
+function writeCorpus(opts: RecordCommandOptions, { text, documents, encoded }: TextInput) {
   const T = encoded.ids.length;
   writeFileSync(join(opts.out, CORPUS_FILES.text), text);
   writeFileSync(join(opts.out, CORPUS_FILES.tokens), writeNpy(encoded.ids, [T]));
@@ -206,6 +314,6 @@ function writeCorpus(opts: RecordCommandOptions, text: string, encoded: Encoded)
   return {
     ...CORPUS_FILES,
     chars: text.length,
-    documents: [{ name: basename(opts.text!), start: 0 }]
+    documents: documents.map((d, i) => ({ name: d.name, start: encoded.documentStarts[i] }))
   };
 }

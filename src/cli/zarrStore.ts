@@ -1,7 +1,8 @@
 /**
  * A recording as a Zarr store on disk, written chunk by chunk as the recorder goes: one group (its
  * attributes hold the cellscope manifest) and one float32 array per stream, [T, units], chunked
- * like the browser's tiles (recorder chunk × 64 units), raw little-endian, uncompressed.
+ * `chunkRows` (the --chunk size) × 64 units along a regular grid (zarrGrid.ts: the same chunks
+ * whatever the recorder's runs, documents or shards), raw little-endian, uncompressed.
  *
  * Models with an LM head also get their predictions (lm_loss, lm_top_ids, lm_top_probs).
  *
@@ -9,10 +10,15 @@
  * arrays and attributes the way zarr-python 2 / xarray do (.zgroup, .zattrs, .zarray, chunk keys
  * <row>.<block>, `_ARRAY_DIMENSIONS`), so the reader can be tested on both. Any Zarr reader
  * (zarr-python, xarray, zarrita) opens either.
+ *
+ * A shard of a recording (recordShard.ts) owns some rows: it writes only the chunks wholly inside
+ * them, and the chunks it shares with other shards as parts that `--finalize` merges; the array
+ * metadata, tokens, text and group are written once, by an unsharded run or by `--finalize`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { TILE_UNITS } from '../lib/store/tiles';
+import { GridArray, type GridData, type GridSpan } from './zarrGrid';
 
 export interface ZarrStream {
   id: string;
@@ -42,34 +48,78 @@ interface ArraySpec {
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
+/** The rows a writer owns, and where its parts of shared chunks go (a shard's). */
+export interface OwnedRows {
+  from: number;
+  to: number;
+  partsDir: string;
+}
+
+type Predictions = {
+  loss: Float32Array<ArrayBufferLike>;
+  topIds: Int32Array<ArrayBufferLike>;
+  topProbs: Float32Array<ArrayBufferLike>;
+  k: number;
+};
+
+/** The key of the chunk at `coords` of array `name`: c/i/j in v3, i.j in v2 (a path in the store). */
+export function chunkKey(version: ZarrVersion, name: string, coords: number[]): string {
+  return version === 3 ? join(name, 'c', ...coords.map(String)) : join(name, coords.join('.'));
+}
+
 export class ZarrStoreWriter {
+  private readonly span: GridSpan;
+  private readonly grids = new Map<string, GridArray>();
+
+  /**
+   * Without `owned`, the writer owns every row (an unsharded run) and writes the arrays' metadata
+   * as it goes; a shard's writer writes only chunks (--finalize writes the metadata).
+   */
   constructor(
     readonly dir: string,
     readonly streams: ZarrStream[],
     readonly steps: number,
     readonly chunkRows: number,
-    readonly version: ZarrVersion = 3
+    readonly version: ZarrVersion = 3,
+    private readonly owned: OwnedRows | null = null
   ) {
+    this.span = { steps, chunkRows, from: owned?.from ?? 0, to: owned?.to ?? steps };
     mkdirSync(dir, { recursive: true });
-    for (const s of streams)
+    if (!owned) this.writeMetadata(0);
+  }
+
+  /** The array metadata of the streams, and of the LM predictions when there are (k > 0). */
+  writeMetadata(lmK: number): void {
+    if (lmK) this.writePredictionMeta(lmK);
+    for (const s of this.streams)
       this.writeArrayMeta(s.id, {
-        shape: [steps, s.units],
-        chunks: [chunkRows, TILE_UNITS],
+        shape: [this.steps, s.units],
+        chunks: [this.chunkRows, TILE_UNITS],
         dataType: 'float32',
         dimensions: ['time', 'unit'],
         attributes: { cellscope: { stream: s.id, kind: s.kind } }
       });
   }
 
-  /** Where the chunk at `coords` of array `name` goes: c/i/j in v3, i.j in v2. */
-  private chunkPath(name: string, coords: number[]): string {
-    return this.version === 3
-      ? join(this.dir, name, 'c', ...coords.map(String))
-      : join(this.dir, name, coords.join('.'));
+  private writePredictionMeta(lmK: number): void {
+    const meta = (dataType: DataType, k?: number): ArraySpec => ({
+      shape: k ? [this.steps, k] : [this.steps],
+      chunks: k ? [this.chunkRows, k] : [this.chunkRows],
+      dataType,
+      dimensions: k ? ['time', 'rank'] : ['time']
+    });
+    this.writeArrayMeta('lm_loss', meta('float32'));
+    this.writeArrayMeta('lm_top_ids', meta('int32', lmK));
+    this.writeArrayMeta('lm_top_probs', meta('float32', lmK));
   }
 
-  private writeChunkFile(name: string, coords: number[], bytes: Uint8Array): void {
-    const path = this.chunkPath(name, coords);
+  private chunkPath(name: string, coords: number[]): string {
+    return join(this.dir, chunkKey(this.version, name, coords));
+  }
+
+  private writeChunkFile(name: string, coords: number[], bytes: Uint8Array, whole = true): void {
+    let path = this.chunkPath(name, coords);
+    if (!whole) path = join(this.owned!.partsDir, relative(this.dir, path));
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, bytes);
   }
@@ -116,97 +166,76 @@ export class ZarrStoreWriter {
     );
   }
 
-  /** Write the tiles of recorder chunk `index` ([rows, units] row-major per stream). */
-  writeChunk(index: number, rows: number, data: Record<string, Float32Array>): void {
-    for (const s of this.streams) {
-      const src = data[s.id];
-      for (let block = 0; block * TILE_UNITS < s.units; block++) {
-        // Edge chunks are stored full size, padded with the fill value (as Zarr requires).
-        const tile = new Float32Array(this.chunkRows * TILE_UNITS);
-        const u0 = block * TILE_UNITS;
-        const n = Math.min(TILE_UNITS, s.units - u0);
-        for (let r = 0; r < rows; r++)
-          tile.set(src.subarray(r * s.units + u0, r * s.units + u0 + n), r * TILE_UNITS);
-        this.writeChunkFile(s.id, [index, block], new Uint8Array(tile.buffer));
-      }
+  /** The grid writer of one array, made on its first rows. */
+  private grid(
+    name: string,
+    width: number,
+    blockWidth: number,
+    oneD: boolean,
+    make: (n: number) => GridData
+  ): GridArray {
+    let g = this.grids.get(name);
+    if (!g) {
+      g = new GridArray(name, width, blockWidth, oneD, make, this.span, (n, c, bytes, whole) =>
+        this.writeChunkFile(n, c, bytes, whole)
+      );
+      this.grids.set(name, g);
     }
+    return g;
+  }
+
+  /** The streams' rows start..start+rows-1 ([rows, units] row-major per stream). */
+  writeRows(
+    start: number,
+    rows: number,
+    data: Record<string, Float32Array<ArrayBufferLike>>
+  ): void {
+    const f32 = (n: number) => new Float32Array(n);
+    for (const s of this.streams)
+      this.grid(s.id, s.units, TILE_UNITS, false, f32).append(start, rows, data[s.id]);
   }
 
   /** k of the LM predictions written (0: none) */
   lmK = 0;
 
   /**
-   * The LM head's predictions for recorder chunk `index`: per step the loss (lm_loss, [T]) and
+   * The LM head's predictions for rows start..start+rows-1: per step the loss (lm_loss, [T]) and
    * the top-k next tokens and their probabilities (lm_top_ids, lm_top_probs, [T, k]).
    */
-  writePredictions(
-    index: number,
-    rows: number,
-    p: { loss: Float32Array; topIds: Int32Array; topProbs: Float32Array; k: number }
-  ): void {
-    if (!this.lmK) {
-      this.lmK = p.k;
-      const meta = (dataType: DataType, k?: number): ArraySpec => ({
-        shape: k ? [this.steps, k] : [this.steps],
-        chunks: k ? [this.chunkRows, k] : [this.chunkRows],
-        dataType,
-        dimensions: k ? ['time', 'rank'] : ['time']
-      });
-      this.writeArrayMeta('lm_loss', meta('float32'));
-      this.writeArrayMeta('lm_top_ids', meta('int32', p.k));
-      this.writeArrayMeta('lm_top_probs', meta('float32', p.k));
-    }
-    const k = this.lmK;
-    // Edge chunks padded to full size, as Zarr requires.
-    const padded = <A extends Float32Array | Int32Array>(
-      data: A,
-      width: number,
-      make: (n: number) => A
-    ) => {
-      const out = make(this.chunkRows * width);
-      out.set(data.subarray(0, rows * width));
-      return new Uint8Array(out.buffer);
-    };
-    this.writeChunkFile(
-      'lm_loss',
-      [index],
-      padded(p.loss, 1, (n) => new Float32Array(n))
-    );
-    this.writeChunkFile(
-      'lm_top_ids',
-      [index, 0],
-      padded(p.topIds, k, (n) => new Int32Array(n))
-    );
-    this.writeChunkFile(
-      'lm_top_probs',
-      [index, 0],
-      padded(p.topProbs, k, (n) => new Float32Array(n))
-    );
+  writePredictions(start: number, rows: number, p: Predictions): void {
+    if (this.lmK && p.k !== this.lmK)
+      throw new Error(`The LM head gave top-${p.k} predictions after top-${this.lmK} ones.`);
+    if (!this.lmK && !this.owned) this.writePredictionMeta(p.k);
+    this.lmK = p.k;
+    const [f32, i32] = [(n: number) => new Float32Array(n), (n: number) => new Int32Array(n)];
+    this.grid('lm_loss', 1, 1, true, f32).append(start, rows, p.loss);
+    this.grid('lm_top_ids', p.k, p.k, false, i32).append(start, rows, p.topIds);
+    this.grid('lm_top_probs', p.k, p.k, false, f32).append(start, rows, p.topProbs);
+  }
+
+  /** Every row owned is in: check that no chunk was left half-written. */
+  close(): void {
+    for (const g of this.grids.values()) g.close();
   }
 
   /** Token ids (int32) and text offsets (uint32) per step, and the corpus text as UTF-8 bytes. */
   writeTokens(ids: Int32Array, offsets: Uint32Array, text: string): void {
-    const oneD = (
-      name: string,
-      dataType: DataType,
-      data: Int32Array | Uint32Array | Uint8Array,
-      chunk: number,
-      dimension: string
-    ) => {
-      const n = data.length;
-      this.writeArrayMeta(name, { shape: [n], chunks: [chunk], dataType, dimensions: [dimension] });
-      const size = data.BYTES_PER_ELEMENT;
-      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      for (let i = 0; i * chunk < Math.max(n, 1); i++) {
-        const part = new Uint8Array(chunk * size); // edge chunks padded to full size
-        part.set(bytes.subarray(i * chunk * size, Math.min(n, (i + 1) * chunk) * size));
-        this.writeChunkFile(name, [i], part);
-      }
+    const whole = { ...this.span, from: 0, to: this.steps };
+    const write = (n: string, c: number[], bytes: Uint8Array) => this.writeChunkFile(n, c, bytes);
+    const oneD = (name: string, dataType: DataType, data: GridData, span: GridSpan) => {
+      const make = (n: number) => new (data.constructor as new (n: number) => GridData)(n);
+      const dimension = name === 'text' ? 'byte' : 'time';
+      const [shape, chunks] = [[data.length], [span.chunkRows]];
+      this.writeArrayMeta(name, { shape, chunks, dataType, dimensions: [dimension] });
+      const grid = new GridArray(name, 1, 1, true, make, span, write);
+      grid.append(0, data.length, data);
+      grid.close();
     };
-    oneD('tokens', 'int32', ids, this.chunkRows, 'time');
-    oneD('offsets', 'uint32', offsets, this.chunkRows, 'time');
+    oneD('tokens', 'int32', ids, whole);
+    oneD('offsets', 'uint32', offsets, whole);
     const utf8 = new TextEncoder().encode(text);
-    oneD('text', 'uint8', utf8, Math.max(1, utf8.length), 'byte');
+    const n = utf8.length;
+    oneD('text', 'uint8', utf8, { steps: n, chunkRows: Math.max(1, n), from: 0, to: n });
   }
 
   /**

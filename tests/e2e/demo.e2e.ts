@@ -186,7 +186,7 @@ test('bad input: empty, binary and out-of-vocabulary corpora, and a corrupt mode
   await page
     .getByRole('combobox', { name: 'Corpus to record' })
     .selectOption({ label: 'accents.c' });
-  await expect(page.locator('form')).toContainText(
+  await expect(page.locator('form.new')).toContainText(
     "3 characters are outside the model's vocabulary"
   );
   await page.getByRole('button', { name: 'Record', exact: true }).click();

@@ -121,7 +121,7 @@ test('the model card lists tensors with shapes; a picked tensor is recorded per 
   await row.getByRole('checkbox').check();
   await expect(card.getByText('Tensors (1 picked)')).toBeVisible();
   await page.getByRole('combobox', { name: 'Streams to record' }).selectOption('h');
-  await expect(page.locator('form')).toContainText('3 streams');
+  await expect(page.locator('form.new')).toContainText('3 streams');
   await page.getByRole('button', { name: 'Record', exact: true }).click();
   const item = page.getByRole('list', { name: 'Recordings' }).locator('li').first();
   await expect(item).toHaveAttribute('data-status', 'complete', { timeout: 120_000 });

@@ -111,6 +111,16 @@ test('a CSV time series records in the browser and explores like text', async ({
   await expect(page.getByTestId('rank-results')).toContainText('regime is calm');
   await page.screenshot({ path: 'test-results/series-1280.png' });
 
+  // Select a unit by number and match it over the whole series: rows shaded, tracks under them.
+  await openPanel(page, 'Select');
+  const select = page.getByRole('region', { name: 'Select' });
+  await select.getByPlaceholder('unit').fill('0');
+  await select.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('button', { name: 'Match', exact: true }).click();
+  const rows = page.getByRole('list', { name: 'Match results' }).getByRole('listitem');
+  await expect(rows.first()).toBeVisible({ timeout: 60_000 });
+  await expect(rows.first().locator('[data-track="csv:regime"]')).toBeAttached();
+
   // The atlas made after recording explains units by the CSV's columns, not by text patterns.
   await openPanel(page, 'Atlas');
   const atlas = page.getByRole('region', { name: 'Atlas: what each unit tracks' });

@@ -38,8 +38,8 @@ async function measure(page: Page, link: string): Promise<string[][]> {
   return rows.slice(1).map((r) => r.split(','));
 }
 
-test('gate saturation: stored and recomputed agree; hover, keys and click', async ({ page }) => {
-  test.setTimeout(600_000); // two recordings of the demo and a re-run of the model
+test('gate saturation from the stored gates; hover, keys and click', async ({ page }) => {
+  test.setTimeout(300_000);
   const stored = await recordDemoH(page, 'all');
   const storedRows = await measure(page, stored);
   const view = page.locator('section.saturation');
@@ -80,21 +80,8 @@ test('gate saturation: stored and recomputed agree; hover, keys and click', asyn
   await expect(
     page.getByTestId('unit-page').getByRole('heading', { name: 'Unit 1 of L1.fwd.f' })
   ).toBeVisible();
-
-  // The same corpus recorded with h only: the gates are recomputed, and count the same.
-  const hOnly = await recordDemoH(page, 'h');
-  const recomputed = await measure(page, hOnly);
-  await expect(view).toContainText('gates recomputed by running the model · 34,689 steps');
-  expect(recomputed).toEqual(storedRows);
-  // A click opens the layer's h page (no gate streams here).
-  const box = (await view.locator('svg[data-gate="L0.fwd.o"] circle').first().boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await expect(readout).toContainText('L0.fwd unit');
-  const unit = (await readout.locator('b').textContent())!.replace('L0.fwd unit ', '');
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  await expect(
-    page.getByTestId('unit-page').getByRole('heading', { name: `Unit ${unit} of L0.fwd.h` })
-  ).toBeVisible();
+  // Recomputing the gates from h and c gives the same counts: tests/unit/gateSaturationCodes.test.ts
+  // (the same query-worker code, over the same codes) — not a second recording of the demo here.
 });
 
 test('projection of L1.fwd.h: PCA with its trajectory, then UMAP', async ({ page }) => {

@@ -27,7 +27,7 @@ function store(name: string, damage?: (group: Record<string, unknown>) => void) 
   );
   for (let c = 0; c * 256 < T; c++) {
     const rows = Math.min(256, T - c * 256);
-    w.writeChunk(c, rows, {
+    w.writeRows(c * 256, rows, {
       'L0.fwd.h': Float32Array.from({ length: rows * 16 }, (_, i) => Math.tanh(Math.sin(i + c)))
     });
   }

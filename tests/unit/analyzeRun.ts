@@ -76,8 +76,8 @@ export function zarrFromNpy(npy: string, dir: string, chunkRows = 1024): void {
   const zarr = new ZarrStoreWriter(dir, streams, T, chunkRows);
   for (let c = 0; c * chunkRows < T; c++) {
     const rows = Math.min(chunkRows, T - c * chunkRows);
-    zarr.writeChunk(
-      c,
+    zarr.writeRows(
+      c * chunkRows,
       rows,
       Object.fromEntries(
         streams.map((s) => [

@@ -20,6 +20,8 @@ interface Claim {
   /** …or a track file (the column to rank by) */
   track?: string;
   column?: string;
+  /** the value of a categorical column to rank by (`--category`) */
+  category?: string;
   stream: string;
   unit: number;
   score: number;
@@ -28,9 +30,14 @@ interface Claim {
 interface Card {
   /** default: models/NAME.onnx */
   model?: string;
-  corpus: string;
+  /** a text corpus, recorded with --text… */
+  corpus?: string;
+  /** …or a time-series CSV, recorded with --csv */
+  csv?: string;
   /** streams to record (default h,c) */
   streams?: string;
+  /** how the corpus splits into documents (record's --documents; default: whole) */
+  documents?: string;
   claims: Claim[];
 }
 const TOLERANCE = 0.01;
@@ -52,7 +59,9 @@ for (const { name, card } of cards) {
     beforeAll(async () => {
       const r = await recordHere([
         ...['--model', join(root, card.model ?? `models/${name}.onnx`)],
-        ...['--text', join(root, card.corpus), '--streams', card.streams ?? 'h,c'],
+        ...(card.csv ? ['--csv', join(root, card.csv)] : ['--text', join(root, card.corpus!)]),
+        ...['--streams', card.streams ?? 'h,c'],
+        ...(card.documents ? ['--documents', card.documents] : []),
         ...['--out', out, '--force']
       ]);
       expect(r.stderr).toBe('');
@@ -60,14 +69,22 @@ for (const { name, card } of cards) {
     }, 180_000);
     afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-    const claims = card.claims.map((c) => ({ ...c, pattern: c.builtin ?? c.column ?? c.track }));
+    const claims = card.claims.map((c) => ({
+      ...c,
+      pattern: c.builtin ?? [c.column ?? c.track, c.category].filter(Boolean).join(' is ')
+    }));
     it.each(claims)('$pattern: $stream unit $unit', async (claim) => {
       // The track as `npm run analyze -- rank --builtin ID | --track FILE --column NAME` makes it.
       const track = rankTrack(
         rec,
         claim.builtin
           ? { kind: 'builtin', id: claim.builtin }
-          : { kind: 'csv', file: join(root, claim.track!), column: claim.column }
+          : {
+              kind: 'csv',
+              file: join(root, claim.track!),
+              column: claim.column,
+              category: claim.category
+            }
       );
       const rep = await rankAllUnits(rec.reader, track.values, {
         name: track.name,

@@ -40,8 +40,8 @@ function writeGood(name: string, version: 2 | 3) {
   for (let c = 0; c * ROWS < T; c++) {
     const rows = Math.min(ROWS, T - c * ROWS);
     const data = Float32Array.from({ length: rows * UNITS }, (_, i) => Math.sin(c * ROWS + i));
-    w.writeChunk(c, rows, { 'L0.fwd.h': data, 'L0.fwd.c': data });
-    w.writePredictions(c, rows, {
+    w.writeRows(c * ROWS, rows, { 'L0.fwd.h': data, 'L0.fwd.c': data });
+    w.writePredictions(c * ROWS, rows, {
       loss: new Float32Array(rows).fill(1),
       topIds: new Int32Array(rows * K),
       topProbs: new Float32Array(rows * K).fill(1 / K),

@@ -15,6 +15,9 @@ export interface Predictions {
 /** Next tokens kept per step (fewer when the vocabulary is smaller). */
 export const TOP_K = 5;
 
+/** Classes a classifier head keeps per step: every class of all but the largest label sets. */
+export const CLASS_TOP_K = 12;
+
 /**
  * `logits` is [steps, vocab] row-major (leading unit axes dropped); `next[t]` is the id that
  * follows step t, or −1 when none does.

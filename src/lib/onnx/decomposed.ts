@@ -13,6 +13,9 @@ export interface UnrolledCell {
   h: string[];
   /** c_1 … c_T for LSTM-like cells, or null. */
   c: string[] | null;
+  /** What the first step reads as h_0 and (with c) c_0: a graph input when the state is exposed. */
+  h0: string;
+  c0: string | null;
 }
 
 const MATMUL = new Set(['Gemm', 'MatMul']);
@@ -122,7 +125,25 @@ export function findUnrolledCells(graph: GraphProto): UnrolledCell[] {
     } else c = null;
     const hT = analog(h[T - 2], T - 2, T - 1);
     if (!hT) continue;
-    cells.push({ h: [...h, hT], c });
+    // c_0: what step 0's analog of the node that reads c_1 in step 1 (same op, same depth) reads
+    // in the same slot, from outside step 0.
+    let c0: string | null = null;
+    const reader = c ? [...stepNodes[1]].find((i) => nodes[i].input?.includes(c![0])) : undefined;
+    if (c && reader !== undefined) {
+      const slot = nodes[reader].input!.indexOf(c[0]);
+      const depth = depths(nodes, steps[1], stepNodes[1], producer).get(reader);
+      const d0 = depths(nodes, steps[0], stepNodes[0], producer);
+      const outside = (name: string | undefined) =>
+        !!name && !stepNodes[0].has(producer.get(name) ?? -1);
+      const match = [...stepNodes[0]].filter(
+        (i) =>
+          nodes[i].opType === nodes[reader].opType &&
+          d0.get(i) === depth &&
+          outside(nodes[i].input?.[slot])
+      );
+      if (match.length === 1) c0 = nodes[match[0]].input![slot];
+    }
+    cells.push({ h: [...h, hT], c, h0: nodes[steps[0]].input![0], c0 });
   }
   return cells.sort((a, b) => (producer.get(a.h[0]) ?? 0) - (producer.get(b.h[0]) ?? 0));
 }

@@ -11,6 +11,7 @@
 import { findUnrolledCells, tapLoops } from './decomposed';
 import { gateTapsSupported, plainLstmTaps, type GateActivations } from './gateTaps';
 import { exposeTensors } from './tensors';
+import { fixedWindow, type FixedWindow } from './fixedWindow';
 import { constantTensor, floatValueInfo, int64Scalar, node, valueInfo } from './graph';
 import { inspectModel, type ModelInfo, type RecurrentLayer } from './inspect';
 import { normaliseLayout } from './layout';
@@ -110,6 +111,8 @@ export interface CellTap {
   steps?: string[];
   /** …or one output stacking every step: [T, …, H]. */
   scan?: string;
+  /** What an unrolled cell's first step reads as this state (a graph input when it is exposed). */
+  start?: string | null;
 }
 
 export interface RecordingGraph {
@@ -118,6 +121,8 @@ export interface RecordingGraph {
   cells: CellTap[];
   /** The model as given (before surgery). */
   info: ModelInfo;
+  /** A fixed-length graph's window (a token input of T steps) and its state inputs, else null. */
+  window: FixedWindow | null;
 }
 
 export interface SurgeryOptions {
@@ -240,10 +245,10 @@ function decomposedCells(
   }
   for (const cell of findUnrolledCells(graph)) {
     cell.h.forEach(addOutput);
-    cells.push({ layer: k, kind: 'h', steps: cell.h });
+    cells.push({ layer: k, kind: 'h', steps: cell.h, start: cell.h0 });
     if (cell.c) {
       cell.c.forEach(addOutput);
-      cells.push({ layer: k, kind: 'c', steps: cell.c });
+      cells.push({ layer: k, kind: 'c', steps: cell.c, start: cell.c0 });
     }
     k++;
   }
@@ -396,5 +401,7 @@ export function prepareForRecording(
       'A recurrent node still has layout = 1 after rewriting; please report this model.'
     );
   }
-  return { bytes: encodeModel(model), taps, cells, info: original };
+  const starts = cells.map((c) => ({ layer: c.layer, kind: c.kind, tensor: c.start ?? null }));
+  const window = fixedWindow(graph, original, starts);
+  return { bytes: encodeModel(model), taps, cells, info: original, window };
 }

@@ -23,9 +23,14 @@ const COMMAND_LINE =
 
 /**
  * Why the browser cannot feed text to this model, or null when it can (or when it has no
- * integer input at all, which the caller reports). `file` names the model in messages.
+ * integer input at all, which the caller reports). `file` names the model in messages;
+ * `stateInputs`: inputs the recorder feeds a cell's state (a fixed-length graph, fixedWindow.ts).
  */
-export function tokenInputProblem(info: ModelInfo, file: string): string | null {
+export function tokenInputProblem(
+  info: ModelInfo,
+  file: string,
+  stateInputs: string[] = []
+): string | null {
   const named = info.metadata['cellscope.input'];
   const ints = info.inputs.filter((i) => /^u?int/.test(i.elemType));
   if (named !== undefined && !info.inputs.some((i) => i.name === named))
@@ -55,7 +60,7 @@ export function tokenInputProblem(info: ModelInfo, file: string): string | null 
       `not from the integer input ${token.name}: the browser records text through a tokenizer. For a ` +
       'model that takes float features use the command line: npm run record -- --model M.onnx --csv features.csv.'
     );
-  const others = info.inputs.filter((i) => i.name !== token.name);
+  const others = info.inputs.filter((i) => i.name !== token.name && !stateInputs.includes(i.name));
   if (others.length)
     return (
       `"${file}" takes ${list(others)} besides its token input ${token.name}; the browser feeds only ` +

@@ -8,6 +8,7 @@
 import * as Comlink from 'comlink';
 import { database } from '../store/db';
 import { openZarrRecording } from '../store/zarrSource';
+import { localZarrStore, type LocalStore } from '../store/localZarrStore';
 import { RecordingReader } from '../store/reader';
 import { seriesAtlasTracks } from './seriesTracks';
 import { runAtlas, type AtlasRequest } from './runAtlas';
@@ -38,7 +39,9 @@ import { runSaturation, storedGateLayers, type SaturationProgress } from './runS
 import { runProjection, type ProjectionProgress, type ProjectionRequest } from './runProjection';
 import type { UmapRun } from '../analysis/umapProjection';
 
-export type RecordingSource = { kind: 'idb'; id: number } | { kind: 'zarr'; url: string };
+/** A recording in the library, or a Zarr store by URL or (`local`) in a folder of this computer. */
+export type RecordingSource =
+  { kind: 'idb'; id: number } | { kind: 'zarr'; url: string; local?: LocalStore };
 
 interface Opened {
   reader: RecordingReader;
@@ -89,7 +92,13 @@ async function open(source: RecordingSource): Promise<Opened> {
   } else {
     const key = `zarr/${source.url}`;
     if (opened && openedKey === key) return opened;
-    const { recording, source: chunks, corpus } = await openZarrRecording(source.url);
+    const {
+      recording,
+      source: chunks,
+      corpus
+    } = source.local
+      ? await openZarrRecording(source.local.name, localZarrStore(source.local))
+      : await openZarrRecording(source.url);
     const reader = new RecordingReader(chunks, recording, matchTileBudget(recording, 4));
     opened = { reader, text: async () => corpus.text, series: async () => null };
     openedKey = key;

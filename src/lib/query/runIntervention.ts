@@ -67,6 +67,10 @@ export class InterventionRunner {
       ({ features: this.features, head: this.forecastHead } = seriesHead(this.graph.info, series));
     if (!this.graph.info.tokenInput && !this.features)
       throw new Error('Interventions need a model with a token input, or a time series to feed.');
+    if (this.graph.window)
+      throw new Error(
+        `Interventions need a model that takes any number of tokens; this model's graph takes exactly ${this.graph.window.steps}.`
+      );
     this.session = ort.InferenceSession.create(this.graph.bytes, sessionOptions);
     this.engine = new ScanCellEngine(
       (bytes) => ort.InferenceSession.create(bytes, sessionOptions),

@@ -1,15 +1,18 @@
 /**
  * Recording models whose recurrence is not an ONNX recurrent op — a Loop (torch.jit.script) or
- * unrolled steps — over a tokenized corpus. Their initial state is built inside the graph, so it
- * cannot be carried from one run to the next: each document runs whole, in one run (at most
- * MAX_WHOLE_DOCUMENT tokens). Their streams' widths are not in the graph's static shapes: a probe
- * run on a few tokens finds them.
+ * unrolled steps — over a tokenized corpus. With a dynamic length, their initial state is built
+ * inside the graph, so it cannot be carried from one run to the next: each document runs whole, in
+ * one run (at most MAX_WHOLE_DOCUMENT tokens). A graph with a fixed length runs in windows of it
+ * instead, carrying the state where the graph takes it as inputs (record/windows.ts, planned by
+ * record/windowPlan.ts). Their streams' widths are not in the graph's static shapes: a probe run on
+ * a few tokens finds them.
  */
 import type { CellTap, LayerTap } from '../onnx/surgery';
 import type { TokenInput } from '../onnx/inspect';
 import { tokenTensor } from './core';
 import { runStep, type SessionLike, type TensorCtor } from './step';
 import { streamId, type StreamKind, type StreamSpec } from './streams';
+import type { WindowRunner } from './windows';
 
 /** The longest document such a model runs in one go. */
 export const MAX_WHOLE_DOCUMENT = 100_000;
@@ -29,15 +32,20 @@ export function cellStreamSpecs(cells: CellTap[], units: Record<string, number>)
   });
 }
 
-/** Run the model once on `ids` (a few tokens) and return each cell stream's width. */
+/**
+ * Run the model once on `ids` (a few tokens) and return each cell stream's width; a fixed-length
+ * graph runs them through its window runner (padded, from zeros).
+ */
 export async function probeCellUnits(
   session: SessionLike,
   Tensor: TensorCtor,
   taps: LayerTap[],
   cells: CellTap[],
   tokenInput: TokenInput,
-  ids: Int32Array
+  ids: Int32Array,
+  windows?: WindowRunner
 ): Promise<Record<string, number>> {
+  if (windows) return (await windows.run(ids, null)).units;
   const feeds = { [tokenInput.name]: tokenTensor(Tensor, tokenInput, ids) };
   const kinds = new Set(cells.map((c) => c.kind));
   const step = await runStep(

@@ -9,6 +9,7 @@ import type { CellEngine } from './cellEngine';
 import { stepFeeds, type FeatureSteps } from './featureFeed';
 import { runIntervenedStep } from './interveneStep';
 import type { Intervention } from './intervention';
+import type { WindowRunner } from './windows';
 import {
   runStep,
   type CarriedState,
@@ -68,8 +69,12 @@ export interface RecordJob {
   tensors?: TensorPick[];
   /** Cells without a recurrent op (a Loop, unrolled steps): run each document whole. */
   cells?: CellTap[];
+  /** A fixed-length graph: each chunk runs in windows of its length (record/windows.ts). */
+  windows?: WindowRunner;
   /** Resume: the first chunk to run and the state committed with the chunk before it. */
   startChunk?: number;
+  /** Stop before this chunk (a shard of the corpus: its documents' chunks); default: run to the end. */
+  endChunk?: number;
   state?: CarriedState | null;
   /** Units clamped or scaled (the session must come from surgery with `overrides`). */
   interventions?: Intervention[];
@@ -132,13 +137,17 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
   const now = job.now ?? (() => performance.now());
   const total = ids.length;
   const plan = planChunks(total, chunkSize, job.documents);
-  const chunks = plan.length;
+  const chunks = Math.min(plan.length, job.endChunk ?? plan.length);
   let state = job.state ?? null;
   let chunk = job.startChunk ?? 0;
   const t0 = now();
   const doneAtStart = chunk < chunks ? plan[chunk].start : total;
   // The previous chunk's commit runs while the next chunk is inferred.
   let pending: Promise<void> | null = null;
+  if (job.windows && job.interventions)
+    throw new Error(
+      'Units cannot be clamped in a model whose graph takes a fixed number of tokens.'
+    );
 
   while (chunk < chunks) {
     const { start, length, reset } = plan[chunk];
@@ -156,7 +165,9 @@ export async function recordChunks(job: RecordJob): Promise<RecordOutcome> {
           job.interventions,
           start
         )
-      : await runStep(session, Tensor, taps, input, state, kinds, job.cells);
+      : job.windows
+        ? await job.windows.run(ids.subarray(start, start + length), state)
+        : await runStep(session, Tensor, taps, input, state, kinds, job.cells);
     if (pending) await pending;
     for (const pick of job.tensors ?? []) {
       step.streams[0][tensorStreamId(pick.name)] = tensorRows(

@@ -16,6 +16,7 @@ import { planChunks, recordChunks, type Progress } from '../record/core';
 import { planLayout } from '../record/plan';
 import { needsInternals, parseKinds, streamId } from '../record/streams';
 import { cellStreamSpecs, probeCellUnits, wantedCells } from '../record/cellStreams';
+import { windowFeeds, windowRunner } from '../record/windows';
 
 /** Create a recording row (status "recording", nothing committed yet). */
 export async function planRecording(
@@ -34,6 +35,7 @@ export async function planRecording(
     picks: model.tensorPicks,
     tokens: encoded.ids.length,
     documentStarts: encoded.documentStarts,
+    documentNames: corpus.documents?.map((d) => d.name),
     chunkSize: options.chunkSize ?? DEFAULT_CHUNK
   });
   return createRecording(db, {
@@ -94,11 +96,20 @@ export async function runRecording(
     rec.chunkSize,
     rec.documents.map((d) => d.start)
   )[0];
+  // A fixed-length graph is timed on its first window (padded, from a zero state).
+  const window = graph.window;
   const chosen: ChosenBackend = opts.chooseBackend
     ? await opts.chooseBackend(graph, {
-        length: first.length,
+        length: window ? Math.min(first.length, window.steps) : first.length,
         feeds: (Tensor, n) =>
-          stepFeeds(Tensor, { input: graph.info.tokenInput, ids }, features, first.start, n)
+          window
+            ? windowFeeds(
+                Tensor,
+                graph.info.tokenInput!,
+                window,
+                ids.subarray(first.start, first.start + n)
+              )
+            : stepFeeds(Tensor, { input: graph.info.tokenInput, ids }, features, first.start, n)
       })
     : {
         ort,
@@ -108,6 +119,18 @@ export async function runRecording(
   const session = chosen.session;
   // A Loop or unrolled cell: its streams' widths come from a probe run, before the first chunk.
   const cells = wantedCells(graph.cells, kinds);
+  const windows = window
+    ? windowRunner({
+        session,
+        Tensor: chosen.ort.Tensor,
+        taps: graph.taps,
+        cells: graph.cells,
+        wanted: cells,
+        tokenInput: graph.info.tokenInput!,
+        window,
+        kinds
+      })
+    : undefined;
   let streams = rec.streams;
   const missing = cells.filter(
     (c) => !streams.some((s) => s.id === streamId(c.layer, 'fwd', c.kind))
@@ -120,7 +143,8 @@ export async function runRecording(
       graph.taps,
       missing,
       graph.info.tokenInput!,
-      probe
+      probe,
+      windows
     );
     streams = [...streams, ...cellStreamSpecs(missing, units)];
     await db.recordings.update(id, { streams });
@@ -140,6 +164,7 @@ export async function runRecording(
     kinds,
     tensors: picks,
     cells,
+    windows,
     interventions: rec.interventions?.length ? rec.interventions : undefined,
     cellEngine: rec.interventions?.length
       ? new ScanCellEngine(

@@ -6,6 +6,7 @@ import { decodeModel } from '../onnx/proto';
 import { database } from '../store/db';
 import type { Progress } from '../record/core';
 import { tokenTensor } from '../record/core';
+import { windowFeeds } from '../record/windows';
 import { probeTensors } from './probe';
 import { validateModel } from './validate';
 import { runRecording } from './run';
@@ -64,6 +65,8 @@ const api = {
   async probe(bytes: Uint8Array) {
     return probeTensors(decodeModel(bytes), ortModule, (graph) => {
       const input = graph.info.tokenInput;
+      if (input && graph.window)
+        return windowFeeds(ortModule.Tensor, input, graph.window, new Int32Array(8));
       return input ? { [input.name]: tokenTensor(ortModule.Tensor, input, new Int32Array(8)) } : {};
     });
   },

@@ -5,7 +5,7 @@ import { prepareForRecording } from '../onnx/surgery';
 import { type ModelInfo } from '../onnx/inspect';
 import { tokenInputProblem } from '../onnx/tokenInput';
 import { lineStarts } from '../tokenize/lines';
-import { joinDocuments, jsonlDocuments, splitText } from '../tokenize/documents';
+import { documentsOf, joinDocuments, type DocumentSplit } from '../tokenize/documents';
 import {
   createTokenizer,
   parseTokenizerSpec,
@@ -30,7 +30,7 @@ export function checkModel(
 ): { info: ModelInfo; tokenizer: TokenizerSpec | null } {
   const model = decodeModel(bytes);
   checkNoExternalData(model);
-  const { info, cells } = prepareForRecording(model, { internals: true });
+  const { info, cells, window } = prepareForRecording(model, { internals: true });
   if (!info.layers.length && cells.length && !info.tokenInput) {
     throw new ModelFormatError(
       `"${name}" has no LSTM, GRU or RNN op and no token input: its cell is a Loop or unrolled steps ` +
@@ -47,7 +47,11 @@ export function checkModel(
       );
     return { info, tokenizer: null };
   }
-  const inputProblem = tokenInputProblem(info, name);
+  const inputProblem = tokenInputProblem(
+    info,
+    name,
+    window?.stateInputs.map((s) => s.input)
+  );
   if (inputProblem) throw new ModelFormatError(inputProblem);
   if (!info.tokenInput) {
     throw new ModelFormatError(
@@ -115,11 +119,9 @@ export function modelTokenizer(model: ModelRow): Tokenizer {
   return createTokenizer(model.tokenizer);
 }
 
-/** How a file becomes documents: whole, split on blank lines, or one per JSON line (a field). */
+/** How a file becomes documents: as a text splits (documentsOf), or a CSV time series. */
 export type DocumentMode =
-  | { kind: 'whole' }
-  | { kind: 'blank-lines' }
-  | { kind: 'jsonl'; field: string }
+  | DocumentSplit
   /** a CSV time series: one row per step, documents by its doc column */
   | { kind: 'csv' };
 
@@ -154,14 +156,7 @@ export async function addCorpusFiles(
     ? { text: texts[0].text, documents: seriesDocuments(table, texts[0].text) }
     : texts.length > 1
       ? joinDocuments(texts)
-      : mode.kind === 'blank-lines'
-        ? splitText(texts[0].text, /\n[ \t]*\n\s*/, texts[0].name)
-        : mode.kind === 'jsonl'
-          ? jsonlDocuments(texts[0].text, mode.field, texts[0].name)
-          : {
-              text: texts[0].text,
-              documents: [{ name: texts[0].name, start: 0, end: texts[0].text.length }]
-            };
+      : documentsOf(texts[0].text, texts[0].name, mode as DocumentSplit);
   const key = files.map((f) => f.bytes);
   key.push(new TextEncoder().encode(JSON.stringify(mode)));
   const joined = new Uint8Array(key.reduce((n, k) => n + k.length + 1, 0));

@@ -1,7 +1,7 @@
 /** Writing and deleting recordings: one transaction per chunk, so a stop never leaves half a chunk. */
 import { planChunks, type ChunkResult, type ChunkSink } from '../record/core';
 import { type StreamSpec } from '../record/streams';
-import { predictionsFromLogits, type Predictions } from '../analysis/predictions';
+import { CLASS_TOP_K, predictionsFromLogits, type Predictions } from '../analysis/predictions';
 import type { CellscopeDB, PredictionRow, RecordingRow, TileRow } from './db';
 import { encodeTile, TILE_UNITS } from './tiles';
 
@@ -134,8 +134,8 @@ export function chunkPredictions(
 
 /**
  * A classifier head's class probabilities for every step of a chunk: one row per run (a
- * document's class, shown at each of its steps) or one per step (a tagger). No next token: the
- * loss is undefined (NaN).
+ * document's class, shown at each of its steps) or one per step (a tagger), every class kept (up
+ * to CLASS_TOP_K). No next token: the loss is undefined (NaN).
  */
 export function classPredictions(r: ChunkResult, logits: string): Predictions {
   const out = r.outputs?.[logits];
@@ -153,7 +153,8 @@ export function classPredictions(r: ChunkResult, logits: string): Predictions {
       out.data.subarray((rows === 1 ? 0 : t) * classes, ((rows === 1 ? 0 : t) + 1) * classes),
       t * classes
     );
-  return predictionsFromLogits(all, r.length, classes, new Int32Array(r.length).fill(-1));
+  const none = new Int32Array(r.length).fill(-1);
+  return predictionsFromLogits(all, r.length, classes, none, Math.min(classes, CLASS_TOP_K));
 }
 
 export async function setRecordingStatus(

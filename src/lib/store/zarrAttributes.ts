@@ -73,6 +73,28 @@ const Attributes = v.looseObject({
       not('an object')
     )
   ),
+  documents: v.optional(
+    v.pipe(
+      v.array(
+        v.looseObject(
+          {
+            name: v.pipe(v.string(not('a document name')), v.maxLength(1000, not('a name'))),
+            start: count(0, MAX_TOKENS),
+            chars: v.optional(
+              v.tuple(
+                [count(0, MAX_TEXT_BYTES), count(0, MAX_TEXT_BYTES)],
+                not('[first, end] characters')
+              )
+            )
+          },
+          not('a document {"name", "start", "chars"}')
+        ),
+        not('a list of documents')
+      ),
+      v.minLength(1, not('a list of at least one document')),
+      v.maxLength(MAX_TOKENS, not(`a list of at most ${n(MAX_TOKENS)} documents`))
+    )
+  ),
   lm: v.optional(
     v.nullable(
       v.looseObject(
@@ -213,6 +235,44 @@ export function checkText(base: string, a: ArrayLayout): void {
       `${at} is split into ${n(chunks)} chunks of ${n(a.chunks[0])} bytes; the text is read whole on ` +
         `open, from at most ${n(MAX_TEXT_CHUNKS)} chunks. Rechunk it into bigger chunks (one is best).`
     );
+}
+
+export type StoreDocument = NonNullable<CellscopeAttributes['documents']>[number];
+
+/**
+ * The documents of a recording of `tokens` steps over a text of `chars` characters: they start at
+ * token 0 and ascend (an empty document shares its start with the next), and their characters
+ * ascend within the text. A store without the attribute is one document, the whole text.
+ */
+export function checkDocuments(
+  base: string,
+  docs: StoreDocument[] | undefined,
+  tokens: number,
+  chars: number
+): { name: string; start: number; end: number; token: number }[] {
+  if (!docs) return [{ name: base, start: 0, end: chars, token: 0 }];
+  const bad = (i: number, why: string) =>
+    new ZarrError(
+      `${base}: the recording's attribute cellscope.documents[${i}] ${why}. ${REWRITE}`
+    );
+  let [token, char] = [0, 0];
+  return docs.map((d, i) => {
+    if (i === 0 ? d.start !== 0 : d.start < token || d.start > tokens)
+      throw bad(
+        i,
+        i === 0
+          ? 'must start at token 0'
+          : `starts at token ${n(d.start)}, out of order or past the last (${n(tokens)})`
+      );
+    const [from, to] = d.chars ?? [i === 0 ? 0 : char, i === docs.length - 1 ? chars : char];
+    if (from < char || to < from || to > chars)
+      throw bad(
+        i,
+        `has characters [${n(from)}, ${n(to)}), out of order or past the text's ${n(chars)}`
+      );
+    [token, char] = [d.start, to];
+    return { name: d.name, start: from, end: to, token: d.start };
+  });
 }
 
 /** Recorder chunks of `rows` over `tokens`: bounded, since the reader plans one entry per chunk. */

@@ -20,7 +20,13 @@ import { lineStarts } from '../tokenize/lines';
 import { corpusPreview, type LoadedCorpus, type RecordingRow } from './db';
 import type { ChunkSource } from './reader';
 import type { Tile } from './tiles';
-import { checkArray, checkChunkRows, checkText, parseAttributes } from './zarrAttributes';
+import {
+  checkArray,
+  checkChunkRows,
+  checkDocuments,
+  checkText,
+  parseAttributes
+} from './zarrAttributes';
 import { ZarrError } from './zarrError';
 import { checkedStore } from './zarrMetadata';
 
@@ -250,6 +256,7 @@ export async function openZarrRecording(
     bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes as ArrayLike<number>)
   );
   const plan = planChunks(T, rows);
+  const documents = checkDocuments(base, m.documents, T, text.length);
   const now = Date.now();
   // When it was recorded (the record command writes it), so its exports and title carry that date.
   const recorded = Date.parse(m.createdAt ?? '');
@@ -265,7 +272,7 @@ export async function openZarrRecording(
     chunkSize: rows,
     tileUnits,
     logits: lm ? m.lm!.logits : null,
-    documents: [{ name: base, start: 0 }],
+    documents: documents.map((d) => ({ name: d.name, start: d.token })),
     chunkStarts: plan.map((c) => c.start),
     chunks: plan.length,
     chunksDone: plan.length,
@@ -283,7 +290,7 @@ export async function openZarrRecording(
     preview: corpusPreview(text),
     chars: text.length,
     lines: lineStarts(text).length,
-    documents: [{ name: base, start: 0, end: text.length }],
+    documents: documents.map(({ name, start, end }) => ({ name, start, end })),
     bundled: false,
     addedAt: now
   };

@@ -86,6 +86,24 @@ export function joinDocuments(files: { name: string; text: string }[]): {
   return { text: files.map((f) => f.text).join('\n'), documents };
 }
 
+/** How one text file becomes documents: whole, split on blank lines, or one per JSON line (a field). */
+export type DocumentSplit =
+  { kind: 'whole' } | { kind: 'blank-lines' } | { kind: 'jsonl'; field: string };
+
+/** Blank lines (only spaces or tabs on them) between documents. */
+export const BLANK_LINES = /\n[ \t]*\n\s*/;
+
+/** One file's text as documents, as `mode` says (the browser's corpus import and `record --text`). */
+export function documentsOf(
+  text: string,
+  name: string,
+  mode: DocumentSplit
+): { text: string; documents: DocumentSpan[] } {
+  if (mode.kind === 'blank-lines') return splitText(text, BLANK_LINES, name);
+  if (mode.kind === 'jsonl') return jsonlDocuments(text, mode.field, name);
+  return { text, documents: [{ name, start: 0, end: text.length }] };
+}
+
 export interface EncodedCorpus extends Encoded {
   /** Token index where each document starts. */
   documentStarts: number[];

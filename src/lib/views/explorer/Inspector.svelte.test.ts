@@ -43,6 +43,30 @@ describe('Inspector', () => {
     expect(screen.getByText(/loss 0\.88 nats/)).toBeTruthy();
   });
 
+  it('a classifier: every class by its name as written, with its probability, no loss', () => {
+    const top = [
+      { token: 'Gospels & Acts', p: 0.64 },
+      { token: 'Law', p: 0.3 },
+      { token: '<i>x</i>', p: 0.06 },
+      { token: 'Poetry', p: 0.0002 }
+    ];
+    render(Inspector, { ...props(), classifier: true, predictions: { loss: NaN, top } });
+    const table = screen.getByTestId('predictions');
+    const rows = within(table).getAllByRole('row');
+    const cells = (r: HTMLElement) =>
+      [...r.querySelectorAll('td')].map((c) => c.textContent!.trim()).join('|');
+    expect(rows.map(cells)).toEqual([
+      'Gospels & Acts||64%',
+      'Law||30%',
+      '<i>x</i>||6.0%',
+      // a probability that rounds to 0.0% is not shown as 0
+      'Poetry||<0.1%'
+    ]);
+    expect(table.querySelector('i')).toBeNull();
+    expect(screen.getByText(/Class probabilities/)).toBeTruthy();
+    expect(screen.queryByText(/nats/)).toBeNull();
+  });
+
   it('hovering a unit row reports it (to highlight it in the heatmap)', async () => {
     const p = props();
     render(Inspector, p);

@@ -119,7 +119,10 @@ export class MatchState {
         ex.reader.columns(q.stream, q.units, t0, t1)
       ]);
       applyTransform(cols, q.units, q.transform);
-      const tokens = tokenTexts(text, toks.offsets, t1 - t0);
+      // A time series's rows have no text to show: the cells carry the shading, the tracks the rest.
+      const tokens = ex.series
+        ? Array<string>(t1 - t0).fill('')
+        : tokenTexts(text, toks.offsets, t1 - t0);
       const k = q.units.length;
       const counts = new Uint16Array(t1 - t0);
       for (let i = 0; i < counts.length; i++)

@@ -1,6 +1,6 @@
 /**
  * The explorer session: one object per open recording page. It opens a recording (`?rec=` from
- * the library, `?src=` a Zarr store by URL) and owns everything the explorer shows — the window
+ * the library, `?src=` a Zarr store by URL, `?local=` one in a folder of this computer) and owns everything the explorer shows — the window
  * (ExplorerState), the selection, tracks, match, unit ranking, the finding being written — and
  * the actions on them. Panels get it from context (`useExplorer`) and call its methods; the route
  * only creates it and opens the URL. New panels (unit pages, interventions, an atlas) plug in here.
@@ -12,6 +12,7 @@ import type { RecordingSource } from '../../query/queryWorker';
 import { database, type LoadedCorpus } from '../../store/db';
 import { RecordingReader } from '../../store/reader';
 import { openZarrRecording } from '../../store/zarrSource';
+import { localStoreById, localZarrStore } from '../../store/localZarrStore';
 import { defaultNormalization, streamNormalization } from './defaultScale';
 import { ExplorerState, ZOOM_LEVELS } from './explorer.svelte';
 import { AtlasState } from './atlas.svelte';
@@ -91,11 +92,16 @@ export class ExplorerSession {
     return this.view !== null;
   }
 
-  /** Open the recording a page URL names (`?rec=ID` or `?src=URL`) and apply its view state. */
+  /**
+   * Open the recording a page URL names (`?rec=ID`, `?src=URL`, or `?local=ID`: a folder opened
+   * in the library) and apply its view state.
+   */
   async open(url: URL): Promise<void> {
     const src = url.searchParams.get('src');
+    const local = url.searchParams.get('local');
     try {
       if (src) await this.openZarr(src, url.searchParams);
+      else if (local) await this.openLocal(Number(local), url.searchParams);
       else await this.openLibrary(Number(url.searchParams.get('rec')), url.searchParams);
     } catch (e) {
       this.problem = (e as Error).message;
@@ -106,6 +112,27 @@ export class ExplorerSession {
     const { recording, corpus, source, vocab } = await openZarrRecording(src);
     const reader = new RecordingReader(source, recording);
     this.attach({ kind: 'zarr', url: src }, reader, corpus, vocab, params);
+  }
+
+  private async openLocal(id: number, params: URLSearchParams) {
+    const local = localStoreById(id);
+    if (!local) {
+      this.problem =
+        'This Zarr store was opened from a folder before the page was reloaded (or in another tab), and the browser keeps no access to it. Open the folder again from the library.';
+      return;
+    }
+    const { recording, corpus, source, vocab } = await openZarrRecording(
+      local.name,
+      localZarrStore(local)
+    );
+    const reader = new RecordingReader(source, recording);
+    this.attach(
+      { kind: 'zarr', url: `local:${id}/${local.name}`, local },
+      reader,
+      corpus,
+      vocab,
+      params
+    );
   }
 
   private async openLibrary(id: number, params: URLSearchParams) {

@@ -16,6 +16,7 @@ import { database, type CorpusRow, type FindingRow, type ModelRow } from '../../
 import type { DocumentMode } from '../../store/library';
 import { storedBytes } from '../../store/facts';
 import { deleteRecording } from '../../store/recordings';
+import { lstmvisWorker } from '../../store/lstmvisClient';
 import { requestPersistence } from '../../store/quota';
 import { planTwin } from '../../store/twins';
 import { checkSeed } from '../../onnx/reinit';
@@ -115,6 +116,38 @@ export class LibraryPage {
         kind: 'info',
         text: `Deleted "${rec.name}": about ${fmtBytes(bytes)} freed.`
       };
+    }
+  }
+
+  /** An LSTMVis project was stored as a recording: say so, with what the import warned about. */
+  lstmvisImported(_id: number, name: string, warnings: string[]): void {
+    this.message = {
+      kind: 'info',
+      text: `Imported the LSTMVis project "${name}": open it from the list below.`,
+      ...(warnings.length
+        ? { details: { label: `${warnings.length} warnings`, text: warnings.join('\n') } }
+        : {})
+    };
+  }
+
+  /** Download a recording as a zipped LSTMVis project (written in the LSTMVis worker). */
+  async exportLstmvis(id: number): Promise<void> {
+    const rec = await this.db.recordings.get(id);
+    this.message = { kind: 'info', text: `Writing "${rec?.name}" as an LSTMVis project…` };
+    try {
+      const { blob, fileName } = await lstmvisWorker().exportRecording(id, (p) => {
+        this.message = {
+          kind: 'info',
+          text: `Writing "${rec?.name}" as an LSTMVis project… ${Math.floor((100 * p.done) / p.total)}%`
+        };
+      });
+      download(blob, fileName);
+      this.message = {
+        kind: 'info',
+        text: `Saved ${fileName}: unzip it into LSTMVis's data folder (lstm.yml, states.hdf5, train.hdf5, train.dict).`
+      };
+    } catch (e) {
+      this.fail(e);
     }
   }
 

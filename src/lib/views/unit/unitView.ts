@@ -22,7 +22,8 @@ export function colourExtent(p: UnitProfile): number {
   const m = Math.max(Math.abs(p.min), Math.abs(p.max));
   if (!(m > 0)) return 1;
   const k = 10 ** (Math.floor(Math.log10(m)) - 1);
-  return Math.ceil(m / k) * k;
+  // Two significant digits, without float residue (97 × 0.1 is 9.700000000000001).
+  return Number((Math.ceil(m / k) * k).toPrecision(2));
 }
 
 /** The display text of each token of a context (whitespace made visible). */
