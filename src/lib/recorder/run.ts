@@ -12,7 +12,8 @@ import { stepFeeds, type FirstSteps } from '../record/featureFeed';
 import type { RecordingGraph } from '../onnx/surgery';
 import type { ChosenBackend } from './backend';
 import { ScanCellEngine } from '../record/cellEngine';
-import { planChunks, recordChunks, type Progress } from '../record/core';
+import { planChunks, recordChunks, type ChunkSink, type Progress } from '../record/core';
+import type { WriterPlan } from './chunkWriter';
 import { planLayout } from '../record/plan';
 import { needsInternals, parseKinds, streamId } from '../record/streams';
 import { cellStreamSpecs, probeCellUnits, wantedCells } from '../record/cellStreams';
@@ -56,7 +57,13 @@ export async function planRecording(
   });
 }
 
+/** The store's own sink for a plan, on this thread. */
+const planSink = (db: CellscopeDB, p: WriterPlan) =>
+  dexieSink(db, p.recordingId, p.ids, p.offsets, p.streams, p.tileUnits, p.lm);
+
 export interface RunOptions {
+  /** Where chunks are committed (default: this thread's store; the browser uses a writer worker). */
+  makeSink?: (plan: WriterPlan) => ChunkSink;
   sessionOptions?: object;
   /** Picks the execution provider (browser: WASM or WebGPU); default: a plain session. */
   chooseBackend?: (graph: RecordingGraph, firstChunk: FirstSteps) => Promise<ChosenBackend>;
@@ -151,6 +158,20 @@ export async function runRecording(
   }
   await setRecordingStatus(db, id, 'recording', { backend: chosen.info });
   let last: Progress | null = null;
+  const writerPlan: WriterPlan = {
+    recordingId: id,
+    ids,
+    offsets,
+    streams,
+    tileUnits: rec.tileUnits,
+    lm: rec.logits
+      ? {
+          logits: rec.logits,
+          documentStarts: rec.documents.map((d) => d.start),
+          classifier: !!model.info.classes
+        }
+      : null
+  };
   const release = () => (session as { release?: () => Promise<void> }).release?.();
   const outcome = await recordChunks({
     session,
@@ -172,21 +193,7 @@ export async function runRecording(
           chosen.ort.Tensor
         )
       : undefined,
-    sink: dexieSink(
-      db,
-      id,
-      ids,
-      offsets,
-      streams,
-      rec.tileUnits,
-      rec.logits
-        ? {
-            logits: rec.logits,
-            documentStarts: rec.documents.map((d) => d.start),
-            classifier: !!model.info.classes
-          }
-        : null
-    ),
+    sink: (opts.makeSink ?? ((p: WriterPlan) => planSink(db, p)))(writerPlan),
     startChunk: rec.chunksDone,
     state: rec.state,
     shouldStop: opts.shouldStop,

@@ -13,6 +13,9 @@ import { runRecording } from './run';
 import type { BackendPreference, OrtModule } from '../record/options';
 import { chooseBackend } from './backend';
 import { parseKinds } from '../record/streams';
+import type { ChunkSink } from '../record/core';
+import { chunkBuffers, chunkMessage, type WriterPlan } from './chunkWriter';
+import type { WriterApi } from './writerWorker';
 
 const ortModule = ort as unknown as OrtModule;
 
@@ -30,6 +33,26 @@ async function loadWebgpu(): Promise<OrtModule> {
 const sessionOptions = { graphOptimizationLevel: 'all' };
 
 let stopRequested = false;
+
+/** The chunk writer (encoding and IndexedDB commits off this thread), made on first use. */
+let writer: Comlink.Remote<WriterApi> | null = null;
+function writerSink(plan: WriterPlan): ChunkSink {
+  writer ??= Comlink.wrap<WriterApi>(
+    new Worker(new URL('./writerWorker.ts', import.meta.url), { type: 'module' })
+  );
+  const remote = writer;
+  const begun = remote.begin(plan);
+  const logits = plan.lm?.logits ?? null;
+  return {
+    async commit(r) {
+      // Handed over now (transferred, not copied), before this thread goes on to the next chunk.
+      const message = chunkMessage(r, logits);
+      const sent = remote.commit(Comlink.transfer(message, chunkBuffers(message)));
+      await begun;
+      await sent;
+    }
+  };
+}
 
 const api = {
   async record(
@@ -52,6 +75,7 @@ const api = {
           firstChunk,
           kinds
         }),
+      makeSink: writerSink,
       shouldStop: () => stopRequested,
       onProgress
     });
