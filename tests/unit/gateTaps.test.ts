@@ -160,14 +160,16 @@ describe('gate activations in the graph', () => {
     expect(noO.taps.map((t) => t.internals!.activations![0].o)).toEqual([null, null]);
   });
 
-  for (const opset of [7, 9, 10, 13]) {
-    it(`match the float64 ONNX-spec LSTM within 1e-5 at opset ${opset} (Slice as attributes before 10)`, async () => {
+  for (const opset of [7, 9, 10, 13, 18]) {
+    it(`match the float64 ONNX-spec LSTM within 1e-5 at opset ${opset} (Slice as attributes before 10, Split told its parts from 18)`, async () => {
       const [T, I, H] = [300, 5, 8];
       const { bytes, weights } = lstmModel(opset, I, H);
       const graph = prepareForRecording(decodeModel(bytes), { internals: true });
       expect(graph.taps[0].internals?.activations).toBeDefined();
       const slice = decodeModel(graph.bytes).graph!.node!.find((n) => n.opType === 'Slice')!;
       expect(slice.input!.length).toBe(opset < 10 ? 1 : 4);
+      const split = decodeModel(graph.bytes).graph!.node!.find((n) => n.opType === 'Split')!;
+      expect(split.output).toHaveLength(4);
       const session = await ort.InferenceSession.create(graph.bytes);
       const x = uniform(T * I, 4 + opset);
       const feeds = { X: new Tensor('float32', x, [T, 1, I]) };

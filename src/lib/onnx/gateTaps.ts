@@ -153,29 +153,37 @@ export function addGateTaps(
     );
     const wanted = outputGate ? (['i', 'f', 'g', 'o'] as const) : (['i', 'f', 'g'] as const);
     const names: Partial<GateActivations> = { o: null };
-    for (const gate of wanted) {
+    // Every wanted gate in one MatMul ([W; R]ᵀ of the gates side by side, [I + H, k·H]), which
+    // reads [x_t, h_{t-1}] once, then split into gates: faster than one MatMul per gate.
+    const k = wanted.length;
+    const wr = new Float32Array((I + H) * k * H);
+    const bias = new Float32Array(k * H);
+    wanted.forEach((gate, n) => {
       const g0 = GATE_ROW[gate] * H;
       const row = d * 4 * H + g0;
-      // [W; R]ᵀ of this gate, [I + H, H], and its bias Wb + Rb, [H].
-      const wr = new Float32Array((I + H) * H);
+      const col = n * H;
       for (let j = 0; j < H; j++) {
-        for (let k = 0; k < I; k++) wr[k * H + j] = W[(row + j) * I + k];
-        for (let k = 0; k < H; k++) wr[(I + k) * H + j] = R[(row + j) * H + k];
+        for (let m = 0; m < I; m++) wr[m * k * H + col + j] = W[(row + j) * I + m];
+        for (let m = 0; m < H; m++) wr[(I + m) * k * H + col + j] = R[(row + j) * H + m];
       }
-      const bias = new Float32Array(H);
       const wb = d * 8 * H + g0;
-      if (B) for (let j = 0; j < H; j++) bias[j] = B[wb + j] + B[wb + 4 * H + j];
+      if (B) for (let j = 0; j < H; j++) bias[col + j] = B[wb + j] + B[wb + 4 * H + j];
+    });
+    floatInit(graph, `${p}.WR`, [I + H, k * H], wr);
+    floatInit(graph, `${p}.b`, [k * H], bias);
+    const pre = wanted.map((gate) => `${p}.${gate}.pre`);
+    added.push(
+      node('MatMul', [`${p}.xh`, `${p}.WR`], [`${p}.mm`]),
+      node('Add', [`${p}.mm`, `${p}.b`], [`${p}.pre`]),
+      // equal parts; from opset 18 Split must be told how many
+      node('Split', [`${p}.pre`], pre, opset >= 18 ? { axis: 2, num_outputs: k } : { axis: 2 })
+    );
+    wanted.forEach((gate, n) => {
       const q = `${p}.${gate}`;
-      floatInit(graph, `${q}.WR`, [I + H, H], wr);
-      floatInit(graph, `${q}.b`, [H], bias);
-      added.push(
-        node('MatMul', [`${p}.xh`, `${q}.WR`], [`${q}.mm`]),
-        node('Add', [`${q}.mm`, `${q}.b`], [`${q}.pre`]),
-        node(gate === 'g' ? 'Tanh' : 'Sigmoid', [`${q}.pre`], [q])
-      );
+      added.push(node(gate === 'g' ? 'Tanh' : 'Sigmoid', [pre[n]], [q]));
       names[gate] = q;
       outputs.push(q);
-    }
+    });
     directions.push(names as GateActivations);
   }
   return { added, outputs, directions };
