@@ -9,6 +9,7 @@ import { parseKinds } from '../lib/record/streams';
 import type { DocumentSplit } from '../lib/tokenize/documents';
 import { InputError } from './inputFiles';
 import type { RecordCommandOptions } from './recordCommand';
+import { MAX_PARALLEL } from './recordParallel';
 
 export const MAX_CHUNK = 65536;
 export const MAX_SHARDS = 100000;
@@ -18,12 +19,16 @@ export const USAGE =
   '[--tokenizer char|word] [--csv features.csv] [--feed NAME=file.npy]... [--streams all|h|h,c] ' +
   '[--chunk N] [--tap TENSOR]... [--list-tensors] [--zarr DIR [--zarr-version 2|3]] ' +
   '[--untrained-twin SEED] [--clamp STREAM:UNIT=VALUE]... [--documents whole|blank-lines|jsonl:FIELD]\n' +
+  '       [--parallel N]\n' +
   '       npm run record -- <the same options, without --out> --zarr STORE (--shard K/N | --finalize)\n' +
   '  --out DIR     a new or empty directory; --force writes into a non-empty one, replacing the\n' +
   '                recording there (and replaces the Zarr store at --zarr DIR)\n' +
   `  --chunk N     tokens per run, 1 to ${MAX_CHUNK} (default 4096; text only)\n` +
   '  --documents   how the text splits into documents (the state resets at each): whole (default),\n' +
   '                blank-lines, or jsonl:FIELD (one document per JSON line, its text in FIELD)\n' +
+  `  --parallel N  record N documents side by side, as one batch of the model (1 to ${MAX_PARALLEL},\n` +
+  '                default 1): the same files, sooner on spare cores; needs --documents and a\n' +
+  '                forward-only model\n' +
   '  --shard K/N   record the K-th (0 to N-1) of N slices of the documents into the shared store;\n' +
   '                --finalize completes the store once all N are done\n' +
   '  --streams     all, or a comma-separated list of h, c, i, f, o, g, z, r, n\n' +
@@ -50,6 +55,7 @@ const OPTIONS = {
   'untrained-twin': { type: 'string' },
   clamp: { type: 'string', multiple: true },
   documents: { type: 'string' },
+  parallel: { type: 'string' },
   shard: { type: 'string' },
   finalize: { type: 'boolean' },
   help: { type: 'boolean' }
@@ -154,6 +160,21 @@ function checkShardOptions(values: Record<string, unknown>): void {
     );
 }
 
+/** The options --parallel N (N > 1) cannot serve: each runs one document, or one chunk, at a time. */
+function checkParallelOptions(values: Record<string, unknown>, n: number): void {
+  const refuse = (flag: string, why: string) => {
+    throw new InputError(`--parallel ${n} cannot go with ${flag}: ${why}. Run without --parallel.`);
+  };
+  if (values.shard !== undefined)
+    refuse('--shard', 'a shard records its slice of the documents one after the other');
+  if (values.finalize) refuse('--finalize', 'it records nothing, it completes a sharded store');
+  if ((values.clamp as string[] | undefined)?.length)
+    refuse('--clamp', 'clamped units are recorded one chunk of one document at a time');
+  if ((values.tap as string[] | undefined)?.length)
+    refuse('--tap', 'a tapped tensor has no known batch axis to split the documents by');
+  if (values['list-tensors']) refuse('--list-tensors', 'it records nothing');
+}
+
 /** One --clamp, parsed (its stream and unit are checked against the model later). */
 function clampArg(value: string): Intervention {
   try {
@@ -195,7 +216,7 @@ export function parseRecordArgs(argv: string[]): RecordArgs {
     throw new InputError('Give --text corpus.txt, --csv features.csv or --feed NAME=file.npy.');
   if (text && feeds) throw new InputError('Give either --text or --feed/--csv, not both.');
   if (!text) {
-    for (const flag of ['vocab', 'tokenizer', 'chunk', 'zarr', 'documents'] as const) {
+    for (const flag of ['vocab', 'tokenizer', 'chunk', 'zarr', 'documents', 'parallel'] as const) {
       if (values[flag] !== undefined)
         throw new InputError(`--${flag} applies to --text only; feeds run in one go.`);
     }
@@ -217,6 +238,11 @@ export function parseRecordArgs(argv: string[]): RecordArgs {
       throw new InputError(`--streams ${JSON.stringify(values.streams)}: ${(e as Error).message}`);
     }
   }
+  const parallel =
+    values.parallel !== undefined
+      ? positiveInt('--parallel', values.parallel, MAX_PARALLEL, 'documents')
+      : undefined;
+  if (parallel && parallel > 1) checkParallelOptions(values, parallel);
   for (const f of values.feed ?? []) {
     if (f.indexOf('=') <= 0 || f.endsWith('='))
       throw new InputError(`--feed needs NAME=file.npy, got ${JSON.stringify(f)}.`);
@@ -246,6 +272,7 @@ export function parseRecordArgs(argv: string[]): RecordArgs {
         values['untrained-twin'] !== undefined ? twinSeed(values['untrained-twin']) : undefined,
       clamps: values.clamp?.length ? values.clamp.map(clampArg) : undefined,
       documents: values.documents !== undefined ? documentMode(values.documents) : undefined,
+      parallel,
       shard: values.shard !== undefined ? shardArg(values.shard) : undefined,
       finalize: values.finalize || undefined
     }

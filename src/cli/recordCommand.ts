@@ -70,6 +70,8 @@ export interface RecordCommandOptions {
   documents?: DocumentSplit;
   /** Record only shard k of n of the documents into the --zarr store (recordShard.ts). */
   shard?: { k: number; n: number };
+  /** Documents recorded side by side, as lanes of one batch (recordParallel.ts); default 1. */
+  parallel?: number;
   /** Complete a --zarr store whose shards are all recorded (finalizeShards.ts). */
   finalize?: boolean;
 }

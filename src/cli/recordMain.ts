@@ -70,8 +70,14 @@ export async function runRecord(argv: string[], ort: OrtNode, io: Io = console):
       ? manifest.lengths.reduce((a: number, b: number) => a + b, 0)
       : (manifest.streams[0]?.shape[0] ?? 0);
     const seconds = (performance.now() - started) / 1000;
+    const lanes = (manifest as { parallel?: number }).parallel ?? 1;
+    if ((options.parallel ?? 1) > 1 && lanes === 1)
+      io.error(
+        `cellscope record: --parallel ${options.parallel} has no effect: the corpus is one document (split it with --documents blank-lines or jsonl:FIELD).`
+      );
+    const sideBySide = lanes > 1 ? ` (${lanes} documents side by side)` : '';
     io.log(
-      `cellscope record: ${manifest.streams.length} streams, ${steps} steps in ${seconds.toFixed(2)} s → ${options.out}`
+      `cellscope record: ${manifest.streams.length} streams, ${steps} steps in ${seconds.toFixed(2)} s${sideBySide} → ${options.out}`
     );
     // A fixed-length graph: what the recording did with its length (record/windowPlan.ts).
     const note = (manifest as { window?: { note: string } }).window?.note;

@@ -10,7 +10,7 @@ import { checkVocabularyFits } from '../lib/onnx/checks';
 import { decodeModel } from '../lib/onnx/proto';
 import type { RecordingGraph } from '../lib/onnx/surgery';
 import { recordChunks } from '../lib/record/core';
-import type { SessionLike, TensorLike } from '../lib/record/step';
+import type { SessionLike } from '../lib/record/step';
 import { widenIntervenedRanges } from '../lib/record/intervention';
 import {
   cellStreamSpecs,
@@ -21,7 +21,6 @@ import {
 import { parseKinds, planStreams } from '../lib/record/streams';
 import { checkWindowDocuments, windowChunkSize, windowNote } from '../lib/record/windowPlan';
 import { windowRunner } from '../lib/record/windows';
-import { chunkPredictions } from '../lib/store/recordings';
 import { validateCorpusText } from '../lib/tokenize/corpus';
 import {
   documentsOf,
@@ -32,9 +31,9 @@ import {
 import { createTokenizer, parseTokenizerSpec, type TokenizerSpec } from '../lib/tokenize/tokenizer';
 import { readVocabFile } from '../lib/tokenize/vocab';
 import { InputError, readFile } from './inputFiles';
-import { NpyFileWriter } from './npyFile';
 import { scanEngine, type OrtNode, type RecordCommandOptions } from './recordCommand';
-import { fileName, savedTensors, writeTensor, type FileEntry } from './recordOutputs';
+import { checkParallel, lanesFor, recordSideBySide } from './recordParallel';
+import { textSink } from './recordSink';
 import { chunkRowsOf } from './storeAttributes';
 import { ZarrStoreWriter } from './zarrStore';
 
@@ -83,6 +82,7 @@ export function prepareText(
   // Each document tokenized on its own, as the browser does (no token spans two documents).
   const encoded = encodeDocuments(createTokenizer(spec), text, documents);
   if (encoded.ids.length === 0) throw new InputError(`${opts.text} holds no tokens.`);
+  checkParallel(opts, graph);
   // A fixed-length graph whose state cannot be carried takes each document in one window.
   if (graph.window) {
     try {
@@ -178,90 +178,43 @@ export async function recordText(
     session,
     input
   );
-  const writers = new Map(
-    streams.map((s) => [s.id, new NpyFileWriter(join(opts.out, fileName(s.id)), [T, s.units])])
-  );
-  const outputWriters = new Map<string, NpyFileWriter>();
-  const lastOutputs = new Map<string, TensorLike>();
-  const classifier = graph.info.classes ? graph.info.logits : null;
-  const perDocument: Float32Array[] = [];
   const zarr = opts.zarr
     ? new ZarrStoreWriter(opts.zarr, streams, T, chunkRowsOf(opts), opts.zarrVersion ?? 3)
     : null;
-  // The LM head's predictions go into the Zarr store (the explorer's inspector and loss track).
-  const lm = graph.info.logits;
-  const docStarts = new Set(encoded.documentStarts);
-  await recordChunks({
-    session,
-    Tensor: ort.Tensor,
-    taps: graph.taps,
-    tokenInput,
-    ids: encoded.ids,
-    chunkSize,
-    documents: encoded.documentStarts,
-    kinds,
-    cells,
-    windows,
-    interventions: opts.clamps,
-    cellEngine: opts.clamps ? scanEngine(ort) : undefined,
-    sink: {
-      commit: async (r) => {
-        for (const [id, data] of Object.entries(r.streams)) writers.get(id)!.append(data);
-        zarr?.writeRows(r.start, r.length, r.streams);
-        if (zarr && lm)
-          zarr.writePredictions(r.start, r.length, chunkPredictions(r, lm, encoded.ids, docStarts));
-        for (const o of savedTensors(graph, opts)) {
-          const t = r.outputs![o.name];
-          if (!t) continue;
-          // Outputs with a time axis (all axes before it of size 1) are concatenated over chunks.
-          const axis = t.dims.findIndex(
-            (d, i) => d === r.length && t.dims.slice(0, i).every((x) => x === 1)
-          );
-          if (axis >= 0 && t.data instanceof Float32Array) {
-            if (!outputWriters.has(o.name)) {
-              const shape = t.dims.map((d, i) => (i === axis ? T : d));
-              outputWriters.set(o.name, new NpyFileWriter(join(opts.out, fileName(o.file)), shape));
-            }
-            outputWriters.get(o.name)!.append(t.data);
-          } else if (classifier === o.name && t.data instanceof Float32Array) {
-            // A classifier's logits, one row per document: kept from the run that ends it.
-            const end = r.start + r.length;
-            if (end === T || docStarts.has(end)) perDocument.push(t.data.slice());
-          } else lastOutputs.set(o.name, t);
-        }
-      }
-    }
-  });
+  const sink = textSink(opts, graph, streams, encoded, zarr);
+  const parallel = lanesFor(opts, encoded);
+  if (parallel > 1) {
+    await recordSideBySide(opts, ort, graph, session, input, { chunkSize, kinds, parallel }, sink);
+  } else {
+    await recordChunks({
+      session,
+      Tensor: ort.Tensor,
+      taps: graph.taps,
+      tokenInput,
+      ids: encoded.ids,
+      chunkSize,
+      documents: encoded.documentStarts,
+      kinds,
+      cells,
+      windows,
+      interventions: opts.clamps,
+      cellEngine: opts.clamps ? scanEngine(ort) : undefined,
+      sink
+    });
+  }
   zarr?.close();
   zarr?.writeTokens(encoded.ids, encoded.offsets, text);
   const corpus = writeCorpus(opts, input);
-  const files: FileEntry[] = [];
-  for (const s of streams) {
-    writers.get(s.id)!.close();
-    files.push({ name: s.id, file: fileName(s.id), shape: [T, s.units], dtype: 'float32' });
-  }
-  const outputs: FileEntry[] = [];
-  const stem = new Map(savedTensors(graph, opts).map((o) => [o.name, o.file]));
-  for (const [name, w] of outputWriters) {
-    w.close();
-    outputs.push({ name, file: fileName(stem.get(name)!), shape: w.shape, dtype: 'float32' });
-  }
-  for (const [name, t] of lastOutputs) outputs.push(writeTensor(opts.out, name, t, stem.get(name)));
-  if (classifier && perDocument.length) {
-    const C = perDocument[0].length;
-    const rows = new Float32Array(perDocument.length * C);
-    perDocument.forEach((row, d) => rows.set(row, d * C));
-    const data = { data: rows, dims: [perDocument.length, C] } as unknown as TensorLike;
-    outputs.push(writeTensor(opts.out, classifier, data, stem.get(classifier)));
-  }
+  const written = sink.finish();
+  const lm = graph.info.logits;
   return {
     zarr,
     lm: zarr?.lmK ? ({ logits: lm!, k: zarr.lmK, vocab: spec.vocab } as ZarrLm) : null,
     ...textSummary(spec, encoded, chunkSize, graph.window),
+    parallel,
     corpus,
     ...(graph.info.classes ? { classes: graph.info.classes } : {}),
-    streams: files,
-    outputs
+    ...written
   };
 }
 

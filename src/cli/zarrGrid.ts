@@ -1,8 +1,9 @@
 /**
- * One array of a Zarr store written along its regular chunk grid: rows come in order, as the
- * recorder runs (its runs are cut at documents, so they need not match the grid), and each chunk
- * is written once all of its rows are in, padded to full size with the fill value 0 as Zarr
- * requires. The grid depends only on the number of steps and the chunk height, never on how the
+ * One array of a Zarr store written along its regular chunk grid: rows come in pieces, as the
+ * recorder runs (its runs are cut at documents, so they need not match the grid; documents
+ * recorded side by side send theirs interleaved, out of order), and each chunk is written once
+ * all of its rows are in, padded to full size with the fill value 0 as Zarr requires. Each row is
+ * given once; only the chunks still waiting for rows are held. The grid depends only on the number of steps and the chunk height, never on how the
  * rows were produced, so every writer of the same recording writes the same chunk files.
  *
  * A writer may own only some rows (`from`..`to`, a shard of a recording): a chunk wholly inside
@@ -37,9 +38,14 @@ export function chunkInside(c: number, g: GridSpan): boolean {
   return c * g.chunkRows >= g.from && Math.min((c + 1) * g.chunkRows, g.steps) <= g.to;
 }
 
+interface OpenChunk {
+  blocks: GridData[];
+  /** rows of it in so far */
+  filled: number;
+}
+
 export class GridArray {
-  private chunk = -1;
-  private blocks: GridData[] = [];
+  private readonly open = new Map<number, OpenChunk>();
 
   /**
    * `width` values per row, cut into column blocks of `blockWidth` (chunk keys [row, block]);
@@ -55,33 +61,39 @@ export class GridArray {
     private readonly write: ChunkWrite
   ) {}
 
-  /** Rows start..start+rows-1 of the array ([rows, width] row-major), next in order. */
+  /** Rows start..start+rows-1 of the array ([rows, width] row-major), in any order. */
   append(start: number, rows: number, data: GridData): void {
     const { chunkRows: R } = this.span;
     const nBlocks = Math.ceil(this.width / this.blockWidth);
     for (let t = start; t < start + rows;) {
       const c = Math.floor(t / R);
-      if (c !== this.chunk) this.open(c, nBlocks);
+      const chunk = this.chunkOf(c, nBlocks);
       const end = Math.min((c + 1) * R, start + rows);
       for (let b = 0; b < nBlocks; b++) {
         const u0 = b * this.blockWidth;
         const n = Math.min(this.blockWidth, this.width - u0);
         // All arrays of one GridArray share a type; set() copies between any of them.
-        const out = this.blocks[b] as Float32Array;
+        const out = chunk.blocks[b] as Float32Array;
         for (let row = t; row < end; row++) {
           const at = (row - start) * this.width + u0;
           out.set(data.subarray(at, at + n) as Float32Array, (row - c * R) * this.blockWidth);
         }
       }
+      chunk.filled += end - t;
       t = end;
-      if (t >= this.chunkEnd(c)) this.flush();
+      const { from, to } = this.span;
+      const size = this.chunkEnd(c) - Math.max(c * R, from);
+      if (chunk.filled > size || end > to)
+        throw new Error(`${this.name}: rows of chunk ${c} were given twice or lie outside it.`);
+      if (chunk.filled === size) this.flush(c, chunk);
     }
   }
 
   /** All rows are in: a chunk still open means rows were missing (a bug, not bad input). */
   close(): void {
-    if (this.chunk >= 0)
-      throw new Error(`${this.name}: chunk ${this.chunk} was left incomplete by the recorder.`);
+    const [c] = this.open.keys();
+    if (c !== undefined)
+      throw new Error(`${this.name}: chunk ${c} was left incomplete by the recorder.`);
   }
 
   private chunkEnd(c: number): number {
@@ -89,19 +101,21 @@ export class GridArray {
     return Math.min((c + 1) * R, steps, to);
   }
 
-  private open(c: number, nBlocks: number): void {
-    if (this.chunk >= 0)
-      throw new Error(`${this.name}: rows of chunk ${c} came before chunk ${this.chunk} was done.`);
-    this.chunk = c;
-    this.blocks = Array.from({ length: nBlocks }, () =>
-      this.make(this.span.chunkRows * this.blockWidth)
-    );
+  private chunkOf(c: number, nBlocks: number): OpenChunk {
+    let chunk = this.open.get(c);
+    if (!chunk) {
+      const blocks = Array.from({ length: nBlocks }, () =>
+        this.make(this.span.chunkRows * this.blockWidth)
+      );
+      chunk = { blocks, filled: 0 };
+      this.open.set(c, chunk);
+    }
+    return chunk;
   }
 
-  private flush(): void {
-    const c = this.chunk;
+  private flush(c: number, chunk: OpenChunk): void {
     const whole = chunkInside(c, this.span);
-    this.blocks.forEach((block, b) =>
+    chunk.blocks.forEach((block, b) =>
       this.write(
         this.name,
         this.oneD ? [c] : [c, b],
@@ -109,7 +123,6 @@ export class GridArray {
         whole
       )
     );
-    this.chunk = -1;
-    this.blocks = [];
+    this.open.delete(c);
   }
 }

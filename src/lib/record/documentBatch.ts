@@ -12,6 +12,7 @@
 import type { TokenInput } from '../onnx/inspect';
 import type { LayerTap } from '../onnx/surgery';
 import { tokenTensor, type ChunkResult } from './core';
+import { laneOutputs, type LaneAxes } from './laneOutputs';
 import {
   runStep,
   type CarriedState,
@@ -35,6 +36,8 @@ export interface DocumentsJob {
   parallel: number;
   /** Each document's chunks, in its order (chunk numbers count within the document). */
   sink: { commit(document: number, result: ChunkResult): Promise<void> };
+  /** Outputs handed to the sink too, each cut to its lane (record/laneOutputs.ts). */
+  outputAxes?: Record<string, LaneAxes>;
 }
 
 /** Why these taps cannot run documents side by side, or null when they can. */
@@ -168,7 +171,10 @@ export async function recordDocuments(job: DocumentsJob): Promise<{ chunks: numb
         start: lane.at,
         length: lengths[b],
         streams: step.streams[b],
-        state
+        state,
+        ...(job.outputAxes
+          ? { outputs: laneOutputs(step.outputs, job.outputAxes, b, lengths[b]) }
+          : {})
       };
       commits.push(job.sink.commit(lane.document, result));
       lane.state = state;
