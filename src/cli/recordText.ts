@@ -72,6 +72,7 @@ export function prepareText(
   const tokenInput = graph.info.tokenInput;
   if (!tokenInput)
     throw new InputError('The model has no integer token input; use --feed to give its inputs.');
+  checkParallel(opts, graph);
   const spec = tokenizerSpec(opts, graph);
   checkVocabularyFits(decodeModel(modelBytes), tokenInput.name, spec.vocab.length);
   const { text, documents } = documentsOf(
@@ -82,7 +83,6 @@ export function prepareText(
   // Each document tokenized on its own, as the browser does (no token spans two documents).
   const encoded = encodeDocuments(createTokenizer(spec), text, documents);
   if (encoded.ids.length === 0) throw new InputError(`${opts.text} holds no tokens.`);
-  checkParallel(opts, graph);
   // A fixed-length graph whose state cannot be carried takes each document in one window.
   if (graph.window) {
     try {
