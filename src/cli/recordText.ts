@@ -210,8 +210,7 @@ export async function recordText(
   return {
     zarr,
     lm: zarr?.lmK ? ({ logits: lm!, k: zarr.lmK, vocab: spec.vocab } as ZarrLm) : null,
-    ...textSummary(spec, encoded, chunkSize, graph.window),
-    parallel,
+    ...textSummary(spec, encoded, chunkSize, graph.window, parallel),
     corpus,
     ...(graph.info.classes ? { classes: graph.info.classes } : {}),
     ...written
@@ -223,7 +222,9 @@ export function textSummary(
   spec: TokenizerSpec,
   encoded: EncodedCorpus,
   chunkSize: number,
-  window: RecordingGraph['window']
+  window: RecordingGraph['window'],
+  /** documents recorded side by side (1: one after the other; shards always run so) */
+  parallel = 1
 ) {
   const T = encoded.ids.length;
   return {
@@ -235,6 +236,7 @@ export function textSummary(
     unknownTokens: encoded.unknown,
     unknownExamples: encoded.unknownExamples,
     chunkSize,
+    parallel,
     ...(window
       ? {
           window: {
