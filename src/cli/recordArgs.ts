@@ -27,8 +27,8 @@ export const USAGE =
   '  --documents   how the text splits into documents (the state resets at each): whole (default),\n' +
   '                blank-lines, or jsonl:FIELD (one document per JSON line, its text in FIELD)\n' +
   `  --parallel N  record N documents side by side, as one batch of the model (1 to ${MAX_PARALLEL},\n` +
-  '                default 1): the same files, sooner on spare cores; needs --documents and a\n' +
-  '                forward-only model\n' +
+  '                default 1): the same files, for machines with cores to spare; needs\n' +
+  '                --documents and a forward-only model\n' +
   '  --shard K/N   record the K-th (0 to N-1) of N slices of the documents into the shared store;\n' +
   '                --finalize completes the store once all N are done\n' +
   '  --streams     all, or a comma-separated list of h, c, i, f, o, g, z, r, n\n' +

@@ -124,7 +124,10 @@ describe('record --parallel refuses what it cannot serve, in one line', () => {
   const base = () => ['--model', demoModelPath, '--text', corpus, '--documents', 'blank-lines'];
   const refused = async (args: string[], pattern: RegExp) => {
     const out = join(dir, `refused-${Math.random().toString(36).slice(2)}`);
-    const r = await recordHere([...args, ...(args.includes('--shard') ? [] : ['--out', out])]);
+    const r = await recordHere([
+      ...args,
+      ...(args.some((a) => /^--(shard|finalize)$/.test(a)) ? [] : ['--out', out])
+    ]);
     expectOneLineFailure(r, pattern);
     expect(existsSync(out)).toBe(false);
   };
@@ -149,6 +152,7 @@ describe('record --parallel refuses what it cannot serve, in one line', () => {
     ['--clamp', ['--clamp', 'L0.fwd.c:1=0'], /cannot go with --clamp: clamped units/],
     ['--tap', ['--tap', 'logits'], /cannot go with --tap: a tapped tensor has no known batch/],
     ['--shard', ['--zarr', '/tmp/x.zarr', '--shard', '0/2'], /cannot go with --shard/],
+    ['--finalize', ['--zarr', '/tmp/x.zarr', '--finalize'], /cannot go with --finalize/],
     ['--list-tensors', ['--list-tensors'], /cannot go with --list-tensors/]
   ];
   for (const [flag, args, pattern] of modes)
