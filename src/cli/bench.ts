@@ -81,7 +81,7 @@ async function main() {
   if (runs('record')) await recordRows(info.tokenInput!, ids);
   if (runs('codec')) await codec(Tensor, ids);
   if (runs('memory')) recordCommandMemory(root, corpus, emit);
-  if (runs('cli')) await parallelDocuments(modelBytes, corpus, emit, REPS);
+  if (runs('cli')) parallelDocuments(root, corpus, emit, REPS);
   if (runs('match')) await matchBench(root, emit);
   if (runs('atlas')) await atlasBench(root, emit);
   if (runs('intervene', true)) await interveneBench(root, emit);
