@@ -38,13 +38,13 @@ function crossOriginIsolation(): Plugin {
  */
 const SLOWEST_FIRST = [
   'tests/unit/modelCard.test.ts',
-  'tests/unit/cli.test.ts',
-  'tests/unit/shardsDask.test.ts',
-  'tests/unit/storeRecording.test.ts',
   'tests/unit/recorder.test.ts',
-  'tests/unit/gateTaps.test.ts',
+  'tests/unit/storeRecording.test.ts',
+  'tests/unit/shardsDask.test.ts',
   'tests/unit/rankUnitsXarray.test.ts',
-  'tests/unit/twins.test.ts'
+  'tests/unit/cli.test.ts',
+  'tests/unit/gateTaps.test.ts',
+  'tests/unit/gateSaturationCodes.test.ts'
 ];
 
 const rank = (spec: TestSpecification) => {
