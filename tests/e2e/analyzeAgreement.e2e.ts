@@ -1,7 +1,8 @@
 /**
  * The browser and `npm run analyze` give the same numbers. A Zarr store recorded by the Node
  * command from the bundled demo model is ranked twice: by the CLI (its directory, read through
- * the app's Zarr reader from disk) and in Chromium by the app's own query worker (the store over
+ * the app's Zarr reader from disk; the commands run in this process, tests/helpers/cliInProcess.ts)
+ * and in Chromium by the app's own query worker (the store over
  * HTTP, as the explorer opens one), with the track computed in the page as the explorer computes
  * it. The two JSON reports are equal, every number exactly.
  *
@@ -10,7 +11,7 @@
  * test to its layout); it is served with the store by one server, beside the app's port.
  */
 import { expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import { analyzeCli, recordCli } from '../helpers/cliInProcess';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -27,21 +28,8 @@ const site = join(dir, 'site');
 const REGEX = '"[^"\\n]*"';
 let server: Server;
 
-const analyze = (...args: string[]) =>
-  JSON.parse(
-    execFileSync(
-      process.execPath,
-      [
-        join(root, 'node_modules/tsx/dist/cli.mjs'),
-        join(root, 'src/cli/analyze.ts'),
-        ...args,
-        '--recording',
-        store,
-        '--json'
-      ],
-      { maxBuffer: 64 << 20 }
-    ).toString()
-  );
+const analyze = async (...args: string[]) =>
+  JSON.parse(await analyzeCli([...args, '--recording', store, '--json']));
 
 /** The page's code: the app's modules, imported by relative path from a temporary directory. */
 function writePage(): void {
@@ -105,9 +93,7 @@ test.beforeAll(async () => {
     join(dir, 'corpus.txt'),
     readFileSync(join(root, 'static/corpora/stb_c_lexer.h.txt'), 'utf8').slice(28000, 31000)
   );
-  execFileSync(process.execPath, [
-    join(root, 'node_modules/tsx/dist/cli.mjs'),
-    join(root, 'src/cli/record.ts'),
+  await recordCli([
     '--model',
     join(root, 'models/code-lstm.onnx'),
     '--out',
@@ -167,7 +153,7 @@ test('the query worker in Chromium and npm run analyze rank a Zarr store identic
     );
 
   // A binary track over every unit of every stream (AUC, held-out, chance).
-  const cliRegex = analyze('rank', '--regex', REGEX);
+  const cliRegex = await analyze('rank', '--regex', REGEX);
   expect(cliRegex.units).toHaveLength(1024);
   expect(cliRegex.metric).toBe('auc');
   expect(cliRegex.base_rate.positive_steps).toBeGreaterThan(100);
@@ -175,13 +161,13 @@ test('the query worker in Chromium and npm run analyze rank a Zarr store identic
 
   // A depth-like built-in (Pearson, Spearman, levels) on two streams.
   const streams = ['L1.fwd.h', 'L0.fwd.c'];
-  const cliParen = analyze('rank', '--builtin', 'c.paren', '--streams', streams.join(','));
+  const cliParen = await analyze('rank', '--builtin', 'c.paren', '--streams', streams.join(','));
   expect(cliParen.track).toBe('paren depth');
   expect(cliParen.levels.length).toBeGreaterThan(0);
   expect(await inPage('rank', url, { builtin: 'c.paren', streams })).toEqual(cliParen);
 
   // The atlas of one stream against the code built-ins.
-  const cliAtlas = analyze('atlas', '--streams', 'L1.fwd.h');
+  const cliAtlas = await analyze('atlas', '--streams', 'L1.fwd.h');
   const browserAtlas: AtlasResult = await inPage('atlas', url, ['L1.fwd.h']);
   expect(atlasJson(browserAtlas)).toEqual(cliAtlas);
   expect(cliAtlas.units.some((u: { track: string | null }) => u.track !== null)).toBe(true);

@@ -5,9 +5,9 @@
  * picked from the keyboard in the CKA matrix, shot at 1280×800 and 1920×1080.
  */
 import { mkdirSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../helpers/demoProfile';
 import { recordings, storedRow } from '../helpers/idb';
-import { recordDemoH } from '../helpers/recordDemo';
 import { recordTiny } from '../helpers/recordTiny';
 
 const SHOTS = process.env.COMPARE_SHOTS ?? 'test-results/compare';
@@ -124,41 +124,46 @@ test('a recording and its untrained twin: CKA equals the stored values; another 
   await page.screenshot({ path: `${SHOTS}/compare-refusal-1280x800.png` });
 });
 
-test('two layers of the demo recording, picked from the keyboard; screenshots', async ({
-  page
-}) => {
-  const href = await recordDemoH(page, 'h');
-  const id = Number(new URL(href, 'http://x').searchParams.get('rec'));
-  await page.goto(`/compare?a=${id}&b=${id}`);
-  await expect(page.getByTestId('pair-cka')).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByRole('heading', { name: 'A L0.fwd.h × B L1.fwd.h' })).toBeVisible();
-  await expect(
-    page.getByText('Over 8,000 of 34,689 steps, sampled uniformly with seed 1.')
-  ).toBeVisible();
-  // A stream against itself is CKA 1; across layers, less.
-  const same = page.getByRole('button', { name: /^A L1\.fwd\.h with B L1\.fwd\.h: CKA / });
-  await expect(same).toHaveText('1.00');
-  const across = Number(await page.getByTestId('pair-cka').getAttribute('data-value'));
-  expect(across).toBeGreaterThan(0.05);
-  expect(across).toBeLessThan(0.99);
-  console.log(
-    `demo L0.fwd.h × L1.fwd.h: CKA ${across}, computed in ${await page.getByTestId('compare-ms').textContent()} s`
-  );
-  await expect(page.getByTestId('pair-heatmap')).toBeVisible();
+test.describe('on the demo', () => {
+  // The profile holds the demo recorded with kinds = h (tests/helpers/demoProfile.ts).
+  test.use({ demoKinds: 'h' });
 
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/compare-1280x800.png`, fullPage: false });
-  await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.screenshot({ path: `${SHOTS}/compare-1920x1080.png`, fullPage: false });
+  test('two layers of the demo recording, picked from the keyboard; screenshots', async ({
+    page,
+    demo: href
+  }) => {
+    const id = Number(new URL(href, 'http://x').searchParams.get('rec'));
+    await page.goto(`/compare?a=${id}&b=${id}`);
+    await expect(page.getByTestId('pair-cka')).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByRole('heading', { name: 'A L0.fwd.h × B L1.fwd.h' })).toBeVisible();
+    await expect(
+      page.getByText('Over 8,000 of 34,689 steps, sampled uniformly with seed 1.')
+    ).toBeVisible();
+    // A stream against itself is CKA 1; across layers, less.
+    const same = page.getByRole('button', { name: /^A L1\.fwd\.h with B L1\.fwd\.h: CKA / });
+    await expect(same).toHaveText('1.00');
+    const across = Number(await page.getByTestId('pair-cka').getAttribute('data-value'));
+    expect(across).toBeGreaterThan(0.05);
+    expect(across).toBeLessThan(0.99);
+    console.log(
+      `demo L0.fwd.h × L1.fwd.h: CKA ${across}, computed in ${await page.getByTestId('compare-ms').textContent()} s`
+    );
+    await expect(page.getByTestId('pair-heatmap')).toBeVisible();
 
-  // From the keyboard: focus a matrix cell, press Enter, and the pair and the URL follow.
-  const cell = page.getByRole('button', { name: /^A L1\.fwd\.h with B L0\.fwd\.h: CKA / });
-  await cell.focus();
-  await page.keyboard.press('Enter');
-  await expect(page).toHaveURL(/sa=L1\.fwd\.h&sb=L0\.fwd\.h$/);
-  await expect(page.getByRole('heading', { name: 'A L1.fwd.h × B L0.fwd.h' })).toBeVisible();
-  // CKA is symmetric: the transposed pair gives the same figure (the heading is the new result's).
-  const transposed = Number(await page.getByTestId('pair-cka').getAttribute('data-value'));
-  expect(Math.abs(transposed - across)).toBeLessThan(1e-9);
-  await page.screenshot({ path: `${SHOTS}/compare-1920x1080-full.png`, fullPage: true });
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: `${SHOTS}/compare-1280x800.png`, fullPage: false });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.screenshot({ path: `${SHOTS}/compare-1920x1080.png`, fullPage: false });
+
+    // From the keyboard: focus a matrix cell, press Enter, and the pair and the URL follow.
+    const cell = page.getByRole('button', { name: /^A L1\.fwd\.h with B L0\.fwd\.h: CKA / });
+    await cell.focus();
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/sa=L1\.fwd\.h&sb=L0\.fwd\.h$/);
+    await expect(page.getByRole('heading', { name: 'A L1.fwd.h × B L0.fwd.h' })).toBeVisible();
+    // CKA is symmetric: the transposed pair gives the same figure (the heading is the new result's).
+    const transposed = Number(await page.getByTestId('pair-cka').getAttribute('data-value'));
+    expect(Math.abs(transposed - across)).toBeLessThan(1e-9);
+    await page.screenshot({ path: `${SHOTS}/compare-1920x1080-full.png`, fullPage: true });
+  });
 });

@@ -128,32 +128,6 @@ test('record the demo, explore it, inspect a token against the store, reload', a
   await expect(list.locator('[data-status="complete"]')).toHaveCount(1);
 });
 
-test('cancel half-way: the recording is stopped, never complete, and resumes to completion', async ({
-  page
-}) => {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Record the demo' }).click();
-  const bar = page.getByRole('progressbar', { name: 'Recording progress' });
-  await expect(bar).toHaveAttribute('aria-valuenow', /^([1-9]|[1-8]\d)$/);
-  await page.getByRole('button', { name: 'Cancel' }).click();
-  const item = page.getByRole('list', { name: 'Recordings' }).locator('li').first();
-  await expect(item).toHaveAttribute('data-status', 'paused');
-  await expect(item).toContainText(/stopped at \d+%/);
-  await expect(item.getByRole('link', { name: 'Open' })).toHaveCount(0);
-  const [paused] = await recordings(page);
-  expect(paused.status).toBe('paused');
-  expect(paused.chunksDone).toBeGreaterThan(0);
-  expect(paused.chunksDone).toBeLessThan(paused.chunks);
-
-  // A reload in the middle does not turn it into a complete recording either.
-  await page.reload();
-  await expect(item).toHaveAttribute('data-status', 'paused');
-  await item.getByRole('button', { name: 'Resume' }).click();
-  await expect(item).toHaveAttribute('data-status', 'complete', { timeout: 150_000 });
-  const [done] = await recordings(page);
-  expect(done.chunksDone).toBe(done.chunks);
-});
-
 test('bad input: empty, binary and out-of-vocabulary corpora, and a corrupt model', async ({
   page
 }) => {

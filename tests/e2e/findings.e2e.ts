@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/demoProfile';
 import { openPanel } from '../helpers/panels';
 import { recordDemoH } from '../helpers/recordDemo';
 
@@ -50,11 +50,12 @@ function decodePng(buf: Buffer): { width: number; height: number; rgba: Uint8Arr
 }
 
 test('PNG figure, JSON finding, link: re-imported into a fresh profile it shows the same units', async ({
-  browser
+  browser,
+  demoProfiles
 }) => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  // A profile that holds the demo recorded with kinds = h (tests/helpers/demoProfile.ts).
+  const { context, href } = await demoProfiles.open('h', { acceptDownloads: true });
   const page = await context.newPage();
-  const href = await recordDemoH(page);
   // The selection comes from the URL: brush, θ — the link is the view.
   await page.goto(
     `${href}&stream=L1.fwd.h&t=${STRING_AT - 10}&theta=0.2&brush=${STRING_AT + 1},${STRING_AT + 11}`

@@ -7,7 +7,7 @@
  * range (marked), every unit of the stream at once, and the JSON export.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import * as ort from 'onnxruntime-node';
 import { decodeModel } from '../../src/lib/onnx/proto';
 import { prepareForRecording } from '../../src/lib/onnx/surgery';
@@ -15,8 +15,11 @@ import { recordChunks } from '../../src/lib/record/core';
 import type { Intervention } from '../../src/lib/record/intervention';
 import type { TensorCtor } from '../../src/lib/record/step';
 import { createTokenizer, parseTokenizerSpec } from '../../src/lib/tokenize/tokenizer';
+import { expect, test } from '../helpers/demoProfile';
 import { openPanel } from '../helpers/panels';
-import { recordDemoH } from '../helpers/recordDemo';
+
+// The profile holds the demo recorded with kinds = h,c (tests/helpers/demoProfile.ts).
+test.use({ demoKinds: 'h,c' });
 
 /** Loss of the actual next token at steps [a, b) with the interventions, run from step 0 in Node. */
 async function nodeLosses(a: number, b: number, list: Intervention[]) {
@@ -64,11 +67,12 @@ async function exportJson(page: Page) {
 }
 
 test('clamp the string cell mid-document, re-run the window, compare with Node; edges', async ({
-  page
+  page,
+  demo
 }) => {
   test.setTimeout(300_000);
-  const t0 = 20_000;
-  await page.goto(`${await recordDemoH(page, 'h,c')}&stream=L1.fwd.c&t=${t0}`);
+  const t0 = 4_000;
+  await page.goto(`${demo}&stream=L1.fwd.c&t=${t0}`);
   await openPanel(page, 'Clamp');
   const panel = page.getByRole('region', { name: 'Clamp units and re-run' });
   await expect(panel).toContainText('No units yet');

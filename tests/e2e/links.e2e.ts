@@ -4,18 +4,18 @@
  * regex and bracket pairs) and the match results. Each test copies the link with the Copy link
  * button, opens it in a new page and compares what the two pages show.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { recordDemoH } from '../helpers/recordDemo';
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect, test } from '../helpers/demoProfile';
 import { openPanel } from '../helpers/panels';
 import { brushTokens, findInView, selectedUnits, typeTheta, viewOnPage } from './explorerPage';
 
 const STRING_AT = 1694; // the first "CLEX_parse_error" in the demo corpus
 
-test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
+// Each test's profile holds the demo recorded with kinds = h (tests/helpers/demoProfile.ts).
+test.use({ permissions: ['clipboard-read', 'clipboard-write'], demoKinds: 'h' });
 
-/** Open the demo recording at the string, stream L1.fwd.h. */
-async function openAtString(page: Page): Promise<void> {
-  const href = await recordDemoH(page);
+/** Open the demo recording (`href`) at the string, stream L1.fwd.h. */
+async function openAtString(page: Page, href: string): Promise<void> {
   await page.goto(`${href}&stream=L1.fwd.h&t=${STRING_AT - 10}`);
   await expect(page.getByRole('list', { name: 'Tokens' })).toContainText('CLEX_parse_error');
 }
@@ -57,8 +57,8 @@ async function reopen(
   return other;
 }
 
-test('a brush out of view: the link keeps its selection', async ({ page, context }) => {
-  await openAtString(page);
+test('a brush out of view: the link keeps its selection', async ({ page, context, demo }) => {
+  await openAtString(page, demo);
   await typeTheta(page, '0.2');
   await brushString(page);
   await expect.poll(() => selectedUnits(page)).toEqual(['115 ×']);
@@ -73,9 +73,10 @@ test('a brush out of view: the link keeps its selection', async ({ page, context
 
 test('z-score and percentile scales: the link selects the same units', async ({
   page,
-  context
+  context,
+  demo
 }) => {
-  await openAtString(page);
+  await openAtString(page, demo);
   await page.getByLabel('Normalisation').selectOption('zscore');
   await typeTheta(page, '1');
   // "CLE": which units are ≥ 1 sd above their mean there depends on the window's statistics.
@@ -96,8 +97,8 @@ test('z-score and percentile scales: the link selects the same units', async ({
   await reopen(context, page);
 });
 
-test('units added and removed by hand: the link keeps them', async ({ page, context }) => {
-  await openAtString(page);
+test('units added and removed by hand: the link keeps them', async ({ page, context, demo }) => {
+  await openAtString(page, demo);
   await typeTheta(page, '0.3');
   const c = (await findInView(page, '"CLEX_parse_error"')) + 1;
   await brushTokens(page, c, c + 2); // "CLE": several units
@@ -112,8 +113,12 @@ test('units added and removed by hand: the link keeps them', async ({ page, cont
   expect(await selectedUnits(other)).not.toContain(first);
 });
 
-test('shown tracks with their parameters, and the match results', async ({ page, context }) => {
-  await openAtString(page);
+test('shown tracks with their parameters, and the match results', async ({
+  page,
+  context,
+  demo
+}) => {
+  await openAtString(page, demo);
   await typeTheta(page, '0.2');
   await brushString(page);
   await expect.poll(() => selectedUnits(page)).toEqual(['115 ×']);

@@ -5,8 +5,11 @@
  * r against Pearson's r computed here from the stored tiles (read straight from IndexedDB); the
  * order survives a reload (it is in the link).
  */
-import { expect, test, type Page } from '@playwright/test';
-import { recordDemoH } from '../helpers/recordDemo';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../helpers/demoProfile';
+
+// The profile holds the demo recorded with kinds = h (tests/helpers/demoProfile.ts).
+test.use({ demoKinds: 'h' });
 
 /** Every stored value of one unit of a stream, in step order, decoded from the raw tiles. */
 async function storedColumn(page: Page, recordingId: number, stream: string, unit: number) {
@@ -80,10 +83,10 @@ async function unitInRow(page: Page, row: number, rows: number): Promise<number>
 }
 
 test('cluster units, reorder the heatmap rows, read r from the correlation matrix', async ({
-  page
+  page,
+  demo: href
 }) => {
   test.setTimeout(240_000);
-  const href = await recordDemoH(page, 'h');
   const recordingId = Number(new URL(href, 'http://x').searchParams.get('rec'));
   await page.goto(`${href}&stream=L1.fwd.h`);
   await page.getByRole('tab', { name: /^Order/ }).click();

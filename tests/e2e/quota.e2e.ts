@@ -3,14 +3,16 @@
  * says how much it freed. (Quota running out mid-recording is covered by a unit test that fails
  * a chunk's transaction with QuotaExceededError: Chromium 156 ignored a DevTools quota override.)
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/demoProfile';
+
+// The profile holds a complete recording of the demo (tests/helpers/demoProfile.ts).
+test.use({ demoKinds: 'h' });
 
 test('free space is shown; deleting a recording frees its space and says so', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('free-space')).toContainText(/[\d.]+ (GB|MB) free/);
-  await page.getByRole('button', { name: 'Record the demo' }).click();
   const item = page.getByRole('list', { name: 'Recordings' }).locator('li').first();
-  await expect(item).toHaveAttribute('data-status', 'complete', { timeout: 150_000 });
+  await expect(item).toHaveAttribute('data-status', 'complete');
   const before = await page.evaluate(() => navigator.storage.estimate());
   await item.getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByRole('status')).toContainText(/Deleted ".*": about [\d.]+ MB freed/);

@@ -6,9 +6,12 @@
  * then the atlas made in the background after recording: every unit, exported as JSON.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/demoProfile';
 import { openPanel } from '../helpers/panels';
-import { recordDemoH } from '../helpers/recordDemo';
+
+// The profile holds the demo recorded with kinds = h,c and its background atlas
+// (tests/helpers/demoProfile.ts).
+test.use({ demoKinds: 'h,c' });
 
 interface CellsRef {
   tracks: Record<
@@ -19,10 +22,11 @@ interface CellsRef {
 const ref = JSON.parse(readFileSync('models/cells-code-lstm.json', 'utf8')) as CellsRef;
 
 test('rank every unit by a built-in track with held-out and chance; the atlas explains every unit', async ({
-  page
+  page,
+  demo
 }) => {
   test.setTimeout(240_000);
-  await page.goto(`${await recordDemoH(page, 'h,c')}&stream=L1.fwd.c`);
+  await page.goto(`${demo}&stream=L1.fwd.c`);
   await openPanel(page, 'Rank');
   const panel = page.getByRole('region', { name: 'Rank units by a track' });
   // No track shown yet: the panel says what to do.

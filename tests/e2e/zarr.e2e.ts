@@ -5,7 +5,7 @@
  */
 import { openPanel } from '../helpers/panels';
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import { recordCli } from '../helpers/cliInProcess';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -18,15 +18,13 @@ const PORT = Number(process.env.E2E_PORT ?? 4179) + 11;
 const dir = mkdtempSync(join(tmpdir(), 'cellscope-zarr-'));
 let server: Server;
 
-test.beforeAll(() => {
+test.beforeAll(async () => {
   writeFileSync(
     join(dir, 'corpus.txt'),
     readFileSync(join(root, 'static/corpora/stb_c_lexer.h.txt'), 'utf8').slice(0, 3000)
   );
   const record = (zarr: string, version: string) =>
-    execFileSync(process.execPath, [
-      join(root, 'node_modules/tsx/dist/cli.mjs'),
-      join(root, 'src/cli/record.ts'),
+    recordCli([
       '--model',
       join(root, 'models/code-lstm.onnx'),
       '--out',
@@ -42,8 +40,8 @@ test.beforeAll(() => {
       '--zarr-version',
       version
     ]);
-  record('rec.zarr', '3');
-  record('rec2.zarr', '2');
+  await record('rec.zarr', '3');
+  await record('rec2.zarr', '2');
   for (const [name, attributes] of [
     ['plain.zarr', {}],
     ['future.zarr', { cellscope: { format: 'cellscope-record/9' } }]

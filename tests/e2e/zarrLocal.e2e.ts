@@ -8,7 +8,7 @@
  */
 import { openPanel } from '../helpers/panels';
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import { recordCli } from '../helpers/cliInProcess';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -18,13 +18,11 @@ const root = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'cellscope-local-zarr-'));
 let steps = 0;
 
-test.beforeAll(() => {
+test.beforeAll(async () => {
   const lines = readFileSync(join(root, 'static/corpora/paren-rnn.txt'), 'utf8').split('\n');
   const docs = Array.from({ length: 5 }, (_, d) => lines.slice(d * 2, d * 2 + 2).join('\n'));
   writeFileSync(join(dir, 'corpus.txt'), docs.join('\n\n'));
-  execFileSync(process.execPath, [
-    join(root, 'node_modules/tsx/dist/cli.mjs'),
-    join(root, 'src/cli/record.ts'),
+  await recordCli([
     ...['--model', join(root, 'models/paren-rnn.onnx'), '--text', join(dir, 'corpus.txt')],
     ...['--documents', 'blank-lines', '--chunk', '256'],
     ...['--out', join(dir, 'npy'), '--zarr', join(dir, 'rec.zarr')]

@@ -91,3 +91,61 @@ export async function storedRow(
     where
   );
 }
+
+/**
+ * A SHA-256 of every stored tile and token chunk of a recording, keyed by where it sits
+ * (stream/chunk/block, not the recording's id): two recordings hold the same values exactly when
+ * these are equal, whichever profile each is in.
+ */
+export async function storedDigests(
+  page: Page,
+  recordingId: number
+): Promise<{ tiles: Record<string, string>; tokens: Record<string, string> }> {
+  return page.evaluate(
+    (id) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('cellscope');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = async () => {
+          const db = open.result;
+          const all = (store: string) =>
+            new Promise<Record<string, unknown>[]>((res, rej) => {
+              const req = db.transaction(store).objectStore(store).index('recordingId').getAll(id);
+              req.onsuccess = () => res(req.result);
+              req.onerror = () => rej(req.error);
+            });
+          const key = (r: Record<string, unknown>) =>
+            `${r.stream ?? ''}/${r.chunk}/${r.block ?? ''}`;
+          const bytes = (v: unknown) =>
+            v ? new Uint8Array((v as ArrayBufferView).buffer) : new Uint8Array();
+          const digest = async (r: Record<string, unknown>) => {
+            const t = (r.tile ?? r) as Record<string, unknown>;
+            const parts = [
+              bytes(t.q ?? t.ids),
+              bytes(t.lo ?? t.offsets),
+              bytes(t.step),
+              new TextEncoder().encode(JSON.stringify(t.range ?? null))
+            ];
+            // Each part's length first, so that no two different sets of parts hash alike.
+            const all = new Uint8Array(parts.reduce((n, p) => n + 4 + p.length, 0));
+            let at = 0;
+            for (const p of parts) {
+              new DataView(all.buffer).setUint32(at, p.length);
+              all.set(p, at + 4);
+              at += 4 + p.length;
+            }
+            const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', all));
+            return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
+          };
+          const out: Record<string, Record<string, string>> = {};
+          for (const store of ['tiles', 'tokens']) {
+            out[store] = {};
+            for (const r of await all(store)) out[store][key(r)] = await digest(r);
+          }
+          db.close();
+          resolve(out as { tiles: Record<string, string>; tokens: Record<string, string> });
+        };
+      }),
+    recordingId
+  );
+}

@@ -1,7 +1,9 @@
 /**
- * The `record` command as a user runs it (a real process): a good run writes the manifest and
- * streams; every kind of bad input exits 1 with one line that names the problem (checked in this
- * process through the same entry point; tests/unit/recordInputs.test.ts has the rest).
+ * The `record` command: a good run writes the manifest and streams; every kind of bad input exits
+ * 1 with one line that names the problem. A real process (as a user runs it: src/cli/record.ts,
+ * whose only work is to hand argv and onnxruntime-node to runRecord) for the exit codes and output
+ * of a good run and of refusals; the rest in this process through the same entry point, runRecord
+ * (tests/unit/recordInputs.test.ts has more bad input).
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +40,7 @@ describe('npm run record', () => {
     const sentence = 'hello idea lab';
     writeFileSync(join(dir, 'corpus.txt'), sentence);
     const textOut = join(dir, 'text');
-    const r = await record([
+    const r = await recordHere([
       '--model',
       fx('lstm2_tokens_batchfirst', 'model.onnx'),
       '--out',
@@ -65,7 +67,7 @@ describe('npm run record', () => {
     const feedOut = join(dir, 'feed');
     expect(
       (
-        await record([
+        await recordHere([
           '--model',
           fx('lstm2_tokens_batchfirst', 'model.onnx'),
           '--out',
@@ -91,7 +93,7 @@ describe('npm run record', () => {
     );
     const out = join(dir, 'npy');
     const zarr = join(dir, 'rec.zarr');
-    const r = await record([
+    const r = await recordHere([
       '--model',
       join(root, 'models/code-lstm.onnx'),
       '--out',
@@ -141,7 +143,7 @@ describe('npm run record', () => {
       Array.from((x.data as Float32Array).subarray(t * F, (t + 1) * F)).join(',')
     );
     writeFileSync(join(dir, 'x.csv'), `a,b,c\n${rows.join('\n')}\n`);
-    const r = await record([
+    const r = await recordHere([
       '--model',
       fx('rnn_tanh', 'model.onnx'),
       '--out',
@@ -158,11 +160,19 @@ describe('npm run record', () => {
   it('lists tensors with shapes and records a named tensor as it is', async () => {
     const model = fx('lstmcell_traced_loop', 'model.onnx');
     const x = `x=${fx('lstmcell_traced_loop', 'feed.x.npy')}`;
-    const list = await record(['--model', model, '--out', tmp(), '--feed', x, '--list-tensors']);
+    const list = await recordHere([
+      '--model',
+      model,
+      '--out',
+      tmp(),
+      '--feed',
+      x,
+      '--list-tensors'
+    ]);
     expect(list.code).toBe(0);
     expect(list.stdout).toContain('/cell_1/Add_1_output_0\tAdd\tfloat32\t[1, 4]');
     const out = tmp();
-    const r = await record([
+    const r = await recordHere([
       '--model',
       model,
       '--out',
@@ -180,7 +190,7 @@ describe('npm run record', () => {
     Array.from(tap.data as Float32Array).forEach((v, j) =>
       expect(Math.abs(v - c[4 + j])).toBeLessThanOrEqual(1e-5)
     );
-    const bad = await record(['--model', model, '--out', tmp(), '--feed', x, '--tap', 'nope']);
+    const bad = await recordHere(['--model', model, '--out', tmp(), '--feed', x, '--tap', 'nope']);
     expectOneLineFailure(bad, /no tensor named "nope"/);
   });
 
@@ -205,7 +215,10 @@ describe('npm run record', () => {
     results.forEach((r, i) => expectOneLineFailure(r, cases[i][1]));
     for (const o of ['o1', 'o2', 'o3', 'o4']) expect(existsSync(join(dir, o))).toBe(false);
     // A non-empty --out is refused and left as it was.
-    expect((await record(['--model', model, '--out', full, ...text])).code).toBe(0);
+    const ok = await record(['--model', model, '--out', full, ...text]);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/12 streams, 3 steps/);
     const before = readFileSync(join(full, 'manifest.json'), 'utf8');
     expectOneLineFailure(
       await record(['--model', model, '--out', full, ...text]),
