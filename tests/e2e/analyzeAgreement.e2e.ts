@@ -10,7 +10,7 @@
  * src/lib (the app's explorer has no hook for scripts, and driving the rank panel would tie this
  * test to its layout); it is served with the store by one server, beside the app's port.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 import { analyzeCli, recordCli } from '../helpers/cliInProcess';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

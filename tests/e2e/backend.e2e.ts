@@ -2,7 +2,7 @@
  * Execution providers: WASM by default, and the choice is always explained in the library.
  * (webgpu.e2e.ts covers a browser with a WebGPU adapter.)
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 import { recordTiny } from '../helpers/recordTiny';
 
 test('without a WebGPU adapter the recording uses WASM and says why', async ({ page }) => {

@@ -2,7 +2,7 @@
  * Vocabulary and corpus files the library page must refuse: each gets a message that names the
  * problem, nothing is stored, and the page stays usable (a good file is taken right after).
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -4,7 +4,8 @@
  * inputs is told how its token input is named; nothing is stored and the page stays usable.
  * Fixtures: tests/fixtures/badmodels (make.ts).
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

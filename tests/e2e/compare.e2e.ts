@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, test } from '../helpers/demoProfile';
+import { expect, test } from '../helpers/browserTest';
 import { recordings, storedRow } from '../helpers/idb';
 import { recordTiny } from '../helpers/recordTiny';
 
@@ -125,7 +125,7 @@ test('a recording and its untrained twin: CKA equals the stored values; another 
 });
 
 test.describe('on the demo', () => {
-  // The profile holds the demo recorded with kinds = h (tests/helpers/demoProfile.ts).
+  // The profile holds the demo recorded with kinds = h (tests/helpers/browserTest.ts).
   test.use({ demoKinds: 'h' });
 
   test('two layers of the demo recording, picked from the keyboard; screenshots', async ({

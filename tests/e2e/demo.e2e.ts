@@ -2,7 +2,8 @@
  * The whole path in real Chromium: first start → record the bundled demo with onnxruntime-web into
  * IndexedDB → explore it → the inspector shows exactly what the store holds → reload keeps it.
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 import { recordings, storedRow } from '../helpers/idb';
 
 // No request may leave the page's origin, and the CSP must never have to block anything.

@@ -1,5 +1,5 @@
 /** Several files as one corpus: one document each; the explorer marks where each starts. */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 
 test('two files become two documents; the boundary is marked and named in the inspector', async ({
   page

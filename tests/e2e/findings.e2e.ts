@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
-import { expect, test } from '../helpers/demoProfile';
+import { expect, test } from '../helpers/browserTest';
 import { openPanel } from '../helpers/panels';
 import { recordDemoH } from '../helpers/recordDemo';
 
@@ -53,7 +53,7 @@ test('PNG figure, JSON finding, link: re-imported into a fresh profile it shows 
   browser,
   demoProfiles
 }) => {
-  // A profile that holds the demo recorded with kinds = h (tests/helpers/demoProfile.ts).
+  // A profile that holds the demo recorded with kinds = h (tests/helpers/browserTest.ts).
   const { context, href } = await demoProfiles.open('h', { acceptDownloads: true });
   const page = await context.newPage();
   // The selection comes from the URL: brush, θ — the link is the view.

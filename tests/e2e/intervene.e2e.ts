@@ -15,10 +15,10 @@ import { recordChunks } from '../../src/lib/record/core';
 import type { Intervention } from '../../src/lib/record/intervention';
 import type { TensorCtor } from '../../src/lib/record/step';
 import { createTokenizer, parseTokenizerSpec } from '../../src/lib/tokenize/tokenizer';
-import { expect, test } from '../helpers/demoProfile';
+import { expect, test } from '../helpers/browserTest';
 import { openPanel } from '../helpers/panels';
 
-// The profile holds the demo recorded with kinds = h,c (tests/helpers/demoProfile.ts).
+// The profile holds the demo recorded with kinds = h,c (tests/helpers/browserTest.ts).
 test.use({ demoKinds: 'h,c' });
 
 /** Loss of the actual next token at steps [a, b) with the interventions, run from step 0 in Node. */

@@ -5,13 +5,13 @@
  * button, opens it in a new page and compares what the two pages show.
  */
 import type { BrowserContext, Page } from '@playwright/test';
-import { expect, test } from '../helpers/demoProfile';
+import { expect, test } from '../helpers/browserTest';
 import { openPanel } from '../helpers/panels';
 import { brushTokens, findInView, selectedUnits, typeTheta, viewOnPage } from './explorerPage';
 
 const STRING_AT = 1694; // the first "CLEX_parse_error" in the demo corpus
 
-// Each test's profile holds the demo recorded with kinds = h (tests/helpers/demoProfile.ts).
+// Each test's profile holds the demo recorded with kinds = h (tests/helpers/browserTest.ts).
 test.use({ permissions: ['clipboard-read', 'clipboard-write'], demoKinds: 'h' });
 
 /** Open the demo recording (`href`) at the string, stream L1.fwd.h. */

@@ -5,7 +5,7 @@
  * recurrence is unrolled steps of a fixed length (tests/fixtures/unrolled): it runs in windows,
  * its state carried through its h0/c0 inputs.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordings, storedRow } from '../helpers/idb';

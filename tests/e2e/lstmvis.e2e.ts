@@ -5,7 +5,8 @@
  * LSTMVis project that LSTMVis's loader (h5py + PyYAML) reads. One test, one page: h5wasm loads
  * once (it is most of the time).
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 import { unzipSync } from 'fflate';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,7 @@
  * upgraded when the app opens it, and its corpus and recording are all there.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 
 const root = new URL('../../', import.meta.url);
 const fixture = readFileSync(new URL('tests/fixtures/db-v1/db-v1.json', root), 'utf8');

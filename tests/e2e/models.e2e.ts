@@ -3,7 +3,8 @@
  * (no tokenizer metadata), give each a vocabulary file and a corpus, record every stream, and
  * check what IndexedDB holds against the fixtures' torch references.
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy } from '../../src/lib/export/npy';

@@ -6,9 +6,9 @@
  * order survives a reload (it is in the link).
  */
 import type { Page } from '@playwright/test';
-import { expect, test } from '../helpers/demoProfile';
+import { expect, test } from '../helpers/browserTest';
 
-// The profile holds the demo recorded with kinds = h (tests/helpers/demoProfile.ts).
+// The profile holds the demo recorded with kinds = h (tests/helpers/browserTest.ts).
 test.use({ demoKinds: 'h' });
 
 /** Every stored value of one unit of a stream, in step order, decoded from the raw tiles. */

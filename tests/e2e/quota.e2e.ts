@@ -3,9 +3,9 @@
  * says how much it freed. (Quota running out mid-recording is covered by a unit test that fails
  * a chunk's transaction with QuotaExceededError: Chromium 156 ignored a DevTools quota override.)
  */
-import { expect, test } from '../helpers/demoProfile';
+import { expect, test } from '../helpers/browserTest';
 
-// The profile holds a complete recording of the demo (tests/helpers/demoProfile.ts).
+// The profile holds a complete recording of the demo (tests/helpers/browserTest.ts).
 test.use({ demoKinds: 'h' });
 
 test('free space is shown; deleting a recording frees its space and says so', async ({ page }) => {

@@ -6,11 +6,11 @@
  * then the atlas made in the background after recording: every unit, exported as JSON.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test } from '../helpers/demoProfile';
+import { expect, test } from '../helpers/browserTest';
 import { openPanel } from '../helpers/panels';
 
 // The profile holds the demo recorded with kinds = h,c and its background atlas
-// (tests/helpers/demoProfile.ts).
+// (tests/helpers/browserTest.ts).
 test.use({ demoKinds: 'h,c' });
 
 interface CellsRef {

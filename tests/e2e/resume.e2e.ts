@@ -1,10 +1,10 @@
 /**
  * A recording stopped by Cancel, and then by a closed tab, resumes each time from its last
  * committed chunk; never complete until it is, and once finished bit-identical to an
- * uninterrupted recording of the same demo (the one tests/helpers/demoProfile.ts records through
+ * uninterrupted recording of the same demo (the one tests/helpers/browserTest.ts records through
  * the library, with the same options as the demo button: kinds h,c, the default chunk size).
  */
-import { expect, test } from '../helpers/demoProfile';
+import { expect, test } from '../helpers/browserTest';
 import { recordings, storedDigests } from '../helpers/idb';
 
 test('cancel, reload, resume; close the tab, reopen, resume: identical to an uninterrupted recording', async ({

@@ -4,7 +4,7 @@
  * there, match it over the whole recording, and land on other strings.
  */
 import type { Page } from '@playwright/test';
-import { expect, test } from '../helpers/demoProfile';
+import { expect, test } from '../helpers/browserTest';
 import { brushTokens, findInView, selectedUnits, typeTheta } from './explorerPage';
 
 const STRING_AT = 1694; // the first "CLEX_parse_error" in the demo corpus (one char = one token)
@@ -20,7 +20,7 @@ async function brush(page: Page, t0: number, from: number, to: number) {
   await page.mouse.up();
 }
 
-// Each profile holds the demo recorded with the kinds given (tests/helpers/demoProfile.ts).
+// Each profile holds the demo recorded with the kinds given (tests/helpers/browserTest.ts).
 test.describe('kinds = h,c', () => {
   test.use({ demoKinds: 'h,c' });
 

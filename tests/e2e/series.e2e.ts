@@ -5,7 +5,7 @@
  * the inputs as small multiples under the heatmap, the hovered row's columns in the inspector,
  * the regime column as a track, and every unit ranked against it.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, test } from '../helpers/demoProfile';
+import { expect, test } from '../helpers/browserTest';
 import { openPanel } from '../helpers/panels';
 
 const shots = async (page: Page, name: string) => {
@@ -38,7 +38,7 @@ async function measure(page: Page, link: string): Promise<string[][]> {
   return rows.slice(1).map((r) => r.split(','));
 }
 
-// Each profile holds the demo recorded with the kinds given (tests/helpers/demoProfile.ts).
+// Each profile holds the demo recorded with the kinds given (tests/helpers/browserTest.ts).
 test.describe('kinds = all', () => {
   test.use({ demoKinds: 'all' });
 

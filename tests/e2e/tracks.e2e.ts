@@ -1,6 +1,6 @@
 /** Annotation tracks and LM-head predictions in the explorer; track files are checked on import. */
 import { openPanel } from '../helpers/panels';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 
 const text = 'int f(int x) {\n  return "s(x)";\n}\n';
 

@@ -4,7 +4,7 @@
  * listed right under it, holds other states, and opens in the explorer.
  */
 import { createHash } from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 import { untrainedTwin } from '../../src/lib/onnx/reinit';
 import { loadDemoModel } from '../helpers/modelFixture';
 import { recordings, storedRow, type StoredRecording } from '../helpers/idb';

@@ -6,7 +6,7 @@
  */
 import { copyFileSync, readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, test } from '../helpers/demoProfile';
+import { expect, test } from '../helpers/browserTest';
 import { openPanel } from '../helpers/panels';
 
 async function download(page: Page, button: string) {
@@ -20,7 +20,7 @@ async function download(page: Page, button: string) {
 const unitPage = (page: Page) => page.getByTestId('unit-page');
 
 test.describe('on the demo', () => {
-  // The profile holds the demo recorded with kinds = h (tests/helpers/demoProfile.ts).
+  // The profile holds the demo recorded with kinds = h (tests/helpers/browserTest.ts).
   test.use({ demoKinds: 'h' });
 
   test('a unit page from the URL, the axis and the inspector; its parts and its JSON', async ({

@@ -3,7 +3,7 @@
  * (SwiftShader) adapter, which runs onnxruntime-web's WebGPU build for real. Auto mode must not
  * pick a software adapter; a forced WebGPU recording must equal the WASM one.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 import { storedRow } from '../helpers/idb';
 import { launchOptions } from './chromium';
 import { corpus, recordTiny } from '../helpers/recordTiny';

@@ -4,7 +4,8 @@
  * opened in the explorer by URL and read lazily over HTTP.
  */
 import { openPanel } from '../helpers/panels';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 import { recordCli } from '../helpers/cliInProcess';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

@@ -3,7 +3,7 @@
  * no frozen tab), nothing is stored, and the app stays usable (back to the library, then a good
  * store opens). The stores are written by the record command's Zarr writer and then damaged.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -7,7 +7,8 @@
  * the folder), say what to do. The section's address field opens a store by URL.
  */
 import { openPanel } from '../helpers/panels';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 import { recordCli } from '../helpers/cliInProcess';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

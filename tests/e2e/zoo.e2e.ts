@@ -4,7 +4,7 @@
  * second visit opens the recording at once.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/browserTest';
 
 const modelFile = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../models/${name}`, import.meta.url), 'utf8'));

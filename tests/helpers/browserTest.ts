@@ -1,5 +1,11 @@
 /**
- * Browser tests that start from a profile already holding the bundled demo's recording.
+ * `test` for every browser test, and browser tests that start from a profile already holding the
+ * bundled demo's recording.
+ *
+ * Every tests/e2e file imports `test` and `expect` from here, not from @playwright/test: files
+ * whose fixtures differ run in different worker processes, and a new worker would record the demo
+ * profiles below again (a file that changes a worker option, as webgpu.e2e.ts's launch flags do,
+ * gets its own worker all the same).
  *
  * Recording the demo's 34,689 tokens takes a large share of a test, and most tests that need it
  * are about the explorer, not the recording (tests/e2e/demo.e2e.ts and resume.e2e.ts are, and
