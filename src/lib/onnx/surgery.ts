@@ -15,6 +15,7 @@ import { fixedWindow, type FixedWindow } from './fixedWindow';
 import { constantTensor, floatValueInfo, int64Scalar, node, valueInfo } from './graph';
 import { inspectModel, type ModelInfo, type RecurrentLayer } from './inspect';
 import { normaliseLayout } from './layout';
+import { pruneDeadNodes } from './pruneNodes';
 import { addLayerOverride, type LayerOverride } from './overrides';
 import {
   attrInt,
@@ -141,26 +142,6 @@ export interface SurgeryOptions {
 
 const statePrefix = (k: number) => `cellscope::L${k}`;
 const GATES = { LSTM: 4, GRU: 3, RNN: 1 } as const;
-
-/** Every input a node reads, those of its subgraphs (a Loop's body reads outer names) included. */
-function readNames(n: NodeProto, into: Set<string>): void {
-  for (const i of n.input ?? []) if (i) into.add(i);
-  for (const a of n.attribute ?? []) {
-    for (const g of [a.g, ...(a.graphs ?? [])]) for (const m of g?.node ?? []) readNames(m, into);
-  }
-}
-
-/** Drop nodes whose outputs nobody reads (e.g. the zero-state builders the state inputs replaced). */
-function pruneDeadNodes(nodes: NodeProto[], graphOutputs: Set<string>): NodeProto[] {
-  let live = nodes;
-  for (;;) {
-    const used = new Set<string>(graphOutputs);
-    for (const n of live) readNames(n, used);
-    const next = live.filter((n) => (n.output ?? []).some((o) => o && used.has(o)));
-    if (next.length === live.length) return live;
-    live = next;
-  }
-}
 
 function weightSource(
   graph: GraphProto,
